@@ -1,0 +1,827 @@
+"""Stage 4, build: read the validated, resolvable document into the frozen IR (`ir.Api`).
+
+Contract: `build_api(document, resolver, package)` returns an `ir.Api` and the warnings for what it
+skipped. One builder per OpenAPI object, each named after the object it reads. Everything version-
+or syntax-specific (`$ref`, `nullable` vs type arrays, `allOf` merging, path-level parameters,
+global security) is decided here; templates see none of it. Names are claimed as objects are met,
+in document order (see `naming`).
+"""
+
+from __future__ import annotations
+
+import http
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import ir
+from .diagnostics import Diagnostic, Level, pointer
+from .load import Document
+from .naming import Scope, attr_name, class_name, constant_name, method_name, module_name, pascal
+from .resolve import Resolver
+from .types import ANY, primitive
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+BYTES = ir.Primitive("bytes")
+TEXT = ir.Primitive("str")
+
+# Names the generated package defines at its root or in every models module.
+_RESERVED_CLASSES = frozenset(
+    {"Client", "AsyncClient", "NotGiven", "Any", "Literal", "Mapping", "ClassVar", "TypeAlias", "OpenStrEnum", "OpenIntEnum"}
+    | {"ApiError", "ApiStatusError", "ApiConnectionError", "ApiTimeoutError", "ApiResponseValidationError"}
+    | {"MissingCredentialsError", "UnexpectedStatusError", "Request"}
+    | {pascal(s.phrase) + ("" if pascal(s.phrase).endswith("Error") else "Error") for s in http.HTTPStatus if s >= 400}
+)
+# Names that would shadow what a model module imports, or the methods every model has.
+_RESERVED_FIELDS = frozenset({"datetime", "uuid", "to_dict", "from_dict", "field", "dataclass", "NOT_GIVEN"})
+# Builtins that annotations use: a field of that name would shadow them in the class body.
+_ANNOTATION_BUILTINS = frozenset({"str", "int", "float", "bool", "bytes", "list", "dict"})
+# Arguments every method has or may get, and names the method bodies use.
+_RESERVED_ARGS = frozenset({"self", "httpx", "timeout", "extra_headers", "extra_query", "extra_body", "max_retries"})
+# Attributes of the client classes that a resource group must not shadow.
+_RESERVED_GROUPS = frozenset({"base_url", "close", "request", "send", "http_client", "with_raw_response", "aclose"})
+
+
+def build_api(document: Document, resolver: Resolver, package: str) -> tuple[ir.Api, list[Diagnostic]]:
+    """Build the IR of `document` (already validated) for a package named `package`."""
+    builder = _Builder(document, resolver)
+    api = builder.build_api(package)
+    return api, builder.warnings
+
+
+@dataclass
+class _Op:
+    """What `build_operation` needs to know about where an operation sits."""
+
+    path: str
+    method: str
+    node: Mapping[str, Any]
+    common_params: list[Any]
+    ptr: list[str | int]
+
+
+@dataclass
+class _Builder:
+    document: Document
+    resolver: Resolver
+    warnings: list[Diagnostic] = field(default_factory=list)
+    classes: Scope = field(default_factory=lambda: Scope(_RESERVED_CLASSES))
+    models: dict[str, ir.Model] = field(default_factory=dict)  # by class name
+    claimed: list[str] = field(default_factory=list)  # class names in the order they were claimed
+    owner: dict[str, str] = field(default_factory=dict)  # inline model -> the model it was met in
+    by_uri: dict[str, ir.TypeRef] = field(default_factory=dict)
+    component_names: dict[str, str] = field(default_factory=dict)  # schema URI -> class name
+    component_keys: dict[str, str] = field(default_factory=dict)  # schema URI -> key in components
+    in_progress: set[str] = field(default_factory=set)
+    owners: list[str] = field(default_factory=list)  # stack of models being built
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.document.data
+
+    def warn(self, path: Iterable[str | int], message: str) -> None:
+        ptr = pointer(path)
+        self.warnings.append(Diagnostic(ptr, message, Level.WARNING, self.document.line_of(ptr)))
+
+    # -- the OpenAPI object ------------------------------------------------------------------------
+
+    def build_api(self, package: str) -> ir.Api:
+        """The OpenAPI Object (OAS 3.1 §4.8.1): info, servers, components, paths, security."""
+        info = self.data.get("info", {})
+        schemas = self.data.get("components", {}).get("schemas", {}) or {}
+        for key in schemas:
+            uri = f"{self.resolver.base_uri}#{pointer(['components', 'schemas', key])}"
+            self.component_names[uri] = self.claim_class(class_name(key))
+            self.component_keys[uri] = key
+        for key in schemas:
+            self.schema_type({"$ref": "#" + pointer(["components", "schemas", key])}, class_name(key))
+        groups = self.build_groups()
+        security = self.build_security_schemes()
+        return ir.Api(
+            package=package,
+            title=str(info.get("title", package)),
+            version=str(info.get("version", "")),
+            doc=_text(info.get("description")),
+            base_url=self.build_server_url(self.data.get("servers")),
+            source_name=self.document.name,
+            source_sha256=self.document.sha256,
+            modules=self.model_modules(),
+            groups=groups,
+            security=security,
+            status_errors=_status_errors(groups),
+        )
+
+    def build_server_url(self, servers: Any) -> str | None:
+        """The first Server Object (OAS 3.1 §4.8.5), its variables replaced by their defaults."""
+        if not servers:
+            return None
+        server = servers[0]
+        url = str(server.get("url", ""))
+        for name, variable in (server.get("variables") or {}).items():
+            url = url.replace("{" + name + "}", str(variable.get("default", "")))
+        return url.rstrip("/") if url.startswith(("http://", "https://")) else None
+
+    # -- paths and operations ----------------------------------------------------------------------
+
+    def build_groups(self) -> tuple[ir.Group, ...]:
+        """Operations grouped as the client exposes them: by SDK group extension, else first tag."""
+        grouped: dict[str | None, list[ir.Operation]] = {}
+        docs: dict[str | None, str | None] = {}
+        method_scopes: dict[str | None, Scope] = {}
+        tag_docs = {t.get("name"): _text(t.get("description")) for t in self.data.get("tags", []) or []}
+        for op in self.iter_operations():
+            group = _group_key(op.node)
+            scope = method_scopes.setdefault(group, Scope(_RESERVED_GROUPS | _client_members(group)))
+            grouped.setdefault(group, []).append(self.build_operation(op, scope))
+            if group is not None and docs.get(group) is None:
+                docs[group] = next((tag_docs[t] for t in op.node.get("tags") or [] if tag_docs.get(t)), None)
+        attrs = Scope(_RESERVED_GROUPS)
+        groups = []
+        for group, operations in grouped.items():
+            attr = None if group is None else attrs.claim(attr_name(group))
+            sync_class = class_name(group) if group is not None else "_ClientOperations"
+            groups.append(
+                ir.Group(
+                    attr=attr,
+                    sync_class=sync_class,
+                    async_class="_AsyncClientOperations" if group is None else "Async" + sync_class,
+                    module=module_name(attr) if attr is not None else "_client_operations",
+                    doc=docs.get(group),
+                    operations=tuple(operations),
+                )
+            )
+        return tuple(groups)
+
+    def iter_operations(self) -> Iterable[_Op]:
+        for path, item in (self.data.get("paths") or {}).items():
+            item, _ = self.resolver.deref(item)
+            common = list(item.get("parameters") or [])
+            for method in HTTP_METHODS:
+                if isinstance(item.get(method), dict):
+                    yield _Op(path, method, item[method], common, ["paths", path, method])
+
+    def build_operation(self, op: _Op, methods: Scope) -> ir.Operation:
+        """An Operation Object (OAS 3.1 §4.8.10): its parameters, body, responses and security."""
+        node = op.node
+        raw_name = node.get("x-fern-sdk-method-name") or node.get("operationId") or f"{op.method} {op.path}"
+        name = methods.claim(method_name(str(raw_name)))
+        hint = pascal(str(node.get("operationId") or f"{_group_key(node) or ''} {raw_name}"))
+        args = Scope(_RESERVED_ARGS)
+
+        params = self.merge_parameters(op)
+        by_location: dict[str, list[ir.Parameter]] = {"path": [], "query": [], "header": [], "cookie": []}
+        for where in ("path", "body", "query", "header", "cookie"):
+            if where == "body":
+                body, body_fields = self.build_request_body(node.get("requestBody"), hint, args, [*op.ptr, "requestBody"])
+                continue
+            for param, ptr in params:
+                if param.get("in") == where:
+                    by_location[where].append(self.build_parameter(param, hint, args, ptr))
+        successes, errors = self.build_responses(node.get("responses") or {}, hint, [*op.ptr, "responses"])
+        return ir.Operation(
+            name=name,
+            function=name,
+            method=op.method.upper(),
+            path=op.path,
+            doc=_join(node.get("summary"), node.get("description")),
+            deprecated=bool(node.get("deprecated")),
+            path_params=tuple(by_location["path"]),
+            query_params=tuple(by_location["query"]),
+            header_params=tuple(by_location["header"]),
+            cookie_params=tuple(by_location["cookie"]),
+            body=body,
+            body_fields=body_fields,
+            successes=successes,
+            errors=tuple(r for r in errors if r.type is not None and r.type is not ANY),
+            security=self.build_security_requirement(node.get("security", self.data.get("security"))),
+            returns=_union([r.type for r in successes]),
+        )
+
+    def merge_parameters(self, op: _Op) -> list[tuple[Mapping[str, Any], list[str | int]]]:
+        """Path-level parameters, overridden by operation-level ones with the same name and location."""
+        merged: dict[tuple[str, str], tuple[Mapping[str, Any], list[str | int]]] = {}
+        sources: list[tuple[list[Any], list[str | int]]] = [
+            (op.common_params, ["paths", op.path, "parameters"]),
+            (list(op.node.get("parameters") or []), [*op.ptr, "parameters"]),
+        ]
+        for params, base in sources:
+            for index, raw in enumerate(params):
+                param, _ = self.resolver.deref(raw)
+                merged[(str(param.get("name")), str(param.get("in")))] = (param, [*base, index])
+        return list(merged.values())
+
+    def build_parameter(self, param: Mapping[str, Any], hint: str, args: Scope, ptr: list[str | int]) -> ir.Parameter:
+        """A Parameter Object (OAS 3.1 §4.8.12); `content` instead of `schema` uses its first media type."""
+        wire = str(param["name"])
+        where = param["in"]
+        schema = param.get("schema")
+        if schema is None:
+            schema = next(iter((param.get("content") or {}).values()), {}).get("schema", {})
+        style = param.get("style", "form" if where in ("query", "cookie") else "simple")
+        return ir.Parameter(
+            name=args.claim(attr_name(wire)),
+            wire=wire,
+            location=where,
+            type=self.schema_type(schema, hint + pascal(wire)),
+            required=bool(param.get("required")) or where == "path",
+            doc=_text(param.get("description")),
+            style=str(style),
+            explode=bool(param.get("explode", style == "form")),
+        )
+
+    def build_request_body(
+        self, node: Any, hint: str, args: Scope, ptr: list[str | int]
+    ) -> tuple[ir.RequestBody | None, tuple[ir.Parameter, ...]]:
+        """A Request Body Object (OAS 3.1 §4.8.13): an object body becomes keyword arguments."""
+        if node is None:
+            return None, ()
+        node, _ = self.resolver.deref(node)
+        content = node.get("content") or {}
+        media_type = _pick_media_type(content)
+        if media_type is None:
+            return None, ()
+        encoding = _request_encoding(media_type)
+        if encoding is None:
+            self.warn([*ptr, "content", media_type], f"request bodies of type {media_type} are not supported yet; the operation is generated without a body")
+            return None, ()
+        required = bool(node.get("required"))
+        schema = content[media_type].get("schema")
+        if encoding == "binary":
+            body_type: ir.TypeRef = BYTES
+        elif encoding == "text":
+            body_type = TEXT
+        else:
+            body_type = self.schema_type(schema if schema is not None else {}, hint + "Body")
+        model = self.models.get(body_type.name) if isinstance(body_type, ir.ModelRef) else None
+        if isinstance(model, ir.ObjectModel) and isinstance(body_type, ir.ModelRef):
+            fields = tuple(
+                ir.Parameter(
+                    name=args.claim(f.name),
+                    wire=f.wire,
+                    location="body",
+                    type=f.type,
+                    required=f.required,
+                    doc=f.doc,
+                    attr=f.name,
+                )
+                for f in model.fields
+                if not f.read_only
+            )
+            return ir.RequestBody(media_type, encoding, required, body_type, None), fields
+        argument = ir.Parameter(name=args.claim("body"), wire="body", location="body", type=body_type, required=required, doc=_text(node.get("description")))
+        return ir.RequestBody(media_type, encoding, required, None, argument), ()
+
+    def build_responses(
+        self, responses: Mapping[str, Any], hint: str, ptr: list[str | int]
+    ) -> tuple[tuple[ir.Response, ...], tuple[ir.Response, ...]]:
+        """The Responses Object (OAS 3.1 §4.8.16), split into successes (2xx) and the rest."""
+        successes, errors = [], []
+        statuses = [str(s) for s in responses]
+        several = sum(s.startswith("2") for s in statuses) > 1
+        for status, raw in responses.items():
+            status = str(status)
+            suffix = "Response" + (status if several and status.startswith("2") else "")
+            if not status.startswith("2"):
+                suffix = f"Error{status.capitalize()}"
+            response = self.build_response(raw, status, hint + suffix)
+            (successes if status.startswith("2") else errors).append(response)
+        return tuple(successes), tuple(errors)
+
+    def build_response(self, node: Any, status: str, hint: str) -> ir.Response:
+        """A Response Object (OAS 3.1 §4.8.17): the body of its preferred media type."""
+        node, _ = self.resolver.deref(node)
+        content = node.get("content") or {}
+        media_type = _pick_media_type(content)
+        doc = _text(node.get("description"))
+        if media_type is None:
+            return ir.Response(status, "none", None, doc)
+        encoding = _response_encoding(media_type)
+        if encoding == "json":
+            schema = content[media_type].get("schema")
+            body_type = self.schema_type(schema, hint) if schema is not None else ANY
+        else:
+            body_type = TEXT if encoding == "text" else BYTES
+        return ir.Response(status, encoding, body_type, doc)
+
+    # -- security ----------------------------------------------------------------------------------
+
+    def build_security_schemes(self) -> tuple[ir.SecurityScheme, ...]:
+        """Security Scheme Objects (OAS 3.1 §4.8.27), with Fern's credential-naming extensions."""
+        names = Scope(_RESERVED_ARGS | {"base_url", "http_client", "headers"})
+        schemes = []
+        raw_schemes = (self.data.get("components") or {}).get("securitySchemes") or {}
+        for key, raw in raw_schemes.items():
+            scheme, _ = self.resolver.deref(raw)
+            built = self.build_security_scheme(str(key), scheme, names)
+            if built is not None:
+                schemes.append(built)
+        return tuple(schemes)
+
+    def build_security_scheme(self, key: str, scheme: Mapping[str, Any], names: Scope) -> ir.SecurityScheme | None:
+        kind = scheme.get("type")
+        http_scheme = str(scheme.get("scheme", "")).lower()
+
+        def credential(extension: Any, default: str, doc: str) -> ir.Credential:
+            extension = extension if isinstance(extension, dict) else {}
+            base = attr_name(str(extension.get("name") or default))
+            name = names.claim(base if base not in names else attr_name(f"{key} {base}"))
+            env = extension.get("env")
+            return ir.Credential(name=name, env=str(env) if env else None, doc=doc)
+
+        if kind == "http" and http_scheme == "basic":
+            basic = scheme.get("x-fern-basic") or {}
+            return ir.SecurityScheme(
+                key,
+                "basic",
+                (
+                    credential(basic.get("username"), "username", f"The user name for HTTP Basic authentication ({key})."),
+                    credential(basic.get("password"), "password", f"The password for HTTP Basic authentication ({key})."),
+                ),
+            )
+        if (kind == "http" and http_scheme == "bearer") or kind in ("oauth2", "openIdConnect"):
+            default = "token" if kind == "http" else "access_token"
+            return ir.SecurityScheme(key, "bearer", (credential(scheme.get("x-fern-bearer"), default, f"The bearer token ({key})."),))
+        if kind == "apiKey":
+            header = scheme.get("x-fern-header") or {}
+            return ir.SecurityScheme(
+                key,
+                "api_key",
+                (credential(header, "api_key", f"The API key sent as {scheme.get('in')} {scheme.get('name')!r} ({key})."),),
+                location=scheme.get("in", "header"),
+                param=str(scheme.get("name", "")),
+                prefix=str(header.get("prefix", "")) if isinstance(header, dict) else "",
+            )
+        self.warn(["components", "securitySchemes", key], f"security scheme type {kind!r} {http_scheme!r} is not supported; operations that need it get no credentials from the client")
+        return None
+
+    def build_security_requirement(self, requirements: Any) -> tuple[tuple[str, ...], ...]:
+        """Security Requirement Objects (OAS 3.1 §4.8.30): alternatives, each a set of schemes."""
+        known = set((self.data.get("components") or {}).get("securitySchemes") or {})
+        return tuple(tuple(k for k in req if k in known) for req in requirements or [] if isinstance(req, dict))
+
+    # -- schemas -----------------------------------------------------------------------------------
+
+    def claim_class(self, raw: str) -> str:
+        name = self.classes.claim(raw)
+        self.claimed.append(name)
+        if self.owners:
+            self.owner[name] = self.owners[-1]
+        return name
+
+    def schema_type(self, node: Any, hint: str, base_uri: str | None = None) -> ir.TypeRef:
+        """A Schema Object (OAS 3.1 §4.8.24) as a type: a reference names a model, else it is inline."""
+        if isinstance(node, dict) and "$ref" in node:
+            target, uri = self.resolver.deref(node, base_uri)
+            assert uri is not None
+            if uri in self.by_uri:
+                return self.by_uri[uri]
+            name = self.component_names.get(uri)
+            if name is None:
+                name = self.claim_class(class_name(uri.rsplit("/", 1)[-1]))
+                self.component_names[uri] = name
+            return self.named_schema(target, uri, name)
+        return self.inline_schema(node, hint, base_uri)
+
+    def named_schema(self, schema: Any, uri: str, name: str) -> ir.TypeRef:
+        """A schema with a name of its own: an object or enum becomes a class, anything else an alias."""
+        self.owners.append(name)
+        try:
+            if _is_object(schema, self.resolver):
+                ref = ir.ModelRef(name)
+                self.by_uri[uri] = ref
+                self.models[name] = self.build_object(schema, name)
+                return ref
+            if _is_enum(schema):
+                enum = self.build_enum(schema, name)
+                self.by_uri[uri] = ref = _nullable_if(schema, ir.EnumRef(name)) if enum else ANY
+                return ref
+            if uri in self.in_progress:
+                self.warn([], f"{name} is defined only in terms of itself; typed as Any")
+                return ANY
+            self.in_progress.add(uri)
+            target = self.inline_schema(schema, name, uri.split("#", 1)[0])
+            self.in_progress.discard(uri)
+            alias = ir.AliasRef(name, target)
+            self.by_uri[uri] = alias
+            self.models[name] = ir.AliasModel(name, _text(_get(schema, "description")), target)
+            return alias
+        finally:
+            self.owners.pop()
+
+    def inline_schema(self, schema: Any, hint: str, base_uri: str | None = None) -> ir.TypeRef:
+        if not isinstance(schema, dict):
+            return ANY  # `true`, `false` or `{}`-like schemas in 3.1
+        types = _types_of(schema)
+        nullable = "null" in types or schema.get("nullable") is True
+        result: ir.TypeRef
+        if "const" in schema:
+            result = ir.LiteralOf(schema["const"])
+        elif "enum" in schema and _is_enum(schema):
+            name = self.claim_class(class_name(hint))
+            result = ir.EnumRef(name) if self.build_enum(schema, name) else ANY
+        elif "oneOf" in schema or "anyOf" in schema:
+            result, nullable = self.build_union(schema, hint, base_uri, nullable)
+        elif "allOf" in schema and not _has_own_object_keywords(schema) and len(schema["allOf"]) == 1:
+            result = self.schema_type(schema["allOf"][0], hint, base_uri)
+        elif _is_object(schema, self.resolver):
+            name = self.claim_class(class_name(hint))
+            self.owners.append(name)
+            try:
+                self.models[name] = self.build_object(schema, name)
+            finally:
+                self.owners.pop()
+            result = ir.ModelRef(name)
+        elif "object" in types or (not types and "additionalProperties" in schema):
+            additional = schema.get("additionalProperties", True)
+            result = ir.MapOf(ANY if additional in (True, None, {}) or additional is False else self.schema_type(additional, hint + "Value", base_uri))
+        elif "array" in types:
+            result = ir.ListOf(self.schema_type(schema.get("items", {}), hint + "Item", base_uri))
+        else:
+            scalars = [t for t in types if t != "null"]
+            if len(scalars) > 1:
+                result = ir.UnionOf(tuple(primitive(t, schema.get("format")) for t in scalars))
+            elif scalars:
+                result = primitive(scalars[0], schema.get("format"))
+            else:
+                result = ANY
+        return ir.Nullable(result) if nullable and not isinstance(result, ir.Nullable) and result is not ANY else result
+
+    def build_union(self, schema: Mapping[str, Any], hint: str, base_uri: str | None, nullable: bool) -> tuple[ir.TypeRef, bool]:
+        """`oneOf`/`anyOf` (JSON Schema §10.2.1.2-3); a `null` member makes the union nullable."""
+        raw_members = list(schema.get("oneOf") or schema.get("anyOf") or [])
+        members: list[ir.TypeRef] = []
+        for index, member in enumerate(raw_members):
+            target, _ = self.resolver.deref(member, base_uri)
+            if isinstance(target, dict) and _types_of(target) == ["null"]:
+                nullable = True
+                continue
+            title = target.get("title") if isinstance(target, dict) else None
+            built = self.schema_type(member, hint + (pascal(title) if title else f"Variant{index + 1}"), base_uri)
+            if built not in members:
+                members.append(built)
+        if not members:
+            return ANY, nullable
+        if len(members) == 1:
+            return members[0], nullable
+        return ir.UnionOf(tuple(members), self.build_discriminator(schema, raw_members, members)), nullable
+
+    def build_discriminator(self, schema: Mapping[str, Any], raw: list[Any], members: list[ir.TypeRef]) -> ir.Discriminator | None:
+        """The Discriminator Object (OAS 3.1 §4.8.25): explicit `mapping`, else component names."""
+        discriminator = schema.get("discriminator")
+        if not isinstance(discriminator, dict) or "propertyName" not in discriminator:
+            return None
+        mapping: dict[str, ir.ModelRef] = {}
+        for value, ref in (discriminator.get("mapping") or {}).items():
+            target = ref if str(ref).startswith(("#", ".")) or "/" in str(ref) else f"#/components/schemas/{ref}"
+            built = self.schema_type({"$ref": target}, class_name(str(value)))
+            if isinstance(built, ir.ModelRef):
+                mapping[str(value)] = built
+        for member in raw:
+            if isinstance(member, dict) and "$ref" in member:
+                _, uri = self.resolver.deref(member)
+                built = self.by_uri.get(uri or "")
+                key = self.component_keys.get(uri or "")
+                if key is not None and isinstance(built, ir.ModelRef) and built not in mapping.values():
+                    mapping[key] = built
+        return ir.Discriminator(str(discriminator["propertyName"]), tuple(mapping.items())) if mapping else None
+
+    def build_object(self, schema: Mapping[str, Any], name: str) -> ir.ObjectModel:
+        """An object schema as a dataclass: its properties (merged through `allOf`) and what else it keeps."""
+        properties, required, additional = self.merged_properties(schema, set())
+        scope = Scope(_RESERVED_FIELDS)
+        fields = []
+        for wire, prop in properties.items():
+            target, _ = self.resolver.deref(prop)
+            read_only = bool(_get(target, "readOnly") or _get(prop, "readOnly"))
+            write_only = bool(_get(target, "writeOnly") or _get(prop, "writeOnly"))
+            field_type = self.schema_type(prop, name + pascal(wire))
+            # A reference to a class is documented on the class; one to an alias or a scalar
+            # schema lends the field its description.
+            own_doc = _text(_get(prop, "description")) or _text(_get(prop, "title"))
+            borrowed = None if isinstance(field_type, (ir.ModelRef, ir.EnumRef)) else _text(_get(target, "description"))
+            fields.append(
+                ir.Field(
+                    name=scope.claim(_field_name(wire)),
+                    wire=wire,
+                    type=field_type,
+                    required=wire in required and not read_only and not write_only,
+                    doc=own_doc or borrowed,
+                    read_only=read_only,
+                    write_only=write_only,
+                )
+            )
+        if additional is False:
+            extra: ir.TypeRef | None = None
+        elif additional in (True, None) or additional == {}:
+            extra = ANY
+        else:
+            extra = self.schema_type(additional, name + "Value")
+        return ir.ObjectModel(
+            name=name,
+            doc=_join(_get(schema, "title") if _get(schema, "title") != name else None, _get(schema, "description")),
+            fields=tuple(fields),
+            extra=extra,
+            extra_name=scope.claim("additional_properties"),
+        )
+
+    def merged_properties(self, schema: Any, seen: set[int]) -> tuple[dict[str, Any], set[str], Any]:
+        """Properties, required names and `additionalProperties` of `schema` and its `allOf` parts."""
+        if not isinstance(schema, dict) or id(schema) in seen:
+            return {}, set(), None
+        seen.add(id(schema))
+        properties: dict[str, Any] = {}
+        required: set[str] = set()
+        additional = schema.get("additionalProperties")
+        for part in schema.get("allOf") or []:
+            target, _ = self.resolver.deref(part)
+            more, more_required, more_additional = self.merged_properties(target, seen)
+            properties.update(more)
+            required |= more_required
+            if additional is None:
+                additional = more_additional
+        properties.update(schema.get("properties") or {})
+        required |= {str(r) for r in schema.get("required") or []}
+        return properties, required, additional
+
+    def build_enum(self, schema: Mapping[str, Any], name: str) -> bool:
+        """A string or integer `enum` as an open Enum class; False if its values are of mixed kinds."""
+        values = [v for v in schema.get("enum", []) if v is not None]
+        if values and all(isinstance(v, str) for v in values):
+            base = "str"
+        elif values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            base = "int"
+        else:
+            self.claimed.remove(name)
+            return False
+        scope = Scope({"name", "value"})
+        members = tuple(ir.EnumMember(scope.claim(constant_name(v)), v) for v in dict.fromkeys(values))
+        self.models[name] = ir.EnumModel(name, _text(schema.get("description")), base, members)  # type: ignore[arg-type]
+        return True
+
+    # -- model modules -----------------------------------------------------------------------------
+
+    def model_modules(self) -> tuple[ir.ModelModule, ...]:
+        """Group models into files: an inline model lives with the model it was met in, and models
+        that refer to each other in a cycle share a file, so that no two model files import each
+        other. Files are ordered by their first model, in the order names were claimed."""
+        order = [n for n in self.claimed if n in self.models]
+        rank = {n: i for i, n in enumerate(order)}
+        parent = {n: n for n in order}
+
+        def find(n: str) -> str:
+            while parent[n] != n:
+                parent[n] = parent[parent[n]]
+                n = parent[n]
+            return n
+
+        def union(a: str, b: str) -> None:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                first, second = sorted((ra, rb), key=rank.__getitem__)
+                parent[second] = first
+
+        for name, owner in self.owner.items():
+            if name in parent and owner in parent:
+                union(name, owner)
+        edges = {n: _references(self.models[n]) for n in order}
+        for component in _strongly_connected(order, edges):
+            for other in component[1:]:
+                union(component[0], other)
+        members: dict[str, list[str]] = {}
+        for name in order:
+            members.setdefault(find(name), []).append(name)
+        files = Scope({"__init__"})
+        return tuple(
+            ir.ModelModule(files.claim(module_name(root)), _definition_order([self.models[n] for n in names]))
+            for root, names in members.items()
+        )
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+
+def _field_name(wire: str) -> str:
+    name = attr_name(wire)
+    return name + "_" if name in _ANNOTATION_BUILTINS else name
+
+
+def _get(node: Any, key: str) -> Any:
+    return node.get(key) if isinstance(node, dict) else None
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _join(*parts: Any) -> str | None:
+    texts = [t for t in (_text(p) for p in parts) if t]
+    return "\n\n".join(dict.fromkeys(texts)) or None
+
+
+def _types_of(schema: Mapping[str, Any]) -> list[str]:
+    declared = schema.get("type")
+    if isinstance(declared, str):
+        return [declared]
+    if isinstance(declared, list):
+        return [str(t) for t in declared]
+    return []
+
+
+def _is_enum(schema: Any) -> bool:
+    return isinstance(schema, dict) and isinstance(schema.get("enum"), list) and "const" not in schema and not {"object", "array"} & set(_types_of(schema))
+
+
+def _has_own_object_keywords(schema: Mapping[str, Any]) -> bool:
+    return bool(schema.get("properties")) or "additionalProperties" in schema
+
+
+def _is_object(schema: Any, resolver: Resolver) -> bool:
+    """Does this schema describe an object with named properties (here or through `allOf`)?"""
+    if not isinstance(schema, dict) or "oneOf" in schema or "anyOf" in schema or "enum" in schema:
+        return False
+    if schema.get("properties"):
+        return True
+    parts = schema.get("allOf") or []
+    if len(parts) > 1 or (parts and _has_own_object_keywords(schema)):
+        return any(_is_object(resolver.deref(p)[0], resolver) for p in parts)
+    return False
+
+
+def _nullable_if(schema: Mapping[str, Any], ref: ir.TypeRef) -> ir.TypeRef:
+    nullable = schema.get("nullable") is True or "null" in _types_of(schema) or None in schema.get("enum", [])
+    return ir.Nullable(ref) if nullable else ref
+
+
+def _group_key(node: Mapping[str, Any]) -> str | None:
+    group = node.get("x-fern-sdk-group-name")
+    if isinstance(group, list):
+        group = " ".join(str(g) for g in group) or None
+    if group:
+        return str(group)
+    tags = node.get("tags") or []
+    return str(tags[0]) if tags else None
+
+
+def _client_members(group: str | None) -> frozenset[str]:
+    return frozenset({"close", "aclose"}) if group is None else frozenset()
+
+
+def _pick_media_type(content: Mapping[str, Any]) -> str | None:
+    """JSON first, then form, then text, then anything else, in document order within each."""
+    if not content:
+        return None
+    ranked = sorted(content, key=lambda m: (_MEDIA_RANK.get(_media_kind(m), 9)))
+    return str(ranked[0])
+
+
+def _media_kind(media_type: str) -> str:
+    media = media_type.split(";", 1)[0].strip().lower()
+    if media in ("application/json", "*/*") or media.endswith("+json"):
+        return "json"
+    if media == "application/x-www-form-urlencoded":
+        return "form"
+    if media.startswith("text/"):
+        return "text"
+    if media.startswith("multipart/"):
+        return "multipart"
+    return "binary"
+
+
+_MEDIA_RANK = {"json": 0, "form": 1, "multipart": 2, "text": 3, "binary": 4}
+
+
+def _request_encoding(media_type: str) -> Any:
+    kind = _media_kind(media_type)
+    return None if kind == "multipart" else kind
+
+
+def _response_encoding(media_type: str) -> Any:
+    kind = _media_kind(media_type)
+    return kind if kind in ("json", "text") else "binary"
+
+
+def _union(types: list[ir.TypeRef | None]) -> ir.TypeRef | None:
+    distinct: list[ir.TypeRef] = []
+    for t in types:
+        if t is not None and t not in distinct:
+            distinct.append(t)
+    if not distinct:
+        return None
+    result = distinct[0] if len(distinct) == 1 else ir.UnionOf(tuple(distinct))
+    return ir.Nullable(result) if None in types and not isinstance(result, ir.Nullable) else result
+
+
+def _status_errors(groups: tuple[ir.Group, ...]) -> tuple[ir.StatusError, ...]:
+    statuses: set[int] = set()
+    for group in groups:
+        for op in group.operations:
+            statuses.update(int(r.status) for r in (*op.successes, *op.errors) if r.status.isdigit() and int(r.status) >= 400)
+    return tuple(_status_error(s) for s in sorted(statuses))
+
+
+def _status_error(status: int) -> ir.StatusError:
+    try:
+        phrase = http.HTTPStatus(status).phrase
+    except ValueError:
+        return ir.StatusError(status, f"Status{status}Error", f"HTTP {status}")
+    name = pascal(phrase)
+    return ir.StatusError(status, name if name.endswith("Error") else name + "Error", phrase)
+
+
+def _references(model: ir.Model) -> set[str]:
+    """Names of the models that `model`'s definition refers to."""
+    types: list[ir.TypeRef] = []
+    if isinstance(model, ir.ObjectModel):
+        types = [f.type for f in model.fields] + ([model.extra] if model.extra is not None else [])
+    elif isinstance(model, ir.AliasModel):
+        types = [model.target]
+    names: set[str] = set()
+    while types:
+        t = types.pop()
+        if isinstance(t, (ir.ModelRef, ir.EnumRef)):
+            names.add(t.name)
+        elif isinstance(t, ir.AliasRef):
+            names.add(t.name)
+        elif isinstance(t, ir.ListOf):
+            types.append(t.item)
+        elif isinstance(t, ir.MapOf):
+            types.append(t.value)
+        elif isinstance(t, ir.Nullable):
+            types.append(t.inner)
+        elif isinstance(t, ir.UnionOf):
+            types.extend(t.members)
+    return names
+
+
+def _strongly_connected(nodes: list[str], edges: dict[str, set[str]]) -> list[list[str]]:
+    """Tarjan's algorithm, iterative (documents nest deeper than Python's recursion limit)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    result: list[list[str]] = []
+    counter = 0
+    for start in nodes:
+        if start in index:
+            continue
+        work = [(start, iter(sorted(edges.get(start, ()))))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in edges:
+                    continue
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(edges.get(child, ())))))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    result.append(component)
+    return result
+
+
+def _definition_order(models: list[ir.Model]) -> tuple[ir.Model, ...]:
+    """Classes first (their annotations are lazy), then aliases, each after the aliases it uses
+    (an alias's right-hand side runs at import time)."""
+    classes = [m for m in models if not isinstance(m, ir.AliasModel)]
+    aliases = {m.name: m for m in models if isinstance(m, ir.AliasModel)}
+    ordered: list[ir.Model] = []
+    placed: set[str] = set()
+
+    def place(alias: ir.AliasModel, visiting: set[str]) -> None:
+        if alias.name in placed or alias.name in visiting:
+            return
+        visiting.add(alias.name)
+        for dep in sorted(_references(alias)):
+            if dep in aliases:
+                place(aliases[dep], visiting)
+        placed.add(alias.name)
+        ordered.append(alias)
+
+    for alias in aliases.values():
+        place(alias, set())
+    return (*classes, *ordered)
+

@@ -1,0 +1,108 @@
+"""The command line: `generate` and `validate`.
+
+Exit status: 0 success; 1 `generate --check` found the committed client stale; 2 the document
+(or the output folder) has problems, each printed with its location. No traceback reaches the
+user: a failure of the generator itself is reported as an internal error, also with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .diagnostics import Diagnostic, DiagnosticError
+from .format import InternalError
+from .pipeline import generate_files, load_and_build
+from .write import OwnershipError, diff_tree, write_tree
+
+EXIT_OK, EXIT_STALE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except DiagnosticError as exc:
+        _print_diagnostics(args.spec, exc.diagnostics)
+        errors = sum(d.level.value == "error" for d in exc.diagnostics)
+        print(f"{args.spec}: {errors} error(s); nothing was generated", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OwnershipError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except InternalError as exc:
+        print(f"internal error: {exc}\nThis is a bug in clientgen; please report it with the document.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except RecursionError:
+        print(f"{args.spec}: error: the document nests or refers to itself too deeply", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted; the output folder is unchanged", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the promise is: no traceback for any document
+        print(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in clientgen; please report it with the document.",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clientgen", description="Generate a typed Python client from an OpenAPI 3.0/3.1 document."
+    )
+    parser.add_argument("--version", action="version", version=f"clientgen {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    generate = commands.add_parser("generate", help="generate (or --check) the client package")
+    generate.add_argument("spec", type=Path, metavar="SPEC", help="the OpenAPI document (YAML or JSON)")
+    generate.add_argument("--output", type=Path, default=Path("generated"), metavar="DIR", help="where the package folder goes (default: generated)")
+    generate.add_argument("--package", metavar="NAME", help="the package name (default: from the document's title)")
+    generate.add_argument("--check", action="store_true", help="write nothing; exit 1 with a diff if DIR/NAME is not what would be generated")
+    generate.set_defaults(run=_generate)
+
+    check = commands.add_parser("validate", help="check a document and report every problem")
+    check.add_argument("spec", type=Path, metavar="SPEC")
+    check.set_defaults(run=_validate)
+    return parser
+
+
+def _generate(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    if args.package is not None and not args.package.isidentifier():
+        print(f"error: --package {args.package!r} is not a Python identifier", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    result = generate_files(args.spec, args.package)
+    _print_diagnostics(args.spec, result.warnings)
+    target = args.output / result.api.package
+    if args.check:
+        diff = diff_tree(result.files, target)
+        if diff:
+            sys.stdout.write(diff)
+            print(f"{target} is stale: regenerate with `python -m generator generate {args.spec} --output {args.output}`", file=sys.stderr)
+            return EXIT_STALE
+        print(f"{target} is up to date", file=sys.stderr)
+        return EXIT_OK
+    written, unchanged, removed = write_tree(result.files, target)
+    seconds = time.perf_counter() - started
+    print(f"{target}: {written} written, {unchanged} unchanged, {removed} removed in {seconds:.2f}s", file=sys.stderr)
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    api, warnings = load_and_build(args.spec)
+    _print_diagnostics(args.spec, warnings)
+    operations = sum(len(g.operations) for g in api.groups)
+    print(f"{args.spec}: valid OpenAPI; {operations} operations, {len(api.models)} models")
+    return EXIT_OK
+
+
+def _print_diagnostics(spec: Path, diagnostics: Sequence[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic.render(str(spec)), file=sys.stderr)

@@ -1,0 +1,377 @@
+"""The intermediate representation: plain frozen data between the document and the templates.
+
+Version-blind by design: nothing here knows about `$ref`, `components`, `nullable`, or whether the
+document was OpenAPI 3.0 or 3.1; the builder has decided all of that. Every name is already the
+final Python name. Collections are tuples, in document order unless stated otherwise.
+
+Types are a small family (`TypeRef`); each variant's `kind` names the template macros that decode
+and encode it, and `render.annotation()` turns one into its annotation and imports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Literal, TypeAlias
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Import:
+    """`from <module> import <name>`, or `import <module>` when `name` is None.
+
+    A module starting with "." is inside the generated package, written from its root
+    (".models.pet"); the renderer makes it relative to the importing file.
+    """
+
+    module: str
+    name: str | None = None
+
+
+# -- types ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Primitive:
+    """A JSON scalar, possibly carried as a richer Python type (a row of `types.PRIMITIVES`)."""
+
+    kind: ClassVar[str] = "primitive"
+    annotation: str
+    imports: tuple[Import, ...] = ()  # what the annotation needs
+    decoder: str | None = None  # a function applied to the JSON value, e.g. "parse_datetime"
+    encoder: str | None = None  # a function giving back the JSON value, e.g. "format_datetime"
+    codec_imports: tuple[Import, ...] = ()  # what the decoder and encoder need
+
+    @property
+    def plain(self) -> bool:
+        return self.decoder is None and self.encoder is None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRef:
+    """A generated dataclass with `from_dict`/`to_dict`."""
+
+    kind: ClassVar[str] = "model"
+    name: str
+    plain: ClassVar[bool] = False
+
+
+@dataclass(frozen=True, slots=True)
+class EnumRef:
+    """A generated open enum (unknown values are kept, not rejected)."""
+
+    kind: ClassVar[str] = "enum"
+    name: str
+    plain: ClassVar[bool] = False
+
+
+@dataclass(frozen=True, slots=True)
+class AliasRef:
+    """A generated type alias (`Tags = dict[str, str]`), coded as its target."""
+
+    kind: ClassVar[str] = "alias"
+    name: str
+    target: TypeRef
+
+    @property
+    def plain(self) -> bool:
+        return self.target.plain
+
+
+@dataclass(frozen=True, slots=True)
+class ListOf:
+    kind: ClassVar[str] = "list"
+    item: TypeRef
+
+    @property
+    def plain(self) -> bool:
+        return self.item.plain
+
+
+@dataclass(frozen=True, slots=True)
+class MapOf:
+    """A JSON object used as a map from string keys to `value`."""
+
+    kind: ClassVar[str] = "map"
+    value: TypeRef
+
+    @property
+    def plain(self) -> bool:
+        return self.value.plain
+
+
+@dataclass(frozen=True, slots=True)
+class Nullable:
+    kind: ClassVar[str] = "nullable"
+    inner: TypeRef
+
+    @property
+    def plain(self) -> bool:
+        return self.inner.plain
+
+
+@dataclass(frozen=True, slots=True)
+class UnionOf:
+    """`oneOf`/`anyOf`: decoded by discriminator when there is one, else by trying each member."""
+
+    kind: ClassVar[str] = "union"
+    members: tuple[TypeRef, ...]
+    discriminator: Discriminator | None = None
+
+    @property
+    def plain(self) -> bool:
+        return all(m.plain for m in self.members)
+
+
+@dataclass(frozen=True, slots=True)
+class Discriminator:
+    property: str  # the wire name of the tag property
+    mapping: tuple[tuple[str, ModelRef], ...]  # tag value -> member
+
+
+@dataclass(frozen=True, slots=True)
+class LiteralOf:
+    """A `const` (or single-valued enum) value."""
+
+    kind: ClassVar[str] = "literal"
+    value: str | int | float | bool | None
+    plain: ClassVar[bool] = True
+
+
+TypeRef: TypeAlias = Primitive | ModelRef | EnumRef | AliasRef | ListOf | MapOf | Nullable | UnionOf | LiteralOf
+
+
+# -- models ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One property of an object model."""
+
+    name: str  # Python attribute
+    wire: str  # JSON property name
+    type: TypeRef
+    required: bool
+    doc: str | None = None
+    read_only: bool = False
+    write_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectModel:
+    """A dataclass for an object schema; `extra` types the unknown properties it keeps (None: drops)."""
+
+    kind: ClassVar[str] = "object"
+    name: str
+    doc: str | None
+    fields: tuple[Field, ...]
+    extra: TypeRef | None
+    extra_name: str = "additional_properties"
+
+    @property
+    def required_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.required)
+
+    @property
+    def optional_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if not f.required)
+
+
+@dataclass(frozen=True, slots=True)
+class EnumMember:
+    name: str
+    value: str | int
+
+
+@dataclass(frozen=True, slots=True)
+class EnumModel:
+    kind: ClassVar[str] = "enum"
+    name: str
+    doc: str | None
+    base: Literal["str", "int"]
+    members: tuple[EnumMember, ...]
+
+    @property
+    def base_class(self) -> str:
+        return "OpenStrEnum" if self.base == "str" else "OpenIntEnum"
+
+
+@dataclass(frozen=True, slots=True)
+class AliasModel:
+    kind: ClassVar[str] = "alias"
+    name: str
+    doc: str | None
+    target: TypeRef
+
+
+Model: TypeAlias = ObjectModel | EnumModel | AliasModel
+
+
+@dataclass(frozen=True, slots=True)
+class ModelModule:
+    """One file of `models/`: a model, or models that refer to each other in a cycle."""
+
+    name: str
+    models: tuple[Model, ...]
+
+
+# -- operations -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """A method argument: a path/query/header/cookie parameter or a field of an object body."""
+
+    name: str  # Python argument
+    wire: str  # name on the wire
+    location: Literal["path", "query", "header", "cookie", "body"]
+    type: TypeRef
+    required: bool
+    doc: str | None = None
+    style: str = "form"
+    explode: bool = True
+    attr: str | None = None  # for a body field: the attribute of the body model it sets
+
+
+@dataclass(frozen=True, slots=True)
+class RequestBody:
+    """How the request body is sent.
+
+    `model` set: the method takes the model's fields as keyword arguments and sends
+    `model(...).to_dict()`. Otherwise the method takes one argument, `argument`, of `type`.
+    """
+
+    media_type: str
+    encoding: Literal["json", "form", "binary", "text"]
+    required: bool
+    model: ModelRef | None
+    argument: Parameter | None
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A documented response: `status` is a code ("202") or "default"; `type` None means no body."""
+
+    status: str
+    encoding: Literal["json", "text", "binary", "none"]
+    type: TypeRef | None
+    doc: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    name: str  # Python method name
+    function: str  # private module-level stem for the request/response functions
+    method: str  # HTTP method, upper case
+    path: str  # the path template as in the document
+    doc: str | None
+    deprecated: bool
+    path_params: tuple[Parameter, ...]
+    query_params: tuple[Parameter, ...]
+    header_params: tuple[Parameter, ...]
+    cookie_params: tuple[Parameter, ...]
+    body: RequestBody | None
+    body_fields: tuple[Parameter, ...]  # the keyword arguments an object body is built from
+    successes: tuple[Response, ...]
+    errors: tuple[Response, ...]  # error responses with a typed body (others decode as JSON/text)
+    security: tuple[tuple[str, ...], ...]  # alternatives, each a set of scheme keys; () means none
+    returns: TypeRef | None
+
+    @property
+    def shared_error_type(self) -> TypeRef | None:
+        """The body type of every typed error response, when they all share one."""
+        types = {r.type for r in self.errors}
+        return self.errors[0].type if len(types) == 1 else None
+
+    @property
+    def arguments(self) -> tuple[Parameter, ...]:
+        """Keyword-only arguments in signature order: required ones first, then optional ones."""
+        rest = (*self.body_args, *self.query_params, *self.header_params, *self.cookie_params)
+        return tuple(p for p in rest if p.required) + tuple(p for p in rest if not p.required)
+
+    @property
+    def body_args(self) -> tuple[Parameter, ...]:
+        if self.body is not None and self.body.argument is not None:
+            return (self.body.argument,)
+        return self.body_fields
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A resource of the client (`client.sender_pools`), or the client itself when `attr` is None."""
+
+    attr: str | None
+    sync_class: str
+    async_class: str
+    module: str
+    doc: str | None
+    operations: tuple[Operation, ...]
+
+
+# -- the API --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """A client constructor argument, read from `env` when not passed."""
+
+    name: str
+    env: str | None
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityScheme:
+    key: str  # the name in components.securitySchemes
+    kind: Literal["basic", "bearer", "api_key"]
+    credentials: tuple[Credential, ...]  # basic: (username, password); others: (token,)
+    location: Literal["header", "query", "cookie"] = "header"
+    param: str = "Authorization"  # header/query/cookie name for api_key
+    prefix: str = ""  # prepended to an api_key value
+
+
+@dataclass(frozen=True, slots=True)
+class StatusError:
+    """An error class for a documented HTTP status, named from its reason phrase."""
+
+    status: int
+    name: str
+    phrase: str
+
+
+@dataclass(frozen=True, slots=True)
+class Api:
+    package: str
+    title: str
+    version: str
+    doc: str | None
+    base_url: str | None
+    source_name: str
+    source_sha256: str
+    modules: tuple[ModelModule, ...]
+    groups: tuple[Group, ...]
+    security: tuple[SecurityScheme, ...]
+    status_errors: tuple[StatusError, ...]  # by status
+
+    @property
+    def models(self) -> tuple[Model, ...]:
+        return tuple(m for module in self.modules for m in module.models)
+
+    @property
+    def base_url_env(self) -> str:
+        """The environment variable that overrides the base URL."""
+        return f"{self.package.upper()}_BASE_URL"
+
+    @property
+    def credentials(self) -> tuple[Credential, ...]:
+        seen: dict[str, Credential] = {}
+        for scheme in self.security:
+            for credential in scheme.credentials:
+                seen.setdefault(credential.name, credential)
+        return tuple(seen.values())
+
+    @property
+    def resources(self) -> tuple[Group, ...]:
+        return tuple(g for g in self.groups if g.attr is not None)
+
+    @property
+    def root(self) -> Group | None:
+        return next((g for g in self.groups if g.attr is None), None)

@@ -1,0 +1,49 @@
+"""The stages in order: load → validate → resolve → build → render → format (→ write).
+
+`generate_files` runs everything but the write and returns the package's files in memory, so
+tests can compare whole trees without touching the disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import ir
+from .build import build_api
+from .diagnostics import Diagnostic
+from .format import format_files
+from .load import load
+from .naming import module_name
+from .render import render
+from .resolve import Resolver
+from .validate import validate
+from .write import with_manifest
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    api: ir.Api
+    files: dict[str, str]  # relative path -> content, the manifest included
+    warnings: tuple[Diagnostic, ...]
+    source: str  # the document's path as the user gave it, for diagnostics
+
+
+def load_and_build(spec: Path, package: str | None = None) -> tuple[ir.Api, list[Diagnostic]]:
+    document = load(spec)
+    resolver = Resolver(document)
+    validate(document, resolver)
+    title = document.data.get("info", {}).get("title")
+    return build_api(document, resolver, package or default_package_name(title))
+
+
+def generate_files(spec: Path, package: str | None = None) -> Result:
+    api, warnings = load_and_build(spec, package)
+    files = format_files(render(api))
+    return Result(api, with_manifest(files, api.source_sha256), tuple(sorted(warnings)), str(spec))
+
+
+def default_package_name(title: object) -> str:
+    """`Comms API` → `comms_api`; a document without a usable title gives `client`."""
+    name = module_name(title) if isinstance(title, str) else ""
+    return name if name and name not in ("module",) else "client"

@@ -1,0 +1,131 @@
+"""Stage 3, resolve: follow `$ref`s with `referencing`, and find the ones that lead nowhere.
+
+Contract: `Resolver(document)` answers `deref(node)` for any object of the document: the object a
+`$ref` points at (following chains), together with the URI that names it, so the builder can tell a
+reference to `#/components/schemas/Pet` from an inline schema. `check_refs(document)` walks the
+whole document once and returns a diagnostic for every `$ref` whose target does not exist.
+Relative references to other files are loaded from disk; remote (http/https) references are refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+import referencing
+import referencing.exceptions
+from referencing import Registry, Resource, Specification
+
+from .diagnostics import Diagnostic, pointer
+from .load import Document, load
+
+# Keys whose values are data, not OpenAPI/Schema objects, outside a map of user-chosen names.
+_DATA_KEYS = frozenset({"example", "default", "const", "enum", "value"})
+# Keys whose values are maps from user-chosen names (which may be "default", "example", ...).
+_NAME_MAPS = frozenset(
+    {
+        "properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "schemas",
+        "parameters", "responses", "headers", "examples", "requestBodies", "securitySchemes",
+        "links", "callbacks", "pathItems", "paths", "webhooks", "content", "encoding", "variables",
+        "mapping",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A followed `$ref`: where it led (an absolute URI with a JSON-pointer fragment) and what is there."""
+
+    uri: str
+    target: Any
+
+
+class Resolver:
+    """Follows `$ref`s within a document and the files it refers to."""
+
+    def __init__(self, document: Document) -> None:
+        self.base_uri = document.path.resolve().as_uri()
+        self._files: dict[str, Resource[Any]] = {}
+        root = Resource(contents=document.data, specification=_OPAQUE)
+        self._registry: Registry[Any] = Registry(retrieve=self._retrieve).with_resource(self.base_uri, root)
+
+    def lookup(self, ref: str, base_uri: str | None = None) -> Ref:
+        """Resolve one `$ref` string relative to `base_uri` (default: the root document)."""
+        base = base_uri or self.base_uri
+        resolved = self._registry.resolver(base_uri=base).lookup(ref)
+        return Ref(uri=_absolute(ref, base), target=resolved.contents)
+
+    def deref(self, node: Any, base_uri: str | None = None) -> tuple[Any, str | None]:
+        """Follow `node`'s `$ref` chain, if any; return the final object and its URI (None if inline)."""
+        uri: str | None = None
+        seen: set[str] = set()
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = self.lookup(node["$ref"], base_uri)
+            if ref.uri in seen:
+                raise referencing.exceptions.Unresolvable(ref=node["$ref"])
+            seen.add(ref.uri)
+            uri, node = ref.uri, ref.target
+            base_uri = uri.split("#", 1)[0]
+        return node, uri
+
+    def _retrieve(self, uri: str) -> Resource[Any]:
+        """Load a referenced file from disk, once; refuse anything that is not a `file:` URI."""
+        if uri not in self._files:
+            parts = urlsplit(uri)
+            if parts.scheme != "file":
+                raise referencing.exceptions.NoSuchResource(ref=uri)
+            data = load(Path(unquote(parts.path))).data
+            self._files[uri] = Resource(contents=data, specification=_OPAQUE)
+        return self._files[uri]
+
+
+def check_refs(document: Document, resolver: Resolver) -> list[Diagnostic]:
+    """A diagnostic for every `$ref` in `document` whose target is missing, remote or unreadable."""
+    problems = []
+    for path, ref in _iter_refs(document.data, []):
+        ptr = pointer([*path, "$ref"])
+        if ref.split("#", 1)[0].startswith(("http://", "https://")):
+            problems.append(Diagnostic(ptr, f"remote $ref {ref!r} is not fetched", line=document.line_of(ptr)))
+            continue
+        try:
+            resolver.lookup(ref)
+        except (referencing.exceptions.Unresolvable, LookupError, ValueError) as exc:
+            problems.append(Diagnostic(ptr, f"unresolvable $ref {ref!r}: {_why(exc)}", line=document.line_of(ptr)))
+    return problems
+
+
+def _iter_refs(node: Any, path: list[str | int], in_name_map: bool = False) -> Iterator[tuple[list[str | int], str]]:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and not in_name_map:
+            yield path, ref
+        for key, value in node.items():
+            if not in_name_map and (key in _DATA_KEYS or str(key).startswith("x-") or key == "$ref"):
+                continue
+            if key == "examples" and isinstance(value, list):
+                continue  # JSON Schema `examples`: a list of data
+            yield from _iter_refs(value, [*path, key], in_name_map=(not in_name_map and key in _NAME_MAPS))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _iter_refs(item, [*path, index])
+
+
+def _why(exc: Exception) -> str:
+    if isinstance(exc, referencing.exceptions.PointerToNowhere):
+        return f"nothing at {exc.ref}"
+    if isinstance(exc, referencing.exceptions.Unretrievable):
+        cause = exc.__cause__
+        return f"cannot load it ({cause})" if cause is not None else "cannot load it"
+    return str(exc) or type(exc).__name__
+
+
+def _absolute(ref: str, base_uri: str) -> str:
+    if ref.startswith("#"):
+        return base_uri.split("#", 1)[0] + ref
+    return urljoin(base_uri, ref)
+
+
+_OPAQUE: Specification[Any] = referencing.Specification.OPAQUE

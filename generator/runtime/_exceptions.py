@@ -1,0 +1,85 @@
+"""The errors a client raises. Errors are raised, never returned.
+
+    ApiError
+    ├── ApiConnectionError          the request did not get an answer
+    │   └── ApiTimeoutError         ... in time
+    ├── ApiResponseValidationError  a success answer that does not match the document
+    ├── MissingCredentialsError     no credentials for an operation that needs them
+    └── ApiStatusError              an error status; one subclass per documented status
+        └── UnexpectedStatusError   a status the document does not describe
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+
+class ApiError(Exception):
+    """The base of every error this client raises."""
+
+    message: str
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class MissingCredentialsError(ApiError):
+    """The operation needs credentials that the client was not given."""
+
+
+class ApiConnectionError(ApiError):
+    """The request could not be sent, or no answer came back."""
+
+    request: httpx.Request
+
+    def __init__(self, request: httpx.Request, message: str = "Connection error.") -> None:
+        super().__init__(message)
+        self.request = request
+
+
+class ApiTimeoutError(ApiConnectionError):
+    """No answer came back in time."""
+
+    def __init__(self, request: httpx.Request) -> None:
+        super().__init__(request, "Request timed out.")
+
+
+class ApiResponseValidationError(ApiError):
+    """A success answer whose body does not match what the document describes."""
+
+    response: httpx.Response
+    status_code: int
+
+    def __init__(self, response: httpx.Response, message: str) -> None:
+        super().__init__(message)
+        self.response = response
+        self.status_code = response.status_code
+
+
+class ApiStatusError(ApiError):
+    """The API answered with an error status.
+
+    `body` is the answer's body: the document's error model when it describes one and the body
+    matches it, else the decoded JSON, else the text (None when the body is empty).
+    """
+
+    status_code: int
+    headers: httpx.Headers
+    body: Any
+    request: httpx.Request
+    response: httpx.Response
+
+    def __init__(self, message: str, *, response: httpx.Response, body: Any) -> None:
+        super().__init__(message)
+        self.response = response
+        self.request = response.request
+        self.status_code = response.status_code
+        self.headers = response.headers
+        self.body = body
+
+
+class UnexpectedStatusError(ApiStatusError):
+    """An error status the document does not describe."""

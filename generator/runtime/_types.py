@@ -1,0 +1,71 @@
+"""The "not given" sentinel and open enums."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, Final
+
+
+class NotGiven:
+    """The type of `NOT_GIVEN`: an argument or field the caller did not set.
+
+    Distinct from `None`, which is a value (JSON `null`): a PATCH sends only the fields that were
+    given, and can still set a field to null.
+    """
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __reduce__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Final = NotGiven()
+
+
+class OpenStrEnum(str, Enum):
+    """A string enum that also accepts values it does not list.
+
+    An API may add a value at any time; a client built before that must still read the response.
+    An unknown value becomes a member of its own (`SenderStatus("PAUSED")`), equal to its string.
+    """
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        return _pseudo_member(cls, str.__new__(cls, value), value)
+
+
+class OpenIntEnum(int, Enum):
+    """An integer enum that also accepts values it does not list (see `OpenStrEnum`)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, int) or isinstance(value, bool):
+            return None
+        return _pseudo_member(cls, int.__new__(cls, value), value)
+
+
+def _pseudo_member(cls: type[Enum], member: Any, value: object) -> Any:
+    member._name_ = str(value)
+    member._value_ = value
+    # Remembered, so that the same unknown value is the same object; `list(cls)` still lists
+    # only the documented members.
+    return cls._value2member_map_.setdefault(value, member)

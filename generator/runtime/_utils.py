@@ -1,0 +1,148 @@
+"""Value coding shared by models and requests: dates, paths, query strings, unions."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import json
+import re
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ._types import NotGiven
+
+_PATH_PARAM = re.compile(r"\{([^{}]+)\}")
+
+
+def parse_datetime(value: str) -> datetime.datetime:
+    """RFC 3339 `date-time` → `datetime` (also on Python 3.10, whose parser rejects a final `Z`)."""
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    return datetime.datetime.fromisoformat(value)
+
+
+def format_datetime(value: datetime.datetime) -> str:
+    return value.isoformat()
+
+
+def parse_date(value: str) -> datetime.date:
+    return datetime.date.fromisoformat(value)
+
+
+def format_date(value: datetime.date) -> str:
+    return value.isoformat()
+
+
+def format_path(template: str, values: Mapping[str, Any]) -> str:
+    """Fill `{name}` in a path template, each value percent-encoded as one path segment."""
+    return _PATH_PARAM.sub(lambda m: quote(_scalar(values[m.group(1)]), safe=""), template)
+
+
+def encode_query(
+    values: Mapping[str, Any], styles: Mapping[str, tuple[str, bool]] | None = None
+) -> list[tuple[str, str]]:
+    """Query parameters as (name, value) pairs, per their OpenAPI `style` and `explode`.
+
+    Not-given values are left out. Lists are repeated (`form`, explode) or joined with `,`,
+    space or `|` (`form`/`spaceDelimited`/`pipeDelimited`, no explode); objects become
+    `name[key]=value` (`deepObject`) or their own pairs (`form`, explode).
+    """
+    pairs: list[tuple[str, str]] = []
+    for name, value in values.items():
+        if isinstance(value, NotGiven) or value is None:
+            continue
+        style, explode = (styles or {}).get(name, ("form", True))
+        if isinstance(value, Mapping):
+            items = [(str(k), v) for k, v in value.items() if not isinstance(v, NotGiven)]
+            if style == "deepObject":
+                pairs.extend((f"{name}[{k}]", _scalar(v)) for k, v in items)
+            elif explode:
+                pairs.extend((k, _scalar(v)) for k, v in items)
+            else:
+                pairs.append((name, ",".join(f"{k},{_scalar(v)}" for k, v in items)))
+        elif isinstance(value, (list, tuple)):
+            if explode and style == "form":
+                pairs.extend((name, _scalar(v)) for v in value)
+            else:
+                joiner = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
+                pairs.append((name, joiner.join(_scalar(v) for v in value)))
+        else:
+            pairs.append((name, _scalar(value)))
+    return pairs
+
+
+def encode_headers(values: Mapping[str, Any]) -> dict[str, str]:
+    """Header (or cookie) parameters, `simple` style: lists joined with `,`; not-given left out."""
+    return {
+        name: ",".join(_scalar(v) for v in value) if isinstance(value, (list, tuple)) else _scalar(value)
+        for name, value in values.items()
+        if not isinstance(value, NotGiven) and value is not None
+    }
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, datetime.datetime):
+        return format_datetime(value)
+    if isinstance(value, datetime.date):
+        return format_date(value)
+    return str(value)
+
+
+def encode_value(value: Any) -> Any:
+    """Any value a model can hold, as JSON data (for unions, whose member is known only at run time)."""
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime.datetime):
+        return format_datetime(value)
+    if isinstance(value, datetime.date):
+        return format_date(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {k: encode_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [encode_value(v) for v in value]
+    return value
+
+
+def decode_union(value: Any, decoders: Iterable[Callable[[Any], Any]]) -> Any:
+    """Decode with the first member decoder that accepts the value; keep the value if none does."""
+    for decoder in decoders:
+        try:
+            return decoder(value)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue
+    return value
+
+
+def decode_tagged(value: Any, tag: str, decoders: Mapping[str, Callable[[Any], Any]]) -> Any:
+    """Decode by discriminator: the member is named by `value[tag]`; an unknown tag keeps the value."""
+    tag_value = value.get(tag) if isinstance(value, Mapping) else None
+    decoder = decoders.get(tag_value) if isinstance(tag_value, str) else None
+    return decoder(value) if decoder is not None else value
+
+
+def decode_error_body(response: httpx.Response, decoder: Callable[[Any], Any] | None) -> Any:
+    """An error answer's body: the document's model if it fits, else JSON, else text, else None."""
+    if not response.content:
+        return None
+    try:
+        data = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return response.text
+    if decoder is not None:
+        try:
+            return decoder(data)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass
+    return data

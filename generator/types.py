@@ -1,0 +1,45 @@
+"""The `(type, format) → Python type` table: each row an annotation, its imports and its codec.
+
+A row's `decoder`/`encoder` name a function from the generated package's `_utils.py` (or a
+standard constructor) that turns the JSON value into the Python one and back. Formats not listed
+fall back to the type's plain row: an unknown format is never an error.
+"""
+
+from __future__ import annotations
+
+from .ir import Import, Primitive
+
+_UTILS = "._utils"
+
+PRIMITIVES: dict[tuple[str, str | None], Primitive] = {
+    ("string", None): Primitive("str"),
+    ("string", "date-time"): Primitive(
+        "datetime.datetime",
+        (Import("datetime"),),
+        decoder="parse_datetime",
+        encoder="format_datetime",
+        codec_imports=(Import(_UTILS, "parse_datetime"), Import(_UTILS, "format_datetime")),
+    ),
+    ("string", "date"): Primitive(
+        "datetime.date",
+        (Import("datetime"),),
+        decoder="parse_date",
+        encoder="format_date",
+        codec_imports=(Import(_UTILS, "parse_date"), Import(_UTILS, "format_date")),
+    ),
+    ("string", "uuid"): Primitive(
+        "uuid.UUID", (Import("uuid"),), decoder="uuid.UUID", encoder="str", codec_imports=(Import("uuid"),)
+    ),
+    ("integer", None): Primitive("int"),
+    ("number", None): Primitive("float"),
+    ("boolean", None): Primitive("bool"),
+    ("null", None): Primitive("None"),
+}
+
+ANY = Primitive("Any", (Import("typing", "Any"),))
+
+
+def primitive(json_type: str, fmt: object) -> Primitive:
+    """The row for `json_type` and `fmt`, or the type's plain row when the format is not listed."""
+    key = (json_type, fmt if isinstance(fmt, str) else None)
+    return PRIMITIVES.get(key) or PRIMITIVES.get((json_type, None)) or ANY

@@ -1,0 +1,115 @@
+"""Stage 7, write: the only stage that touches the output folder.
+
+Contract:
+- `write_tree(files, target)` makes `target` hold exactly `files` plus the files in it that the
+  generator did not write. The new tree is assembled beside the old one and swapped in with two
+  renames, so an interrupted run leaves the previous tree whole (and the next run finishes the
+  swap). Files whose content did not change are carried over with their timestamps.
+- Ownership: the generator records the files it wrote in a manifest (`MANIFEST`) inside the
+  package. It never deletes or overwrites a file that is not in the manifest; it stops with
+  `OwnershipError` naming the file instead. A folder that has no manifest but has content is not
+  ours, and is left alone.
+- `diff_tree(files, target)` writes nothing and returns a unified diff of what would change.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import shutil
+from pathlib import Path
+
+from . import __version__
+
+MANIFEST = ".clientgen-manifest.json"
+
+
+class OwnershipError(Exception):
+    """Writing would destroy a file the generator did not write."""
+
+
+def with_manifest(files: dict[str, str], source_sha256: str) -> dict[str, str]:
+    """`files` plus the manifest that lists them."""
+    manifest = {"generator": f"clientgen {__version__}", "source_sha256": source_sha256, "files": sorted(files)}
+    return {**files, MANIFEST: json.dumps(manifest, indent=2) + "\n"}
+
+
+def owned_files(target: Path) -> set[str]:
+    """The files the generator wrote into `target`, from its manifest (empty if there is none)."""
+    try:
+        manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+        return {*manifest["files"], MANIFEST}
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+
+
+def write_tree(files: dict[str, str], target: Path) -> tuple[int, int, int]:
+    """Make `target` hold `files`; return how many files were written, unchanged and removed."""
+    staging = target.with_name(f".{target.name}.clientgen-new")
+    retired = target.with_name(f".{target.name}.clientgen-old")
+    _recover(target, staging, retired)
+    owned = owned_files(target)
+    existing = _list_files(target)
+    if existing and not owned:
+        raise OwnershipError(f"{target} exists and was not written by clientgen (it has no {MANIFEST}); choose another output folder")
+    foreign = existing - owned
+    for path in sorted(foreign & set(files)):
+        raise OwnershipError(f"{target / path} was not written by clientgen; move it away, then regenerate")
+    staging.mkdir(parents=True)
+    written = unchanged = 0
+    for path, content in files.items():
+        destination = staging / path
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        old = target / path
+        data = content.encode("utf-8")
+        if path in owned and old.is_file() and old.read_bytes() == data:
+            shutil.copy2(old, destination)
+            unchanged += 1
+        else:
+            destination.write_bytes(data)
+            written += 1
+    for path in foreign:
+        destination = staging / path
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(target / path, destination)
+    removed = len((owned & existing) - set(files))
+    if target.exists():
+        os.replace(target, retired)
+    os.replace(staging, target)
+    shutil.rmtree(retired, ignore_errors=True)
+    return written, unchanged, removed
+
+
+def diff_tree(files: dict[str, str], target: Path) -> str:
+    """A unified diff from what `target` holds to `files` ("" when they match)."""
+    owned = owned_files(target) & _list_files(target)
+    chunks = []
+    for path in sorted(set(files) | owned):
+        old_path = target / path
+        old = old_path.read_text(encoding="utf-8") if path in owned else ""
+        new = files.get(path, "")
+        if old != new or (path in files) != (path in owned):
+            chunks.extend(
+                difflib.unified_diff(
+                    old.splitlines(keepends=True),
+                    new.splitlines(keepends=True),
+                    fromfile=f"a/{path}" if path in owned else "/dev/null",
+                    tofile=f"b/{path}" if path in files else "/dev/null",
+                )
+            )
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in chunks)
+
+
+def _recover(target: Path, staging: Path, retired: Path) -> None:
+    """Finish or undo a swap that an earlier run did not complete."""
+    if retired.exists() and not target.exists():
+        os.replace(retired, target)
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _list_files(root: Path) -> set[str]:
+    if not root.is_dir():
+        return set()
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() or p.is_symlink()}
