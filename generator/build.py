@@ -139,18 +139,26 @@ class _Builder:
         groups = []
         for group, operations in grouped.items():
             attr = None if group is None else attrs.claim(attr_name(group))
-            sync_class = class_name(group) if group is not None else "_ClientOperations"
+            sync_class = "_ClientOperations" if group is None else self.claim_group_class(class_name(group))
             groups.append(
                 ir.Group(
                     attr=attr,
                     sync_class=sync_class,
                     async_class="_AsyncClientOperations" if group is None else "Async" + sync_class,
                     module=module_name(attr) if attr is not None else "_client_operations",
-                    doc=docs.get(group),
+                    doc=docs.get(group) or (f"The {group} operations." if group else "Operations of the client itself."),
                     operations=tuple(operations),
                 )
             )
         return tuple(groups)
+
+    def claim_group_class(self, name: str) -> str:
+        """A resource class name that no model (nor its `Async` twin) already has."""
+        for candidate in (name, f"{name}Resource"):
+            if candidate not in self.classes and f"Async{candidate}" not in self.classes:
+                self.classes.claim(f"Async{candidate}")
+                return self.classes.claim(candidate)
+        return self.classes.claim(f"{name}Resource")
 
     def iter_operations(self) -> Iterable[_Op]:
         for path, item in (self.data.get("paths") or {}).items():

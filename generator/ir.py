@@ -5,7 +5,9 @@ document was OpenAPI 3.0 or 3.1; the builder has decided all of that. Every name
 final Python name. Collections are tuples, in document order unless stated otherwise.
 
 Types are a small family (`TypeRef`); each variant's `kind` names the template macros that decode
-and encode it, and `render.annotation()` turns one into its annotation and imports.
+and encode it, and `render.annotation()` turns one into its annotation and imports. `plain` says
+its JSON value is already the Python value (no coding); `decodes_to_any` that the decoded value is
+typed `Any` (JSON as it came, or a union helper's result), so code returning it must annotate it.
 """
 
 from __future__ import annotations
@@ -44,6 +46,11 @@ class Primitive:
     def plain(self) -> bool:
         return self.decoder is None and self.encoder is None
 
+    @property
+    def decodes_to_any(self) -> bool:
+        """Whether decoding yields an `Any` that must be annotated to be typed (see `TypeRef`)."""
+        return self.decoder is None
+
 
 @dataclass(frozen=True, slots=True)
 class ModelRef:
@@ -52,6 +59,7 @@ class ModelRef:
     kind: ClassVar[str] = "model"
     name: str
     plain: ClassVar[bool] = False
+    decodes_to_any: ClassVar[bool] = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +69,7 @@ class EnumRef:
     kind: ClassVar[str] = "enum"
     name: str
     plain: ClassVar[bool] = False
+    decodes_to_any: ClassVar[bool] = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +84,10 @@ class AliasRef:
     def plain(self) -> bool:
         return self.target.plain
 
+    @property
+    def decodes_to_any(self) -> bool:
+        return self.target.decodes_to_any
+
 
 @dataclass(frozen=True, slots=True)
 class ListOf:
@@ -84,6 +97,10 @@ class ListOf:
     @property
     def plain(self) -> bool:
         return self.item.plain
+
+    @property
+    def decodes_to_any(self) -> bool:
+        return self.plain
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +114,10 @@ class MapOf:
     def plain(self) -> bool:
         return self.value.plain
 
+    @property
+    def decodes_to_any(self) -> bool:
+        return self.plain
+
 
 @dataclass(frozen=True, slots=True)
 class Nullable:
@@ -106,6 +127,10 @@ class Nullable:
     @property
     def plain(self) -> bool:
         return self.inner.plain
+
+    @property
+    def decodes_to_any(self) -> bool:
+        return self.inner.decodes_to_any
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +144,8 @@ class UnionOf:
     @property
     def plain(self) -> bool:
         return all(m.plain for m in self.members)
+
+    decodes_to_any: ClassVar[bool] = True  # decoded by a runtime helper that returns Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +161,7 @@ class LiteralOf:
     kind: ClassVar[str] = "literal"
     value: str | int | float | bool | None
     plain: ClassVar[bool] = True
+    decodes_to_any: ClassVar[bool] = True
 
 
 TypeRef: TypeAlias = Primitive | ModelRef | EnumRef | AliasRef | ListOf | MapOf | Nullable | UnionOf | LiteralOf

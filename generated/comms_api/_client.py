@@ -15,7 +15,7 @@ from .resources.sender_pools import AsyncSenderPools, SenderPools
 
 DEFAULT_BASE_URL: str | None = "https://comms.twilio.com"
 
-CREDENTIAL_NAMES = {
+CREDENTIAL_NAMES: dict[str, str] = {
     "accountAuth": "account_id and auth_token",
     "apiKeyAuth": "api_key and api_key_secret",
 }

@@ -116,7 +116,11 @@ def encode_value(value: Any) -> Any:
 
 
 def decode_union(value: Any, decoders: Iterable[Callable[[Any], Any]]) -> Any:
-    """Decode with the first member decoder that accepts the value; keep the value if none does."""
+    """Decode with the first member decoder that accepts the value.
+
+    A value no decoder accepts is kept as it came (the API may have added a member this client
+    does not know), though it is then not of the declared type.
+    """
     for decoder in decoders:
         try:
             return decoder(value)
@@ -126,7 +130,10 @@ def decode_union(value: Any, decoders: Iterable[Callable[[Any], Any]]) -> Any:
 
 
 def decode_tagged(value: Any, tag: str, decoders: Mapping[str, Callable[[Any], Any]]) -> Any:
-    """Decode by discriminator: the member is named by `value[tag]`; an unknown tag keeps the value."""
+    """Decode by discriminator: the member is the one `value[tag]` names, no guessing.
+
+    A tag this client does not know keeps the value as it came (see `decode_union`).
+    """
     tag_value = value.get(tag) if isinstance(value, Mapping) else None
     decoder = decoders.get(tag_value) if isinstance(tag_value, str) else None
     return decoder(value) if decoder is not None else value
