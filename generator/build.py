@@ -200,7 +200,7 @@ class _Builder:
             body=body,
             body_fields=body_fields,
             successes=successes,
-            errors=tuple(r for r in errors if r.type is not None and r.type is not ANY),
+            errors=errors,
             security=self.build_security_requirement(node.get("security", self.data.get("security"))),
             returns=_union([r.type for r in successes]),
         )

@@ -299,15 +299,20 @@ class Operation:
     body: RequestBody | None
     body_fields: tuple[Parameter, ...]  # the keyword arguments an object body is built from
     successes: tuple[Response, ...]
-    errors: tuple[Response, ...]  # error responses with a typed body (others decode as JSON/text)
+    errors: tuple[Response, ...]  # every documented response that is not a success
     security: tuple[tuple[str, ...], ...]  # alternatives, each a set of scheme keys; () means none
     returns: TypeRef | None
 
     @property
+    def typed_errors(self) -> tuple[Response, ...]:
+        """Error responses whose body has a schema (the others decode as JSON, else text)."""
+        return tuple(r for r in self.errors if r.encoding == "json" and r.type is not None and r.type.kind != "primitive")
+
+    @property
     def shared_error_type(self) -> TypeRef | None:
         """The body type of every typed error response, when they all share one."""
-        types = {r.type for r in self.errors}
-        return self.errors[0].type if len(types) == 1 else None
+        types = {r.type for r in self.typed_errors}
+        return self.typed_errors[0].type if len(types) == 1 else None
 
     @property
     def arguments(self) -> tuple[Parameter, ...]:

@@ -282,7 +282,7 @@ def resource_imports(ctx: Context, group: ir.Group, module: str, shadowed: froze
             found.add(ir.Import("._utils", "encode_headers"))
         if op.body is not None and op.body.model is not None:
             found |= type_imports(op.body.model, ctx)
-        for response in (*op.successes, *op.errors):
+        for response in (*op.successes, *op.typed_errors):
             found |= type_imports(response.type, ctx)
     return import_lines(found, module)
 

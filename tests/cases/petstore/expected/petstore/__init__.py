@@ -15,6 +15,7 @@ from .errors import (
     ApiStatusError,
     ApiTimeoutError,
     MissingCredentialsError,
+    NotFoundError,
     UnexpectedStatusError,
     UnprocessableEntityError,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "MissingCredentialsError",
     "NOT_GIVEN",
     "NewPet",
+    "NotFoundError",
     "NotGiven",
     "Pet",
     "PetKind",

@@ -28,9 +28,14 @@ __all__ = [
     "ApiTimeoutError",
     "MissingCredentialsError",
     "UnexpectedStatusError",
+    "NotFoundError",
     "UnprocessableEntityError",
     "error_for_response",
 ]
+
+
+class NotFoundError(ApiStatusError):
+    """HTTP 404 Not Found."""
 
 
 class UnprocessableEntityError(ApiStatusError):
@@ -38,6 +43,7 @@ class UnprocessableEntityError(ApiStatusError):
 
 
 STATUS_ERRORS: dict[int, type[ApiStatusError]] = {
+    404: NotFoundError,
     422: UnprocessableEntityError,
 }
 

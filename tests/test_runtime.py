@@ -1,0 +1,178 @@
+"""The hand-written runtime that every generated client carries (generator/runtime/)."""
+
+from __future__ import annotations
+
+import datetime
+import pickle
+import uuid
+
+import httpx
+import pytest
+
+from generator.runtime._base_client import ApiKeyAuth, BasicAuth, BearerAuth, Request, SyncApiClient
+from generator.runtime._exceptions import MissingCredentialsError
+from generator.runtime._types import NOT_GIVEN, NotGiven, OpenIntEnum, OpenStrEnum
+from generator.runtime._utils import (
+    decode_error_body,
+    decode_tagged,
+    decode_union,
+    encode_headers,
+    encode_query,
+    encode_value,
+    format_path,
+    parse_datetime,
+)
+
+
+class Color(OpenStrEnum):
+    RED = "red"
+    GREEN = "green"
+
+
+class Level(OpenIntEnum):
+    LOW = 1
+    HIGH = 2
+
+
+def test_not_given_is_a_falsy_singleton_distinct_from_none() -> None:
+    assert NotGiven() is NOT_GIVEN
+    assert not NOT_GIVEN
+    assert NOT_GIVEN is not None
+    assert repr(NOT_GIVEN) == "NOT_GIVEN"
+    assert pickle.loads(pickle.dumps(NOT_GIVEN)) is NOT_GIVEN
+
+
+def test_open_enums_keep_unknown_values() -> None:
+    assert Color("red") is Color.RED
+    purple = Color("purple")
+    assert purple == "purple" and purple.value == "purple" and str(purple) == "purple"
+    assert Color("purple") is purple  # the same unknown value gives the same member
+    assert list(Color) == [Color.RED, Color.GREEN]  # only documented members are listed
+    assert Level(3).value == 3 and Level(1) is Level.LOW
+    with pytest.raises(ValueError):
+        Color(3)  # a value of the wrong kind is still an error
+    with pytest.raises(ValueError):
+        Level("3")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-01-02T03:04:05Z", datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)),
+        ("2024-01-02T03:04:05.250+02:00", datetime.datetime(2024, 1, 2, 3, 4, 5, 250000, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))),
+        ("2024-01-02T03:04:05", datetime.datetime(2024, 1, 2, 3, 4, 5)),
+    ],
+)
+def test_parse_datetime(text: str, expected: datetime.datetime) -> None:
+    assert parse_datetime(text) == expected
+
+
+def test_format_path_encodes_each_value_as_one_segment() -> None:
+    assert format_path("/pools/{id}/senders/{sender-id}", {"id": "a/b c", "sender-id": 7}) == "/pools/a%2Fb%20c/senders/7"
+    assert format_path("/flags/{on}", {"on": True}) == "/flags/true"
+
+
+@pytest.mark.parametrize(
+    ("values", "styles", "expected"),
+    [
+        ({"a": NOT_GIVEN, "b": None, "c": 1}, None, [("c", "1")]),
+        ({"ids": [1, 2]}, None, [("ids", "1"), ("ids", "2")]),
+        ({"ids": [1, 2]}, {"ids": ("form", False)}, [("ids", "1,2")]),
+        ({"ids": ["a", "b"]}, {"ids": ("pipeDelimited", False)}, [("ids", "a|b")]),
+        ({"ids": ["a", "b"]}, {"ids": ("spaceDelimited", False)}, [("ids", "a b")]),
+        ({"f": {"x": 1, "y": "z"}}, {"f": ("deepObject", True)}, [("f[x]", "1"), ("f[y]", "z")]),
+        ({"f": {"x": 1}}, None, [("x", "1")]),
+        ({"f": {"x": 1, "y": 2}}, {"f": ("form", False)}, [("f", "x,1,y,2")]),
+        ({"on": True, "color": Color.RED}, None, [("on", "true"), ("color", "red")]),
+        ({"at": datetime.datetime(2024, 1, 2, tzinfo=datetime.timezone.utc)}, None, [("at", "2024-01-02T00:00:00+00:00")]),
+        ({"day": datetime.date(2024, 1, 2)}, None, [("day", "2024-01-02")]),
+    ],
+)
+def test_encode_query(values: dict[str, object], styles: dict[str, tuple[str, bool]] | None, expected: list[tuple[str, str]]) -> None:
+    assert encode_query(values, styles) == expected
+
+
+def test_encode_headers() -> None:
+    assert encode_headers({"X-A": "1", "X-B": NOT_GIVEN, "X-C": [1, 2], "X-D": False}) == {"X-A": "1", "X-C": "1,2", "X-D": "false"}
+
+
+def test_encode_value_handles_everything_a_model_holds() -> None:
+    class Model:
+        def to_dict(self) -> dict[str, int]:
+            return {"a": 1}
+
+    value = {"m": Model(), "e": Color.GREEN, "d": datetime.date(2024, 1, 2), "u": uuid.UUID(int=1), "l": [Level.HIGH]}
+    assert encode_value(value) == {"m": {"a": 1}, "e": "green", "d": "2024-01-02", "u": str(uuid.UUID(int=1)), "l": [2]}
+
+
+def test_decode_union_tries_members_in_order_and_keeps_unknown_values() -> None:
+    def strict(data: dict[str, int]) -> str:
+        return f"strict {data['x']}"
+
+    assert decode_union({"x": 1}, (strict,)) == "strict 1"
+    assert decode_union({"y": 1}, (strict,)) == {"y": 1}
+
+
+def test_decode_tagged_picks_the_member_its_tag_names() -> None:
+    decoders = {"cat": lambda d: ("cat", d["name"]), "dog": lambda d: ("dog", d["name"])}
+    assert decode_tagged({"kind": "dog", "name": "Rex"}, "kind", decoders) == ("dog", "Rex")
+    assert decode_tagged({"kind": "eel"}, "kind", decoders) == {"kind": "eel"}
+    assert decode_tagged("plain", "kind", decoders) == "plain"
+
+
+@pytest.mark.parametrize(
+    ("content", "decoder", "expected"),
+    [
+        (b"", None, None),
+        (b'{"message": "no"}', lambda d: ("model", d["message"]), ("model", "no")),
+        (b'{"other": 1}', lambda d: ("model", d["message"]), {"other": 1}),
+        (b"[1, 2]", None, [1, 2]),
+        (b"Bad Gateway", None, "Bad Gateway"),
+    ],
+)
+def test_decode_error_body(content: bytes, decoder: object, expected: object) -> None:
+    response = httpx.Response(400, content=content)
+    assert decode_error_body(response, decoder) == expected  # type: ignore[arg-type]
+
+
+def test_auth_schemes_apply_their_credentials() -> None:
+    headers: dict[str, str] = {}
+    params: list[tuple[str, str]] = []
+    cookies: dict[str, str] = {}
+    BasicAuth("user", "pa:ss").apply(headers, params, cookies)
+    assert headers["Authorization"] == "Basic dXNlcjpwYTpzcw=="
+    BearerAuth("tok").apply(headers, params, cookies)
+    assert headers["Authorization"] == "Bearer tok"
+    ApiKeyAuth("query", "key", "k1").apply(headers, params, cookies)
+    ApiKeyAuth("cookie", "sid", "c1").apply(headers, params, cookies)
+    ApiKeyAuth("header", "X-Key", "h1").apply(headers, params, cookies)
+    assert params == [("key", "k1")] and cookies == {"sid": "c1"} and headers["X-Key"] == "h1"
+
+
+def _client(auth: dict[str, BasicAuth]) -> SyncApiClient:
+    return SyncApiClient(
+        base_url="https://api.example.com/v1",
+        auth=auth,
+        credential_names={"a": "account_id and auth_token", "k": "api_key and api_key_secret"},
+        headers={"X-Extra": "1"},
+        user_agent="pkg/1.0",
+        timeout=5,
+        http_client=None,
+    )
+
+
+def test_the_first_alternative_whose_credentials_are_held_is_used() -> None:
+    with _client({"k": BasicAuth("key", "secret")}) as client:
+        built = client._build_request(client._http, Request("GET", "/x", security=(("a",), ("k",))))
+    assert built.headers["Authorization"] == "Basic a2V5OnNlY3JldA=="  # key:secret
+    assert str(built.url) == "https://api.example.com/v1/x"
+    assert built.headers["X-Extra"] == "1"
+    assert built.headers["User-Agent"].startswith("pkg/1.0 python/")
+
+
+def test_missing_credentials_are_named() -> None:
+    with _client({}) as client:
+        with pytest.raises(MissingCredentialsError, match="account_id and auth_token or api_key and api_key_secret"):
+            client._build_request(client._http, Request("GET", "/x", security=(("a",), ("k",))))
+        anonymous = client._build_request(client._http, Request("GET", "/x", security=(("a",), ())))
+    assert "Authorization" not in anonymous.headers
