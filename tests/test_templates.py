@@ -1,0 +1,128 @@
+"""Template tests: one macro or filter, a hand-built IR node, the exact code it must draw."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator import ir
+from generator.render import _environment, annotation, docstring, import_lines, pystr
+from generator.types import ANY, PRIMITIVES
+
+STR = PRIMITIVES[("string", None)]
+DATETIME = PRIMITIVES[("string", "date-time")]
+PET = ir.ModelRef("Pet")
+COLOR = ir.EnumRef("Color")
+
+
+@pytest.fixture(scope="module")
+def macros():  # type: ignore[no-untyped-def]
+    return _environment().get_template("macros.jinja").module
+
+
+@pytest.mark.parametrize(
+    ("t", "decoded", "encoded"),
+    [
+        (STR, "x", "x"),
+        (ANY, "x", "x"),
+        (DATETIME, "parse_datetime(x)", "format_datetime(x)"),
+        (PET, "Pet.from_dict(x)", "x.to_dict()"),
+        (COLOR, "Color(x)", "x.value"),
+        (ir.ListOf(STR), "x", "x"),
+        (ir.ListOf(PET), "[Pet.from_dict(v0) for v0 in x]", "[v0.to_dict() for v0 in x]"),
+        (ir.ListOf(ir.ListOf(PET)), "[[Pet.from_dict(v1) for v1 in v0] for v0 in x]", "[[v1.to_dict() for v1 in v0] for v0 in x]"),
+        (ir.MapOf(DATETIME), "{k0: parse_datetime(v0) for k0, v0 in x.items()}", "{k0: format_datetime(v0) for k0, v0 in x.items()}"),
+        (ir.Nullable(STR), "x", "x"),
+        (ir.Nullable(PET), "(None if x is None else Pet.from_dict(x))", "(None if x is None else x.to_dict())"),
+        (ir.AliasRef("Pets", ir.ListOf(PET)), "[Pet.from_dict(v0) for v0 in x]", "[v0.to_dict() for v0 in x]"),
+        (ir.UnionOf((PET, ir.ModelRef("Dog"))), "decode_union(x, (Pet.from_dict, Dog.from_dict, ))", "encode_value(x)"),
+        (
+            ir.UnionOf((PET, ir.ModelRef("Dog")), ir.Discriminator("kind", (("pet", PET), ("dog", ir.ModelRef("Dog"))))),
+            "decode_tagged(x, 'kind', {'pet': Pet.from_dict, 'dog': Dog.from_dict})",
+            "encode_value(x)",
+        ),
+        (ir.LiteralOf("circle"), "x", "x"),
+    ],
+)
+def test_codec_macros(macros, t: ir.TypeRef, decoded: str, encoded: str) -> None:  # type: ignore[no-untyped-def]
+    assert str(macros.decode(t, "x")) == decoded
+    assert str(macros.encode(t, "x")) == encoded
+
+
+@pytest.mark.parametrize(
+    ("t", "expected"),
+    [
+        (STR, "str"),
+        (ir.Nullable(ir.ListOf(PET)), "list[Pet] | None"),
+        (ir.MapOf(ir.UnionOf((STR, PET))), "dict[str, str | Pet]"),
+        (ir.LiteralOf("a'b"), 'Literal["a\'b"]'),
+        (ir.LiteralOf(None), "None"),
+        (ir.AliasRef("Tags", ir.MapOf(STR)), "Tags"),
+    ],
+)
+def test_annotation(t: ir.TypeRef, expected: str) -> None:
+    assert annotation(t) == expected
+
+
+def test_annotation_of_shadowed_builtins() -> None:
+    assert annotation(ir.ListOf(ir.MapOf(STR)), frozenset({"list", "dict"})) == "builtins.list[builtins.dict[str, str]]"
+
+
+def test_signature_macros(macros) -> None:  # type: ignore[no-untyped-def]
+    path = ir.Parameter("pool_id", "poolId", "path", STR, True)
+    name = ir.Parameter("name", "name", "body", STR, False, attr="name")
+    op = ir.Operation(
+        name="update", function="update", method="PATCH", path="/p/{poolId}", doc=None, deprecated=False,
+        path_params=(path,), query_params=(), header_params=(), cookie_params=(), body=None, body_fields=(name,),
+        successes=(), errors=(), security=(), returns=None,
+    )  # fmt: skip
+    assert str(macros.parameters(op)) == "pool_id: str, *, name: str | NotGiven = NOT_GIVEN"
+    assert str(macros.call_arguments(op)) == "pool_id, name=name"
+    assert str(macros.str_tuple(("a",))) == "('a', )"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("plain", '"""plain"""'),
+        ('ends with a quote"', '"""ends with a quote\\""""'),
+        ('a """ inside', '"""a \\"\\"\\" inside"""'),
+        ("back\\slash \\N{BULLET}", '"""back\\\\slash \\\\N{BULLET}"""'),
+        ("two\nlines", '"""two\nlines\n"""'),
+        ("  padded  ", '"""padded"""'),
+    ],
+)
+def test_docstring_escaping(text: str, expected: str) -> None:
+    assert docstring(text) == expected
+    assert eval(docstring(text)) == text.strip() + ("\n" if "\n" in text else "")  # noqa: S307 - our own literal
+
+
+@pytest.mark.parametrize("value", ["'); import os; os.system('x') #", 'quo"te', "new\nline", "\\N{BULLET}", 3, 2.5, True, None])
+def test_pystr_is_a_literal_of_the_value(value: object) -> None:
+    assert eval(pystr(value)) == value  # noqa: S307 - our own literal
+
+
+def test_import_lines_are_grouped_sorted_and_relative() -> None:
+    imports = [
+        ir.Import("typing", "Any"),
+        ir.Import("__future__", "annotations"),
+        ir.Import("httpx"),
+        ir.Import("datetime"),
+        ir.Import(".models.pet", "Pet"),
+        ir.Import("._types", "NotGiven"),
+        ir.Import("._types", "NOT_GIVEN"),
+        ir.Import("collections.abc", "Mapping"),
+    ]
+    assert import_lines(imports, "resources.pets") == [
+        "from __future__ import annotations",
+        "",
+        "import datetime",
+        "from collections.abc import Mapping",
+        "from typing import Any",
+        "",
+        "import httpx",
+        "",
+        "from .._types import NOT_GIVEN, NotGiven",
+        "from ..models.pet import Pet",
+    ]
+    assert import_lines([ir.Import(".models.tags", "Tags")], "models.pool") == ["from .tags import Tags"]
+    assert import_lines([ir.Import("._client", "Client")], "__init__") == ["from ._client import Client"]
