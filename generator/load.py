@@ -18,13 +18,27 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostic, DiagnosticError, pointer_parts
+from .diagnostics import Diagnostic, DiagnosticError
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _JsonLikeLoader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """The safe loader without the timestamp resolver (YAML 1.1 dates would leave JSON's types)."""
+    """The safe loader, made to give JSON's data model: no timestamp resolver (YAML 1.1 dates
+    would leave JSON's types), and mapping keys always strings (`200:` is the key "200", as
+    OpenAPI means it)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        if all(type(key) is str for key in mapping):
+            return mapping
+        return {_json_key(key): value for key, value in mapping.items()}
+
+
+def _json_key(key: object) -> str:
+    if isinstance(key, bool) or key is None:
+        return json.dumps(key)
+    return str(key)
 
 
 _JsonLikeLoader.yaml_implicit_resolvers = {
@@ -51,7 +65,7 @@ class Document:
         """The 1-based line where the value at `ptr` starts, or of its nearest ancestor."""
         if self._lines is None:
             self._lines = _index_lines(self.text)
-        parts = pointer_parts(ptr)
+        parts = ptr.split("/")[1:] if ptr else []  # still escaped, as the index keys are
         while True:
             key = "/" + "/".join(parts) if parts else ""
             if key in self._lines:

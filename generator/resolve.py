@@ -19,7 +19,7 @@ import referencing
 import referencing.exceptions
 from referencing import Registry, Resource, Specification
 
-from .diagnostics import Diagnostic, pointer
+from .diagnostics import Diagnostic, DiagnosticError, pointer
 from .load import Document, load
 
 # Keys whose values are data, not OpenAPI/Schema objects, outside a map of user-chosen names.
@@ -113,13 +113,19 @@ def _iter_refs(node: Any, path: list[str | int], in_name_map: bool = False) -> I
             yield from _iter_refs(item, [*path, index])
 
 
-def _why(exc: Exception) -> str:
-    if isinstance(exc, referencing.exceptions.PointerToNowhere):
-        return f"nothing at {exc.ref}"
-    if isinstance(exc, referencing.exceptions.Unretrievable):
-        cause = exc.__cause__
-        return f"cannot load it ({cause})" if cause is not None else "cannot load it"
-    return str(exc) or type(exc).__name__
+def _why(exc: BaseException) -> str:
+    """Why a reference failed, from the deepest cause that says something."""
+    chain = [exc]
+    while chain[-1].__cause__ is not None:
+        chain.append(chain[-1].__cause__)
+    for cause in reversed(chain):
+        if isinstance(cause, DiagnosticError):
+            return "cannot load it: " + "; ".join(d.message for d in cause.diagnostics)
+        if isinstance(cause, referencing.exceptions.NoSuchResource):
+            return "only references to local files are followed"
+        if isinstance(cause, referencing.exceptions.PointerToNowhere):
+            return f"nothing at {cause.ref}"
+    return "no such target"
 
 
 def _absolute(ref: str, base_uri: str) -> str:

@@ -11,30 +11,60 @@ from __future__ import annotations
 import re
 
 import referencing.exceptions
-from jsonschema.exceptions import ValidationError, best_match
+from typing import Any
+
+from jsonschema.exceptions import ValidationError
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
 from .diagnostics import Diagnostic, DiagnosticError, pointer
-from .load import Document
+from .load import Document, load
 from .resolve import Resolver, check_refs
 
-_VALIDATORS = {"3.0": OpenAPIV30SpecValidator, "3.1": OpenAPIV31SpecValidator}
+
+
+def _read_local_file(uri: str) -> Any:
+    """The validator's only way out: local files, read by our loader. No network, ever."""
+    parts = urlsplit(uri)
+    if parts.scheme != "file":
+        raise referencing.exceptions.NoSuchResource(ref=uri)
+    return load(Path(unquote(parts.path))).data
+
+
+# jsonschema-path falls back to urllib for a scheme it has no handler for: give it one for each.
+_HANDLERS = {scheme: _read_local_file for scheme in ("file", "http", "https", "ftp", "data")}
+
+
+class _V30(OpenAPIV30SpecValidator):
+    resolver_handlers = _HANDLERS
+
+
+class _V31(OpenAPIV31SpecValidator):
+    resolver_handlers = _HANDLERS
+
+
+_VALIDATORS: dict[str, type[OpenAPIV30SpecValidator | OpenAPIV31SpecValidator]] = {"3.0": _V30, "3.1": _V31}
 
 
 def validate(document: Document, resolver: Resolver) -> str:
     """Check `document`; see the module docstring."""
     version = openapi_version(document)
     problems = check_refs(document, resolver)
-    if problems:
-        # openapi-spec-validator stops at the first dangling $ref; report them all instead.
-        raise DiagnosticError(problems)
     validator = _VALIDATORS[version](document.data, base_uri=resolver.base_uri)
+    locate = _Locator(document)
+    found: list[Diagnostic] = []
     try:
-        problems = [_diagnostic(document, error) for error in validator.iter_errors()]
+        for error in validator.iter_errors():
+            found.append(_diagnostic(document, error, locate))
     except RecursionError:
-        problems = [Diagnostic("", "the document nests or refers to itself too deeply to validate")]
-    except referencing.exceptions.Unresolvable as exc:
-        problems = [Diagnostic("", f"unresolvable reference {exc}")]
+        found.append(Diagnostic("", "the document nests or refers to itself too deeply to validate"))
+    except referencing.exceptions.Unresolvable:
+        # The validator stops at the first dangling $ref; `check_refs` has listed them all, and
+        # the errors the validator found before it stopped are kept.
+        pass
+    except Exception as exc:  # noqa: BLE001 - the validator trips over some malformed documents
+        if not found and not problems:
+            found.append(Diagnostic("", f"openapi-spec-validator could not check this document ({type(exc).__name__}: {exc})"))
+    problems.extend(found)
     if problems:
         raise DiagnosticError(problems)
     return version
@@ -44,9 +74,8 @@ def openapi_version(document: Document) -> str:
     """"3.0" or "3.1", from the `openapi` field; anything else is a diagnostic."""
     data = document.data
     if "swagger" in data:
-        raise DiagnosticError(
-            [Diagnostic("/swagger", f"Swagger {data['swagger']} documents are not supported; convert it to OpenAPI 3")]
-        )
+        message = f"Swagger {data['swagger']} documents are not supported; convert it to OpenAPI 3"
+        raise DiagnosticError([Diagnostic("/swagger", message, line=document.line_of("/swagger"))])
     declared = data.get("openapi")
     if not isinstance(declared, str):
         raise DiagnosticError([Diagnostic("/openapi", "missing `openapi` version field (expected 3.0.x or 3.1.x)")])
@@ -59,12 +88,61 @@ def openapi_version(document: Document) -> str:
     return match.group(1)
 
 
-def _diagnostic(document: Document, error: ValidationError) -> Diagnostic:
-    ptr = pointer(error.absolute_path)
+def _diagnostic(document: Document, error: ValidationError, locate: _Locator) -> Diagnostic:
+    ptr = locate(error)
     message = error.message
     if error.context:
-        # "is not valid under any of the given schemas" says little; name the likeliest cause.
-        cause = best_match(error.context)
-        where = pointer(cause.absolute_path)
-        message += f" ({cause.message}" + (f" at {where}" if where and where != ptr else "") + ")"
+        # "is not valid under any of the given schemas" says little; name the likeliest cause:
+        # the deepest sub-error, preferring one that is not about being a `$ref`.
+        cause = max(error.context, key=lambda c: (len(c.absolute_path), "'$ref'" not in c.message))
+        where = pointer(error.absolute_path) + pointer(cause.absolute_path)[len(pointer(error.absolute_path)) :]
+        message += f" ({cause.message}" + (f" at {where}" if where != pointer(error.absolute_path) else "") + ")"
     return Diagnostic(ptr, message, line=document.line_of(ptr))
+
+
+class _Locator:
+    """The JSON pointer of a validation error within the whole document.
+
+    openapi-spec-validator reports errors inside a Schema Object with paths relative to that
+    schema; those are found again by the identity of the offending value (or of its container).
+    """
+
+    def __init__(self, document: Document) -> None:
+        self._document = document
+        self._index: dict[int, str | None] | None = None
+
+    def __call__(self, error: ValidationError) -> str:
+        ptr = pointer(error.absolute_path)
+        if _exists(self._document.data, list(error.absolute_path)):
+            return ptr
+        index = self._build()
+        found = index.get(id(error.instance))
+        if found is not None:
+            return found
+        return ptr
+
+    def _build(self) -> dict[int, str | None]:
+        if self._index is None:
+            index: dict[int, str | None] = {}
+            stack: list[tuple[str, Any]] = [("", self._document.data)]
+            while stack:
+                ptr, node = stack.pop()
+                # Two places holding the same object (small ints, shared strings) are ambiguous.
+                index[id(node)] = None if id(node) in index else ptr
+                if isinstance(node, dict):
+                    stack.extend((ptr + pointer([k]), v) for k, v in node.items())
+                elif isinstance(node, list):
+                    stack.extend((ptr + pointer([i]), v) for i, v in enumerate(node))
+            self._index = index
+        return self._index
+
+
+def _exists(data: Any, path: list[Any]) -> bool:
+    for part in path:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return False
+    return True

@@ -40,8 +40,17 @@ def format_date(value: datetime.date) -> str:
 
 
 def format_path(template: str, values: Mapping[str, Any]) -> str:
-    """Fill `{name}` in a path template, each value percent-encoded as one path segment."""
-    return _PATH_PARAM.sub(lambda m: quote(_scalar(values[m.group(1)]), safe=""), template)
+    """Fill `{name}` in a path template, each value percent-encoded as one path segment.
+
+    A value of "." or ".." is encoded too (`%2E`), so that it cannot be read as a dot segment
+    and send the request to another resource (RFC 3986 §5.2.4).
+    """
+    return _PATH_PARAM.sub(lambda m: _segment(values[m.group(1)]), template)
+
+
+def _segment(value: Any) -> str:
+    encoded = quote(_scalar(value), safe="")
+    return encoded.replace(".", "%2E") if encoded in (".", "..") else encoded
 
 
 def encode_query(

@@ -1,0 +1,376 @@
+"""The write stage and `generate --check`, through the real command line on spec/comms.yaml.
+
+The contract (see `generator/write.py`): the new tree is assembled aside and swapped in; files
+whose content did not change keep their timestamps; a manifest lists the files the generator
+wrote; files it wrote earlier and no longer needs are removed; a file it did not write is never
+deleted or overwritten (a clash stops the run with status 2, naming the file); a non-empty folder
+without a manifest is refused. `--check` writes nothing and exits 1 with a unified diff on stdout
+when the folder is not what would be generated.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT, SPEC, CliResult
+
+PACKAGE = "comms_api"
+MANIFEST = ".clientgen-manifest.json"
+OLD_TIME_NS = 1_000_000_000 * 10**9  # 2001-09-09, long before any run of this test
+
+Run = Callable[..., CliResult]
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under `root` with its bytes."""
+    if not root.exists():
+        return {}
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def mtimes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
+def entries(root: Path) -> list[str]:
+    """Every file and folder under `root`, so stray staging folders show up too."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) if root.exists() else []
+
+
+def summary(stderr: str) -> tuple[int, int, int]:
+    """(written, unchanged, removed) from `DIR: N written, N unchanged, N removed in Ts`."""
+    match = re.search(r"(\d+) written, (\d+) unchanged, (\d+) removed", stderr)
+    assert match, f"no summary line in:\n{stderr}"
+    written, unchanged, removed = (int(g) for g in match.groups())
+    return written, unchanged, removed
+
+
+def generate(run_cli: Run, out: Path, *extra: str) -> CliResult:
+    return run_cli("generate", SPEC, "--output", out, *extra)
+
+
+def check(run_cli: Run, out: Path) -> CliResult:
+    return run_cli("generate", SPEC, "--output", out, "--check")
+
+
+def read_manifest(package: Path) -> dict[str, Any]:
+    manifest: dict[str, Any] = json.loads((package / MANIFEST).read_text(encoding="utf-8"))
+    return manifest
+
+
+def write_manifest(package: Path, manifest: dict[str, object]) -> None:
+    (package / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+
+
+def assert_unified_diff(text: str) -> None:
+    assert text, "expected a diff on stdout"
+    for line in text.splitlines():
+        assert line[:1] in {"-", "+", " ", "@", "\\"}, f"not a unified diff line: {line!r}"
+
+
+def leftovers(out: Path) -> list[str]:
+    return [p.name for p in out.iterdir() if "clientgen-old" in p.name or "clientgen-new" in p.name]
+
+
+@pytest.fixture
+def out(tmp_path: Path, run_cli: Run) -> Path:
+    """An output folder holding a freshly generated `comms_api`."""
+    folder = tmp_path / "out"
+    result = generate(run_cli, folder)
+    assert result.code == 0, result.stderr
+    return folder
+
+
+@pytest.fixture
+def fresh(out: Path) -> dict[str, bytes]:
+    """The freshly generated package's files."""
+    return snapshot(out / PACKAGE)
+
+
+# --------------------------------------------------------------------------------------------
+# Regenerating
+
+
+def test_generating_twice_is_byte_identical_and_writes_nothing(out: Path, fresh: dict[str, bytes], run_cli: Run) -> None:
+    assert MANIFEST in fresh
+    assert "__init__.py" in fresh
+
+    result = generate(run_cli, out)
+
+    assert result.code == 0, result.stderr
+    assert snapshot(out / PACKAGE) == fresh
+    assert summary(result.stderr) == (0, len(fresh), 0)
+
+
+def test_manifest_lists_the_generated_files(out: Path, fresh: dict[str, bytes]) -> None:
+    listed = set(read_manifest(out / PACKAGE)["files"])
+    assert listed == set(fresh) - {MANIFEST}
+
+
+def test_unchanged_files_keep_their_mtime(out: Path, fresh: dict[str, bytes], run_cli: Run) -> None:
+    package = out / PACKAGE
+    for path in fresh:
+        os.utime(package / path, ns=(OLD_TIME_NS, OLD_TIME_NS))
+
+    result = generate(run_cli, out)
+
+    assert result.code == 0, result.stderr
+    changed = {path: ns for path, ns in mtimes(package).items() if ns != OLD_TIME_NS}
+    assert changed == {}, "these unchanged files were rewritten"
+
+
+def test_only_the_changed_file_is_rewritten(out: Path, fresh: dict[str, bytes], run_cli: Run) -> None:
+    package = out / PACKAGE
+    for path in fresh:
+        os.utime(package / path, ns=(OLD_TIME_NS, OLD_TIME_NS))
+    (package / "errors.py").write_text("# edited by hand\n", encoding="utf-8")
+
+    result = generate(run_cli, out)
+
+    assert result.code == 0, result.stderr
+    assert snapshot(package) == fresh
+    assert summary(result.stderr) == (1, len(fresh) - 1, 0)
+    assert [p for p, ns in mtimes(package).items() if ns != OLD_TIME_NS] == ["errors.py"]
+
+
+# --------------------------------------------------------------------------------------------
+# --check
+
+
+def test_check_on_a_fresh_tree_passes_and_writes_nothing(out: Path, run_cli: Run) -> None:
+    before, times, listing = snapshot(out), mtimes(out), entries(out)
+
+    result = check(run_cli, out)
+
+    assert result.code == 0, result.stderr
+    assert result.stdout == ""
+    assert (snapshot(out), mtimes(out), entries(out)) == (before, times, listing)
+
+
+def test_check_after_editing_a_file_shows_a_diff(out: Path, run_cli: Run) -> None:
+    edited = out / PACKAGE / "errors.py"
+    edited.write_text(edited.read_text(encoding="utf-8") + "HAND_EDIT = True\n", encoding="utf-8")
+    before, listing = snapshot(out), entries(out)
+
+    result = check(run_cli, out)
+
+    assert result.code == 1, result.stderr
+    assert_unified_diff(result.stdout)
+    assert "--- a/errors.py" in result.stdout
+    assert "+++ b/errors.py" in result.stdout
+    assert "-HAND_EDIT = True" in result.stdout
+    assert "a/_client.py" not in result.stdout, "only the edited file differs"
+    assert (snapshot(out), entries(out)) == (before, listing), "--check must not repair the tree"
+
+
+def test_check_after_deleting_a_file_fails(out: Path, run_cli: Run) -> None:
+    (out / PACKAGE / "models" / "sender.py").unlink()
+    before, listing = snapshot(out), entries(out)
+
+    result = check(run_cli, out)
+
+    assert result.code == 1, result.stderr
+    assert_unified_diff(result.stdout)
+    assert "models/sender.py" in result.stdout
+    assert (snapshot(out), entries(out)) == (before, listing)
+
+
+def test_check_on_a_missing_output_folder_fails(tmp_path: Path, run_cli: Run) -> None:
+    missing = tmp_path / "out"
+
+    result = check(run_cli, missing)
+
+    assert result.code == 1, result.stderr
+    assert "__init__.py" in result.stdout
+    assert not missing.exists(), "--check must not create the output folder"
+
+
+def test_check_ignores_user_files(out: Path, run_cli: Run) -> None:
+    (out / PACKAGE / "extra.py").write_text("USER = 1\n", encoding="utf-8")
+
+    result = check(run_cli, out)
+
+    assert result.code == 0, result.stdout
+    assert (out / PACKAGE / "extra.py").read_text(encoding="utf-8") == "USER = 1\n"
+
+
+def test_committed_client_is_up_to_date() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "generate", "spec/comms.yaml", "--check", "--output", str(ROOT / "generated")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout == ""
+
+
+# --------------------------------------------------------------------------------------------
+# Ownership
+
+
+USER_FILES = {
+    "extra.py": "# mine\nANSWER = 42\n",
+    "contrib/helpers.py": "def helper() -> int:\n    return 1\n",
+    "models/custom.py": "# a user's module beside the generated models\n",
+}
+
+
+def test_user_files_survive_regeneration(out: Path, fresh: dict[str, bytes], run_cli: Run) -> None:
+    package = out / PACKAGE
+    for path, text in USER_FILES.items():
+        (package / path).parent.mkdir(parents=True, exist_ok=True)
+        (package / path).write_text(text, encoding="utf-8")
+
+    result = generate(run_cli, out)
+
+    assert result.code == 0, result.stderr
+    after = snapshot(package)
+    for path, text in USER_FILES.items():
+        assert after.get(path) == text.encode(), f"{path} was lost or changed"
+    assert {p: b for p, b in after.items() if p not in USER_FILES} == fresh
+    assert summary(result.stderr)[2] == 0, "a user's file is not the generator's to remove"
+    assert set(read_manifest(package)["files"]).isdisjoint(USER_FILES)
+
+
+def test_user_file_at_a_generated_path_stops_the_run(tmp_path: Path, run_cli: Run) -> None:
+    out = tmp_path / "out"
+    package = out / PACKAGE
+    package.mkdir(parents=True)
+    write_manifest(package, {"generator": "clientgen 0.1.0", "source_sha256": "0" * 64, "files": []})
+    (package / "errors.py").write_text("# the user's own errors module\n", encoding="utf-8")
+    before = snapshot(out)
+
+    result = generate(run_cli, out)
+
+    assert result.code == 2, result.stderr
+    assert "errors.py" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(out) == before
+    assert leftovers(out) == []
+
+
+def test_folder_without_manifest_is_refused(tmp_path: Path, run_cli: Run) -> None:
+    out = tmp_path / "out"
+    package = out / PACKAGE
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("# someone else's package\n", encoding="utf-8")
+    (package / "sub" / "data.txt").write_text("keep me\n", encoding="utf-8")
+    before, listing = snapshot(out), entries(out)
+
+    result = generate(run_cli, out)
+
+    assert result.code == 2, result.stderr
+    assert PACKAGE in result.stderr
+    assert (snapshot(out), entries(out)) == (before, listing)
+
+
+def test_a_file_no_longer_needed_is_removed(out: Path, fresh: dict[str, bytes], run_cli: Run) -> None:
+    package = out / PACKAGE
+    manifest = read_manifest(package)
+    manifest["files"] = sorted([*manifest["files"], "models/retired_model.py"])
+    write_manifest(package, manifest)
+    (package / "models" / "retired_model.py").write_text("# generated by an older spec\n", encoding="utf-8")
+
+    result = generate(run_cli, out)
+
+    assert result.code == 0, result.stderr
+    assert not (package / "models" / "retired_model.py").exists()
+    assert snapshot(package) == fresh
+    assert summary(result.stderr)[2] == 1
+
+
+# --------------------------------------------------------------------------------------------
+# Interrupted runs
+
+
+def _died_between_renames(out: Path) -> None:
+    """The old tree was moved aside; the new one was assembled but not yet moved in."""
+    (out / PACKAGE).rename(out / f".{PACKAGE}.clientgen-old")
+    staging = out / f".{PACKAGE}.clientgen-new"
+    staging.mkdir()
+    (staging / "__init__.py").write_text("# half written", encoding="utf-8")
+
+
+def _died_after_first_rename(out: Path) -> None:
+    (out / PACKAGE).rename(out / f".{PACKAGE}.clientgen-old")
+
+
+def _died_while_staging(out: Path) -> None:
+    staging = out / f".{PACKAGE}.clientgen-new"
+    (staging / "models").mkdir(parents=True)
+    (staging / "models" / "sender.py").write_text("# half wr", encoding="utf-8")
+
+
+def _died_before_cleanup(out: Path) -> None:
+    """Both renames were done; the retired tree was not yet deleted."""
+    retired = out / f".{PACKAGE}.clientgen-old"
+    retired.mkdir()
+    (retired / "__init__.py").write_text("# the previous tree", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "interrupt",
+    [
+        pytest.param(_died_after_first_rename, id="old-tree-moved-aside"),
+        pytest.param(_died_between_renames, id="old-aside-and-partial-new"),
+        pytest.param(_died_while_staging, id="partial-new-beside-tree"),
+        pytest.param(_died_before_cleanup, id="old-tree-left-behind"),
+    ],
+)
+def test_an_interrupted_swap_is_recovered(
+    out: Path, fresh: dict[str, bytes], run_cli: Run, interrupt: Callable[[Path], None]
+) -> None:
+    package = out / PACKAGE
+    (package / "extra.py").write_text("USER = 1\n", encoding="utf-8")
+    interrupt(out)
+
+    result = generate(run_cli, out)
+
+    assert result.code == 0, result.stderr
+    after = snapshot(package)
+    assert after.pop("extra.py", None) == b"USER = 1\n", "the user's file was lost in the recovery"
+    assert after == fresh
+    assert leftovers(out) == []
+    assert sorted(p.name for p in out.iterdir()) == [PACKAGE]
+
+
+# --------------------------------------------------------------------------------------------
+# --package
+
+
+def test_package_option_names_the_folder(tmp_path: Path, run_cli: Run) -> None:
+    out = tmp_path / "out"
+
+    result = generate(run_cli, out, "--package", "my_client")
+
+    assert result.code == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["my_client"]
+    package = out / "my_client"
+    assert (package / "__init__.py").is_file()
+    assert (package / MANIFEST).is_file()
+
+
+@pytest.mark.parametrize("name", ["not valid", "1st", "my-client"])
+def test_package_option_must_be_an_identifier(tmp_path: Path, run_cli: Run, name: str) -> None:
+    out = tmp_path / "out"
+
+    result = generate(run_cli, out, "--package", name)
+
+    assert result.code == 2
+    assert name in result.stderr
+    assert not out.exists()
