@@ -224,7 +224,8 @@ class _Builder:
         where = param["in"]
         schema = param.get("schema")
         if schema is None:
-            schema = next(iter((param.get("content") or {}).values()), {}).get("schema", {})
+            media: dict[str, Any] = next(iter((param.get("content") or {}).values()), {})
+            schema = media.get("schema", {})
         style = param.get("style", "form" if where in ("query", "cookie") else "simple")
         return ir.Parameter(
             name=args.claim(attr_name(wire)),
@@ -283,7 +284,8 @@ class _Builder:
         self, responses: Mapping[str, Any], hint: str, ptr: list[str | int]
     ) -> tuple[tuple[ir.Response, ...], tuple[ir.Response, ...]]:
         """The Responses Object (OAS 3.1 §4.8.16), split into successes (2xx) and the rest."""
-        successes, errors = [], []
+        successes: list[ir.Response] = []
+        errors: list[ir.Response] = []
         statuses = [str(s) for s in responses]
         several = sum(s.startswith("2") for s in statuses) > 1
         for status, raw in responses.items():
@@ -401,8 +403,9 @@ class _Builder:
                 return ref
             if _is_enum(schema):
                 enum = self.build_enum(schema, name)
-                self.by_uri[uri] = ref = _nullable_if(schema, ir.EnumRef(name)) if enum else ANY
-                return ref
+                enum_ref = _nullable_if(schema, ir.EnumRef(name)) if enum else ANY
+                self.by_uri[uri] = enum_ref
+                return enum_ref
             if uri in self.in_progress:
                 self.warn([], f"{name} is defined only in terms of itself; typed as Any")
                 return ANY
@@ -487,10 +490,10 @@ class _Builder:
         for member in raw:
             if isinstance(member, dict) and "$ref" in member:
                 _, uri = self.resolver.deref(member)
-                built = self.by_uri.get(uri or "")
+                member_type = self.by_uri.get(uri or "")
                 key = self.component_keys.get(uri or "")
-                if key is not None and isinstance(built, ir.ModelRef) and built not in mapping.values():
-                    mapping[key] = built
+                if key is not None and isinstance(member_type, ir.ModelRef) and member_type not in mapping.values():
+                    mapping[key] = member_type
         return ir.Discriminator(str(discriminator["propertyName"]), tuple(mapping.items())) if mapping else None
 
     def build_object(self, schema: Mapping[str, Any], name: str) -> ir.ObjectModel:

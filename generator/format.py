@@ -9,8 +9,10 @@ naming the file and line.
 from __future__ import annotations
 
 import black
+from black.mode import Mode, TargetVersion
+from black.parsing import InvalidInput
 
-MODE = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=100)
+MODE = Mode(target_versions={TargetVersion.PY310}, line_length=100)
 
 
 class InternalError(Exception):
@@ -24,5 +26,5 @@ def format_files(files: dict[str, str]) -> dict[str, str]:
 def format_source(path: str, source: str) -> str:
     try:
         return black.format_str(source, mode=MODE)
-    except black.InvalidInput as exc:
+    except InvalidInput as exc:
         raise InternalError(f"generated invalid Python in {path}: {exc}") from None

@@ -23,13 +23,13 @@ from .diagnostics import Diagnostic, DiagnosticError
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _JsonLikeLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+class _JsonLikeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     """The safe loader, made to give JSON's data model: no timestamp resolver (YAML 1.1 dates
     would leave JSON's types), and mapping keys always strings (`200:` is the key "200", as
     OpenAPI means it)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = super().construct_mapping(node, deep=deep)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
         if all(type(key) is str for key in mapping):
             return mapping
         return {_json_key(key): value for key, value in mapping.items()}

@@ -49,8 +49,9 @@ class Resolver:
     def __init__(self, document: Document) -> None:
         self.base_uri = document.path.resolve().as_uri()
         self._files: dict[str, Resource[Any]] = {}
-        root = Resource(contents=document.data, specification=_OPAQUE)
-        self._registry: Registry[Any] = Registry(retrieve=self._retrieve).with_resource(self.base_uri, root)
+        root = _OPAQUE.create_resource(document.data)
+        registry: Registry[Any] = Registry(retrieve=self._retrieve)  # type: ignore[call-arg]
+        self._registry = registry.with_resource(self.base_uri, root)
 
     def lookup(self, ref: str, base_uri: str | None = None) -> Ref:
         """Resolve one `$ref` string relative to `base_uri` (default: the root document)."""
@@ -76,9 +77,8 @@ class Resolver:
         if uri not in self._files:
             parts = urlsplit(uri)
             if parts.scheme != "file":
-                raise referencing.exceptions.NoSuchResource(ref=uri)
-            data = load(Path(unquote(parts.path))).data
-            self._files[uri] = Resource(contents=data, specification=_OPAQUE)
+                raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
+            self._files[uri] = _OPAQUE.create_resource(load(Path(unquote(parts.path))).data)
         return self._files[uri]
 
 

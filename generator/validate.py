@@ -9,10 +9,11 @@ official schema of that version, each with its JSON pointer and line.
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import referencing.exceptions
-from typing import Any
-
 from jsonschema.exceptions import ValidationError
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
@@ -20,13 +21,11 @@ from .diagnostics import Diagnostic, DiagnosticError, pointer
 from .load import Document, load
 from .resolve import Resolver, check_refs
 
-
-
 def _read_local_file(uri: str) -> Any:
     """The validator's only way out: local files, read by our loader. No network, ever."""
     parts = urlsplit(uri)
     if parts.scheme != "file":
-        raise referencing.exceptions.NoSuchResource(ref=uri)
+        raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
     return load(Path(unquote(parts.path))).data
 
 
@@ -35,11 +34,11 @@ _HANDLERS = {scheme: _read_local_file for scheme in ("file", "http", "https", "f
 
 
 class _V30(OpenAPIV30SpecValidator):
-    resolver_handlers = _HANDLERS
+    resolver_handlers = _HANDLERS  # type: ignore[assignment]  # any callable(uri) is a handler
 
 
 class _V31(OpenAPIV31SpecValidator):
-    resolver_handlers = _HANDLERS
+    resolver_handlers = _HANDLERS  # type: ignore[assignment]
 
 
 _VALIDATORS: dict[str, type[OpenAPIV30SpecValidator | OpenAPIV31SpecValidator]] = {"3.0": _V30, "3.1": _V31}

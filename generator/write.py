@@ -84,7 +84,7 @@ def write_tree(files: dict[str, str], target: Path) -> tuple[int, int, int]:
 def diff_tree(files: dict[str, str], target: Path) -> str:
     """A unified diff from what `target` holds to `files` ("" when they match)."""
     owned = owned_files(target) & _list_files(target)
-    chunks = []
+    chunks: list[str] = []
     for path in sorted(set(files) | owned):
         old_path = target / path
         old = old_path.read_text(encoding="utf-8") if path in owned else ""

@@ -100,3 +100,13 @@ def test_wheel_ships_templates_and_runtime(tmp_path: Path) -> None:
     for path in (GENERATED / "comms_api").rglob("*"):
         if path.is_file() and "__pycache__" not in path.parts:
             assert (generated / path.relative_to(GENERATED / "comms_api")).read_bytes() == path.read_bytes(), path
+
+
+def test_the_generator_itself_passes_mypy_strict() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-error-summary", "--cache-dir", str(ROOT / ".mypy_cache"), "generator"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
