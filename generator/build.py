@@ -283,18 +283,31 @@ class _Builder:
     def build_responses(
         self, responses: Mapping[str, Any], hint: str, ptr: list[str | int]
     ) -> tuple[tuple[ir.Response, ...], tuple[ir.Response, ...]]:
-        """The Responses Object (OAS 3.1 §4.8.16), split into successes (2xx) and the rest."""
+        """The Responses Object (OAS 3.1 §4.8.16), split into successes (2xx) and the rest.
+
+        Successes come exact codes first, then "2XX"; an operation that documents no success
+        but a `default` response takes `default` as its success (and as its error body).
+        """
         successes: list[ir.Response] = []
         errors: list[ir.Response] = []
         statuses = [str(s) for s in responses]
         several = sum(s.startswith("2") for s in statuses) > 1
+        no_success = not any(s.startswith("2") for s in statuses)
         for status, raw in responses.items():
             status = str(status)
-            suffix = "Response" + (status if several and status.startswith("2") else "")
-            if not status.startswith("2"):
-                suffix = f"Error{status.capitalize()}"
+            if status.startswith("2"):
+                suffix = "Response" + (status.upper() if several else "")
+            elif status == "default":
+                suffix = "Response" if no_success else "Error"
+            else:
+                suffix = {"4XX": "ClientError", "5XX": "ServerError"}.get(status.upper(), f"Error{status}")
             response = self.build_response(raw, status, hint + suffix)
             (successes if status.startswith("2") else errors).append(response)
+        if not successes:
+            default = next((r for r in errors if r.status == "default"), None)
+            if default is not None:
+                successes.append(ir.Response("2XX", default.encoding, default.type, default.doc))
+        successes.sort(key=lambda r: r.status_class is not None)
         return tuple(successes), tuple(errors)
 
     def build_response(self, node: Any, status: str, hint: str) -> ir.Response:

@@ -283,6 +283,11 @@ class Response:
     type: TypeRef | None
     doc: str | None = None
 
+    @property
+    def status_class(self) -> int | None:
+        """For a range such as "2XX", its first digit; None for a single code or "default"."""
+        return int(self.status[0]) if len(self.status) == 3 and self.status[1:].upper() == "XX" else None
+
 
 @dataclass(frozen=True, slots=True)
 class Operation:

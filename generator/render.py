@@ -101,6 +101,10 @@ def _environment() -> jinja2.Environment:
 
 def pystr(value: object) -> str:
     """A Python literal for a string (or other JSON scalar) taken from the document."""
+    if isinstance(value, float) and value != value:
+        return 'float("nan")'
+    if isinstance(value, float) and value in (float("inf"), float("-inf")):
+        return 'float("inf")' if value > 0 else 'float("-inf")'
     if value is None or isinstance(value, (str, bool, int, float)):
         return repr(value)
     raise TypeError(f"not a scalar: {value!r}")

@@ -42,10 +42,14 @@ def error_for_response(
 ) -> ApiStatusError:
     """The error to raise for an error answer, its body decoded with the operation's error model.
 
-    `decoders` is one decoder for every status, or decoders by status (and "default").
+    `decoders` is one decoder for every status, or decoders by status, by range ("4XX") and
+    "default", the most specific first.
     """
     if isinstance(decoders, Mapping):
-        decoder = decoders.get(response.status_code) or decoders.get("default")
+        status = response.status_code
+        decoder = (
+            decoders.get(status) or decoders.get(f"{status // 100}XX") or decoders.get("default")
+        )
     else:
         decoder = decoders
     body = decode_error_body(response, decoder)
