@@ -27,7 +27,18 @@ TEXT = ir.Primitive("str")
 
 # Names the generated package defines at its root or in every models module.
 _RESERVED_CLASSES = frozenset(
-    {"Client", "AsyncClient", "NotGiven", "Any", "Literal", "Mapping", "ClassVar", "TypeAlias", "OpenStrEnum", "OpenIntEnum"}
+    {
+        "Client",
+        "AsyncClient",
+        "NotGiven",
+        "Any",
+        "Literal",
+        "Mapping",
+        "ClassVar",
+        "TypeAlias",
+        "OpenStrEnum",
+        "OpenIntEnum",
+    }
     | {"ApiError", "ApiStatusError", "ApiConnectionError", "ApiTimeoutError", "ApiResponseValidationError"}
     | {"MissingCredentialsError", "UnexpectedStatusError", "Request"}
     | {pascal(s.phrase) + ("" if pascal(s.phrase).endswith("Error") else "Error") for s in http.HTTPStatus if s >= 400}
@@ -146,7 +157,8 @@ class _Builder:
                     sync_class=sync_class,
                     async_class="_AsyncClientOperations" if group is None else "Async" + sync_class,
                     module=module_name(attr) if attr is not None else "_client_operations",
-                    doc=docs.get(group) or (f"The {group} operations." if group else "Operations of the client itself."),
+                    doc=docs.get(group)
+                    or (f"The {group} operations." if group else "Operations of the client itself."),
                     operations=tuple(operations),
                 )
             )
@@ -180,7 +192,9 @@ class _Builder:
         by_location: dict[str, list[ir.Parameter]] = {"path": [], "query": [], "header": [], "cookie": []}
         for where in ("path", "body", "query", "header", "cookie"):
             if where == "body":
-                body, body_fields = self.build_request_body(node.get("requestBody"), hint, args, [*op.ptr, "requestBody"])
+                body, body_fields = self.build_request_body(
+                    node.get("requestBody"), hint, args, [*op.ptr, "requestBody"]
+                )
                 continue
             for param, ptr in params:
                 if param.get("in") == where:
@@ -251,7 +265,10 @@ class _Builder:
             return None, ()
         encoding = _request_encoding(media_type)
         if encoding is None:
-            self.warn([*ptr, "content", media_type], f"request bodies of type {media_type} are not supported yet; the operation is generated without a body")
+            self.warn(
+                [*ptr, "content", media_type],
+                f"request bodies of type {media_type} are not supported yet; the operation is generated without a body",
+            )
             return None, ()
         required = bool(node.get("required"))
         schema = content[media_type].get("schema")
@@ -277,7 +294,14 @@ class _Builder:
                 if not f.read_only
             )
             return ir.RequestBody(media_type, encoding, required, body_type, None), fields
-        argument = ir.Parameter(name=args.claim("body"), wire="body", location="body", type=body_type, required=required, doc=_text(node.get("description")))
+        argument = ir.Parameter(
+            name=args.claim("body"),
+            wire="body",
+            location="body",
+            type=body_type,
+            required=required,
+            doc=_text(node.get("description")),
+        )
         return ir.RequestBody(media_type, encoding, required, None, argument), ()
 
     def build_responses(
@@ -357,24 +381,37 @@ class _Builder:
                 key,
                 "basic",
                 (
-                    credential(basic.get("username"), "username", f"The user name for HTTP Basic authentication ({key})."),
-                    credential(basic.get("password"), "password", f"The password for HTTP Basic authentication ({key})."),
+                    credential(
+                        basic.get("username"), "username", f"The user name for HTTP Basic authentication ({key})."
+                    ),
+                    credential(
+                        basic.get("password"), "password", f"The password for HTTP Basic authentication ({key})."
+                    ),
                 ),
             )
         if (kind == "http" and http_scheme == "bearer") or kind in ("oauth2", "openIdConnect"):
             default = "token" if kind == "http" else "access_token"
-            return ir.SecurityScheme(key, "bearer", (credential(scheme.get("x-fern-bearer"), default, f"The bearer token ({key})."),))
+            return ir.SecurityScheme(
+                key, "bearer", (credential(scheme.get("x-fern-bearer"), default, f"The bearer token ({key})."),)
+            )
         if kind == "apiKey":
             header = scheme.get("x-fern-header") or {}
             return ir.SecurityScheme(
                 key,
                 "api_key",
-                (credential(header, "api_key", f"The API key sent as {scheme.get('in')} {scheme.get('name')!r} ({key})."),),
+                (
+                    credential(
+                        header, "api_key", f"The API key sent as {scheme.get('in')} {scheme.get('name')!r} ({key})."
+                    ),
+                ),
                 location=scheme.get("in", "header"),
                 param=str(scheme.get("name", "")),
                 prefix=str(header.get("prefix", "")) if isinstance(header, dict) else "",
             )
-        self.warn(["components", "securitySchemes", key], f"security scheme type {kind!r} {http_scheme!r} is not supported; operations that need it get no credentials from the client")
+        self.warn(
+            ["components", "securitySchemes", key],
+            f"security scheme type {kind!r} {http_scheme!r} is not supported; operations that need it get no credentials from the client",
+        )
         return None
 
     def build_security_requirement(self, requirements: Any) -> tuple[tuple[str, ...], ...]:
@@ -457,7 +494,11 @@ class _Builder:
             result = ir.ModelRef(name)
         elif "object" in types or (not types and "additionalProperties" in schema):
             additional = schema.get("additionalProperties", True)
-            result = ir.MapOf(ANY if additional in (True, None, {}) or additional is False else self.schema_type(additional, hint + "Value", base_uri))
+            result = ir.MapOf(
+                ANY
+                if additional in (True, None, {}) or additional is False
+                else self.schema_type(additional, hint + "Value", base_uri)
+            )
         elif "array" in types:
             result = ir.ListOf(self.schema_type(schema.get("items", {}), hint + "Item", base_uri))
         else:
@@ -470,7 +511,9 @@ class _Builder:
                 result = ANY
         return ir.Nullable(result) if nullable and not isinstance(result, ir.Nullable) and result is not ANY else result
 
-    def build_union(self, schema: Mapping[str, Any], hint: str, base_uri: str | None, nullable: bool) -> tuple[ir.TypeRef, bool]:
+    def build_union(
+        self, schema: Mapping[str, Any], hint: str, base_uri: str | None, nullable: bool
+    ) -> tuple[ir.TypeRef, bool]:
         """`oneOf`/`anyOf` (JSON Schema §10.2.1.2-3); a `null` member makes the union nullable."""
         raw_members = list(schema.get("oneOf") or schema.get("anyOf") or [])
         members: list[ir.TypeRef] = []
@@ -489,7 +532,9 @@ class _Builder:
             return members[0], nullable
         return ir.UnionOf(tuple(members), self.build_discriminator(schema, raw_members, members)), nullable
 
-    def build_discriminator(self, schema: Mapping[str, Any], raw: list[Any], members: list[ir.TypeRef]) -> ir.Discriminator | None:
+    def build_discriminator(
+        self, schema: Mapping[str, Any], raw: list[Any], members: list[ir.TypeRef]
+    ) -> ir.Discriminator | None:
         """The Discriminator Object (OAS 3.1 §4.8.25): explicit `mapping`, else component names."""
         discriminator = schema.get("discriminator")
         if not isinstance(discriminator, dict) or "propertyName" not in discriminator:
@@ -652,7 +697,12 @@ def _types_of(schema: Mapping[str, Any]) -> list[str]:
 
 
 def _is_enum(schema: Any) -> bool:
-    return isinstance(schema, dict) and isinstance(schema.get("enum"), list) and "const" not in schema and not {"object", "array"} & set(_types_of(schema))
+    return (
+        isinstance(schema, dict)
+        and isinstance(schema.get("enum"), list)
+        and "const" not in schema
+        and not {"object", "array"} & set(_types_of(schema))
+    )
 
 
 def _has_own_object_keywords(schema: Mapping[str, Any]) -> bool:
@@ -739,7 +789,9 @@ def _status_errors(groups: tuple[ir.Group, ...]) -> tuple[ir.StatusError, ...]:
     statuses: set[int] = set()
     for group in groups:
         for op in group.operations:
-            statuses.update(int(r.status) for r in (*op.successes, *op.errors) if r.status.isdigit() and int(r.status) >= 400)
+            statuses.update(
+                int(r.status) for r in (*op.successes, *op.errors) if r.status.isdigit() and int(r.status) >= 400
+            )
     return tuple(_status_error(s) for s in sorted(statuses))
 
 
@@ -848,4 +900,3 @@ def _definition_order(models: list[ir.Model]) -> tuple[ir.Model, ...]:
     for alias in aliases.values():
         place(alias, set())
     return (*classes, *ordered)
-

@@ -36,7 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except InternalError as exc:
-        print(f"internal error: {exc}\nThis is a bug in clientgen; please report it with the document.", file=sys.stderr)
+        print(
+            f"internal error: {exc}\nThis is a bug in clientgen; please report it with the document.", file=sys.stderr
+        )
         return EXIT_BAD_INPUT
     except RecursionError:
         print(f"{args.spec}: error: the document nests or refers to itself too deeply", file=sys.stderr)
@@ -62,9 +64,19 @@ def _parser() -> argparse.ArgumentParser:
 
     generate = commands.add_parser("generate", help="generate (or --check) the client package")
     generate.add_argument("spec", type=Path, metavar="SPEC", help="the OpenAPI document (YAML or JSON)")
-    generate.add_argument("--output", type=Path, default=Path("generated"), metavar="DIR", help="where the package folder goes (default: generated)")
+    generate.add_argument(
+        "--output",
+        type=Path,
+        default=Path("generated"),
+        metavar="DIR",
+        help="where the package folder goes (default: generated)",
+    )
     generate.add_argument("--package", metavar="NAME", help="the package name (default: from the document's title)")
-    generate.add_argument("--check", action="store_true", help="write nothing; exit 1 with a diff if DIR/NAME is not what would be generated")
+    generate.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 with a diff if DIR/NAME is not what would be generated",
+    )
     generate.set_defaults(run=_generate)
 
     check = commands.add_parser("validate", help="check a document and report every problem")
@@ -85,7 +97,10 @@ def _generate(args: argparse.Namespace) -> int:
         diff = diff_tree(result.files, target)
         if diff:
             sys.stdout.write(diff)
-            print(f"{target} is stale: regenerate with `python -m generator generate {args.spec} --output {args.output}`", file=sys.stderr)
+            print(
+                f"{target} is stale: regenerate with `python -m generator generate {args.spec} --output {args.output}`",
+                file=sys.stderr,
+            )
             return EXIT_STALE
         print(f"{target} is up to date", file=sys.stderr)
         return EXIT_OK

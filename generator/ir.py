@@ -311,7 +311,9 @@ class Operation:
     @property
     def typed_errors(self) -> tuple[Response, ...]:
         """Error responses whose body has a schema (the others decode as JSON, else text)."""
-        return tuple(r for r in self.errors if r.encoding == "json" and r.type is not None and r.type.kind != "primitive")
+        return tuple(
+            r for r in self.errors if r.encoding == "json" and r.type is not None and r.type.kind != "primitive"
+        )
 
     @property
     def shared_error_type(self) -> TypeRef | None:

@@ -23,7 +23,9 @@ from . import __version__, ir
 
 RUNTIME_FILES = ("_base_client.py", "_exceptions.py", "_types.py", "_utils.py")
 GENERATOR_NAME = "clientgen"
-_STDLIB = frozenset({"__future__", "builtins", "collections", "dataclasses", "datetime", "enum", "os", "typing", "uuid"})
+_STDLIB = frozenset(
+    {"__future__", "builtins", "collections", "dataclasses", "datetime", "enum", "os", "typing", "uuid"}
+)
 
 
 def template_dir() -> Path:
@@ -63,7 +65,13 @@ def render(api: ir.Api) -> dict[str, str]:
     emit("models/__init__.py", "models_init.py.jinja", "models.__init__")
     for model_module in api.modules:
         name = f"models.{model_module.name}"
-        emit(f"models/{model_module.name}.py", "model.py.jinja", name, file=model_module, imports=model_imports(ctx, model_module, name))
+        emit(
+            f"models/{model_module.name}.py",
+            "model.py.jinja",
+            name,
+            file=model_module,
+            imports=model_imports(ctx, model_module, name),
+        )
     emit("resources/__init__.py", "resources_init.py.jinja", "resources.__init__")
     for group in api.groups:
         name = f"resources.{group.module}"
@@ -113,10 +121,15 @@ def pystr(value: object) -> str:
 def docstring(text: str | None) -> str:
     """A triple-quoted docstring holding `text` verbatim: backslashes and quotes are escaped, so
     nothing in it can end the string or start an escape sequence."""
-    body = (text or "").strip().replace("\\", "\\\\").replace("\"\"\"", "\\\"\\\"\\\"").replace("\r\n", "\n").replace("\r", "\n")
-    body = "".join(ch if ch in "\n\t" or ch.isprintable() else ch.encode("unicode_escape").decode("ascii").replace("\\", "\\\\") for ch in body)
-    if body.endswith("\""):
-        body = body[:-1] + "\\\""
+    body = (
+        (text or "").strip().replace("\\", "\\\\").replace('"""', '\\"\\"\\"').replace("\r\n", "\n").replace("\r", "\n")
+    )
+    body = "".join(
+        ch if ch in "\n\t" or ch.isprintable() else ch.encode("unicode_escape").decode("ascii").replace("\\", "\\\\")
+        for ch in body
+    )
+    if body.endswith('"'):
+        body = body[:-1] + '\\"'
     if "\n" in body:
         body += "\n"  # a multi-line docstring closes on a line of its own (PEP 257)
     return f'"""{body}"""'
@@ -198,7 +211,10 @@ def import_lines(imports: Iterable[ir.Import], module: str) -> list[str]:
 
     # Within a group, `import x` lines come before `from x import y` lines (isort's default).
     entries = [(group(m), 0, m, f"import {m}") for m in plain]
-    entries += [(group(m), 1, m, f"from {m} import {', '.join(sorted(names, key=_name_order))}") for m, names in by_module.items()]
+    entries += [
+        (group(m), 1, m, f"from {m} import {', '.join(sorted(names, key=_name_order))}")
+        for m, names in by_module.items()
+    ]
     lines: list[str] = []
     previous = None
     for rank, _, _, line in sorted(entries, key=lambda e: (e[0], e[1], e[2].lstrip(".") if e[0] == 3 else e[2])):

@@ -21,6 +21,7 @@ from .diagnostics import Diagnostic, DiagnosticError, pointer
 from .load import Document, load
 from .resolve import Resolver, check_refs
 
+
 def _read_local_file(uri: str) -> Any:
     """The validator's only way out: local files, read by our loader. No network, ever."""
     parts = urlsplit(uri)
@@ -62,7 +63,9 @@ def validate(document: Document, resolver: Resolver) -> str:
         pass
     except Exception as exc:  # noqa: BLE001 - the validator trips over some malformed documents
         if not found and not problems:
-            found.append(Diagnostic("", f"openapi-spec-validator could not check this document ({type(exc).__name__}: {exc})"))
+            found.append(
+                Diagnostic("", f"openapi-spec-validator could not check this document ({type(exc).__name__}: {exc})")
+            )
     problems.extend(found)
     if problems:
         raise DiagnosticError(problems)
@@ -70,7 +73,7 @@ def validate(document: Document, resolver: Resolver) -> str:
 
 
 def openapi_version(document: Document) -> str:
-    """"3.0" or "3.1", from the `openapi` field; anything else is a diagnostic."""
+    """ "3.0" or "3.1", from the `openapi` field; anything else is a diagnostic."""
     data = document.data
     if "swagger" in data:
         message = f"Swagger {data['swagger']} documents are not supported; convert it to OpenAPI 3"

@@ -52,7 +52,9 @@ def write_tree(files: dict[str, str], target: Path) -> tuple[int, int, int]:
     owned = owned_files(target)
     existing = _list_files(target)
     if existing and not owned:
-        raise OwnershipError(f"{target} exists and was not written by clientgen (it has no {MANIFEST}); choose another output folder")
+        raise OwnershipError(
+            f"{target} exists and was not written by clientgen (it has no {MANIFEST}); choose another output folder"
+        )
     foreign = existing - owned
     for path in sorted(foreign & set(files)):
         raise OwnershipError(f"{target / path} was not written by clientgen; move it away, then regenerate")

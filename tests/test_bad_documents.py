@@ -98,9 +98,9 @@ def assert_reported(expected: Problem, found: list[Diag], document: str, stderr:
     candidates = [d for d in found if re.fullmatch(expected.pointer, d.pointer)]
     assert candidates, f"no diagnostic at a pointer matching {expected.pointer!r}; stderr was:\n{stderr}"
     candidates = [d for d in candidates if all(_fragment_in(f, d.message) for f in expected.fragments)]
-    assert candidates, (
-        f"no diagnostic at {expected.pointer!r} says all of {expected.fragments!r}; stderr was:\n{stderr}"
-    )
+    assert (
+        candidates
+    ), f"no diagnostic at {expected.pointer!r} says all of {expected.fragments!r}; stderr was:\n{stderr}"
     if expected.line is not None:
         lines = _expected_lines(expected.line, document)
         assert any(d.line in lines for d in candidates), (
@@ -199,10 +199,9 @@ components:
 """
 
 
-def _ref_document(*refs: str, info: str = "  title: Tiny\n  version: \"1\"\n") -> str:
+def _ref_document(*refs: str, info: str = '  title: Tiny\n  version: "1"\n') -> str:
     """A document with one operation per ref, each answering 200 with a schema `$ref: REF`."""
-    paths = "".join(
-        f"""\
+    paths = "".join(f"""\
   /r{i}:
     get:
       responses:
@@ -212,9 +211,7 @@ def _ref_document(*refs: str, info: str = "  title: Tiny\n  version: \"1\"\n") -
             application/json:
               schema:
                 $ref: '{ref}'
-"""
-        for i, ref in enumerate(refs)
-    )
+""" for i, ref in enumerate(refs))
     return f"openapi: 3.0.3\ninfo:\n{info}paths:\n{paths}"
 
 

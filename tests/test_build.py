@@ -19,7 +19,13 @@ DATETIME = PRIMITIVES[("string", "date-time")]
 
 
 def build(schemas: dict[str, Any], paths: dict[str, Any] | None = None, **extra: Any) -> ir.Api:
-    data = {"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "paths": paths or {}, "components": {"schemas": schemas}, **extra}
+    data = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": paths or {},
+        "components": {"schemas": schemas},
+        **extra,
+    }
     document = Document(path=Path("/virtual/spec.yaml"), data=data, sha256="0" * 64, text="")
     api, warnings = build_api(document, Resolver(document), "t")
     return api
@@ -60,7 +66,10 @@ OBJECT_B = {"type": "object", "properties": {"b": {"type": "string"}}}
         ({"const": "circle"}, ir.LiteralOf("circle")),
         ({"$ref": "#/components/schemas/A"}, ir.ModelRef("A")),
         ({"allOf": [{"$ref": "#/components/schemas/A"}], "description": "a ref with siblings"}, ir.ModelRef("A")),
-        ({"anyOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}, ir.UnionOf((ir.ModelRef("A"), ir.ModelRef("B")))),
+        (
+            {"anyOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]},
+            ir.UnionOf((ir.ModelRef("A"), ir.ModelRef("B"))),
+        ),
         ({"$ref": "#/components/schemas/Tags"}, ir.AliasRef("Tags", ir.MapOf(STR))),
         ({"$ref": "#/components/schemas/Color"}, ir.EnumRef("Color")),
         ({"type": "string", "enum": ["x", "y"]}, ir.EnumRef("HolderValue")),
@@ -68,7 +77,12 @@ OBJECT_B = {"type": "object", "properties": {"b": {"type": "string"}}}
     ids=lambda v: repr(v)[:60] if isinstance(v, dict) else "",
 )
 def test_schema_types(fragment: Any, expected: ir.TypeRef) -> None:
-    schemas = {"A": OBJECT_A, "B": OBJECT_B, "Tags": {"type": "object", "additionalProperties": {"type": "string"}}, "Color": {"type": "string", "enum": ["red"]}}
+    schemas = {
+        "A": OBJECT_A,
+        "B": OBJECT_B,
+        "Tags": {"type": "object", "additionalProperties": {"type": "string"}},
+        "Color": {"type": "string", "enum": ["red"]},
+    }
     assert field_type(fragment, **schemas) == expected
 
 
@@ -78,13 +92,19 @@ def test_discriminator_mapping_explicit_and_implicit() -> None:
         "Dog": {"type": "object", "properties": {"kind": {"type": "string"}}},
     }
     explicit = field_type(
-        {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}], "discriminator": {"propertyName": "kind", "mapping": {"c": "#/components/schemas/Cat", "d": "Dog"}}},
+        {
+            "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+            "discriminator": {"propertyName": "kind", "mapping": {"c": "#/components/schemas/Cat", "d": "Dog"}},
+        },
         **schemas,
     )
     assert isinstance(explicit, ir.UnionOf) and explicit.discriminator is not None
     assert dict(explicit.discriminator.mapping) == {"c": ir.ModelRef("Cat"), "d": ir.ModelRef("Dog")}
     implicit = field_type(
-        {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}], "discriminator": {"propertyName": "kind"}},
+        {
+            "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+            "discriminator": {"propertyName": "kind"},
+        },
         **schemas,
     )
     assert isinstance(implicit, ir.UnionOf) and implicit.discriminator is not None
@@ -124,7 +144,12 @@ def test_all_of_merges_properties_and_required() -> None:
     api = build(
         {
             "Base": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
-            "Pet": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}]},
+            "Pet": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Base"},
+                    {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
+                ]
+            },
         }
     )
     pet = model(api, "Pet")
@@ -135,7 +160,13 @@ def test_all_of_merges_properties_and_required() -> None:
 def test_recursive_schemas_share_a_module() -> None:
     api = build(
         {
-            "Node": {"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}, "link": {"$ref": "#/components/schemas/Link"}}},
+            "Node": {
+                "type": "object",
+                "properties": {
+                    "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}},
+                    "link": {"$ref": "#/components/schemas/Link"},
+                },
+            },
             "Link": {"type": "object", "properties": {"to": {"$ref": "#/components/schemas/Node"}}},
             "Leaf": {"type": "object", "properties": {"node": {"$ref": "#/components/schemas/Node"}}},
         }
@@ -148,20 +179,43 @@ def test_recursive_schemas_share_a_module() -> None:
 
 
 def test_inline_objects_get_stable_names_and_live_with_their_owner() -> None:
-    api = build({"Op": {"type": "object", "properties": {"stats": {"type": "object", "properties": {"total": {"type": "integer"}}}}}})
+    api = build(
+        {
+            "Op": {
+                "type": "object",
+                "properties": {"stats": {"type": "object", "properties": {"total": {"type": "integer"}}}},
+            }
+        }
+    )
     assert {m.name: [x.name for x in m.models] for m in api.modules} == {"op": ["Op", "OpStats"]}
 
 
 def test_colliding_names_get_deterministic_suffixes() -> None:
-    api = build({"pet": {"type": "object", "properties": {"a": {"type": "string"}}}, "Pet": {"type": "object", "properties": {"b": {"type": "string"}}}, "Client": OBJECT_A})
+    api = build(
+        {
+            "pet": {"type": "object", "properties": {"a": {"type": "string"}}},
+            "Pet": {"type": "object", "properties": {"b": {"type": "string"}}},
+            "Client": OBJECT_A,
+        }
+    )
     assert [m.name for m in api.models] == ["Pet", "Pet2", "Client2"]
 
 
 def test_enum_members() -> None:
-    api = build({"Status": {"type": "string", "enum": ["in-progress", "done", "", "1st", None], "nullable": True}, "Level": {"type": "integer", "enum": [1, 2]}})
+    api = build(
+        {
+            "Status": {"type": "string", "enum": ["in-progress", "done", "", "1st", None], "nullable": True},
+            "Level": {"type": "integer", "enum": [1, 2]},
+        }
+    )
     status = model(api, "Status")
     assert isinstance(status, ir.EnumModel) and status.base == "str"
-    assert [(m.name, m.value) for m in status.members] == [("IN_PROGRESS", "in-progress"), ("DONE", "done"), ("EMPTY", ""), ("VALUE_1_ST", "1st")]
+    assert [(m.name, m.value) for m in status.members] == [
+        ("IN_PROGRESS", "in-progress"),
+        ("DONE", "done"),
+        ("EMPTY", ""),
+        ("VALUE_1_ST", "1st"),
+    ]
     level = model(api, "Level")
     assert isinstance(level, ir.EnumModel) and level.base == "int"
 
@@ -182,10 +236,26 @@ def test_operation_parameters_body_and_responses() -> None:
                     {"name": "dryRun", "in": "query", "schema": {"type": "boolean"}},
                     {"name": "X-Trace", "in": "header", "required": True, "schema": {"type": "string"}},
                 ],
-                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "poolId": {"type": "string"}}}}}},
+                "requestBody": {
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["name"],
+                                "properties": {"name": {"type": "string"}, "poolId": {"type": "string"}},
+                            }
+                        }
+                    }
+                },
                 "responses": {
-                    "202": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}},
-                    "404": {"description": "nope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/B"}}}},
+                    "202": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}},
+                    },
+                    "404": {
+                        "description": "nope",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/B"}}},
+                    },
                     "500": {"description": "oops"},
                 },
             },
@@ -216,7 +286,12 @@ def test_operations_group_by_extension_then_tag_then_root() -> None:
     paths = {
         "/a": {"get": {"x-fern-sdk-group-name": "alpha", "operationId": "getA", "responses": ok}},
         "/b": {"get": {"tags": ["Beta Things"], "operationId": "getB", "responses": ok}},
-        "/c/{id}": {"delete": {"responses": ok, "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]}},
+        "/c/{id}": {
+            "delete": {
+                "responses": ok,
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            }
+        },
     }
     api = build({}, paths)
     assert [(g.attr, [o.name for o in g.operations]) for g in api.groups] == [
@@ -230,7 +305,14 @@ def test_security_schemes_and_fern_credential_names() -> None:
     components = {
         "schemas": {},
         "securitySchemes": {
-            "account": {"type": "http", "scheme": "basic", "x-fern-basic": {"username": {"name": "accountId", "env": "X_ACCOUNT"}, "password": {"name": "authToken", "env": "X_TOKEN"}}},
+            "account": {
+                "type": "http",
+                "scheme": "basic",
+                "x-fern-basic": {
+                    "username": {"name": "accountId", "env": "X_ACCOUNT"},
+                    "password": {"name": "authToken", "env": "X_TOKEN"},
+                },
+            },
             "plain": {"type": "http", "scheme": "basic"},
             "other": {"type": "http", "scheme": "basic"},
             "bearer": {"type": "http", "scheme": "bearer"},
@@ -255,6 +337,14 @@ def test_security_schemes_and_fern_credential_names() -> None:
 
 
 def test_server_url_variables_take_their_defaults() -> None:
-    api = build({}, servers=[{"url": "https://{region}.example.com/{v}/", "variables": {"region": {"default": "eu"}, "v": {"default": "v2"}}}])
+    api = build(
+        {},
+        servers=[
+            {
+                "url": "https://{region}.example.com/{v}/",
+                "variables": {"region": {"default": "eu"}, "v": {"default": "v2"}},
+            }
+        ],
+    )
     assert api.base_url == "https://eu.example.com/v2"
     assert build({}, servers=[{"url": "/relative"}]).base_url is None

@@ -62,7 +62,9 @@ def test_operation_without_security_sends_no_credentials(zoo: ModuleType, httpse
 
 
 def test_path_cookie_and_deep_object_parameters(zoo: ModuleType, httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/shapes/c/1", method="GET").respond_with_json({"kind": "circle", "radius": 2, "center": {"x": 1, "y": 2}})
+    httpserver.expect_request("/shapes/c/1", method="GET").respond_with_json(
+        {"kind": "circle", "radius": 2, "center": {"x": 1, "y": 2}}
+    )
     with zoo.Client(api_key="k1", base_url=httpserver.url_for("/")) as client:
         shape = client.shapes.get("c/1", filter={"color": "red", "size": "L"}, session="s1")
     request = _only_request(httpserver)
@@ -77,7 +79,9 @@ def test_path_cookie_and_deep_object_parameters(zoo: ModuleType, httpserver: HTT
     ("body", "expected_class"),
     [({"kind": "square", "side": 3, "label": None}, "Square"), ({"kind": "circle", "radius": 1}, "Circle")],
 )
-def test_discriminated_union_decodes_by_its_tag(zoo: ModuleType, httpserver: HTTPServer, body: dict[str, Any], expected_class: str) -> None:
+def test_discriminated_union_decodes_by_its_tag(
+    zoo: ModuleType, httpserver: HTTPServer, body: dict[str, Any], expected_class: str
+) -> None:
     httpserver.expect_request("/shapes/s").respond_with_json(body)
     with zoo.Client(api_key="k", base_url=httpserver.url_for("/")) as client:
         shape = client.shapes.get("s")
@@ -92,7 +96,9 @@ def test_unknown_discriminator_value_is_kept_as_data(zoo: ModuleType, httpserver
 
 
 def test_union_body_is_encoded_from_its_member(zoo: ModuleType, httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/shapes/s", method="PUT", json={"kind": "square", "side": 2}).respond_with_json({"kind": "square", "side": 2})
+    httpserver.expect_request("/shapes/s", method="PUT", json={"kind": "square", "side": 2}).respond_with_json(
+        {"kind": "square", "side": 2}
+    )
     with zoo.Client(api_key="k", base_url=httpserver.url_for("/")) as client:
         assert client.shapes.replace("s", body=zoo.Square(kind="square", side=2)).side == 2
 
@@ -112,14 +118,18 @@ def test_form_body_and_recursive_response(zoo: ModuleType, httpserver: HTTPServe
 def test_binary_upload_and_download(zoo: ModuleType, httpserver: HTTPServer) -> None:
     blob_id = uuid.UUID(int=7)
     httpserver.expect_request(f"/blobs/{blob_id}", method="PUT", data=b"\x00\x01\xff").respond_with_data(status=204)
-    httpserver.expect_request(f"/blobs/{blob_id}", method="GET").respond_with_data(b"\xff\x00", content_type="application/octet-stream")
+    httpserver.expect_request(f"/blobs/{blob_id}", method="GET").respond_with_data(
+        b"\xff\x00", content_type="application/octet-stream"
+    )
     with zoo.Client(api_key="k", base_url=httpserver.url_for("/")) as client:
         assert client.blobs.upload(blob_id, body=b"\x00\x01\xff") is None
         assert client.blobs.download(blob_id) == b"\xff\x00"
     assert httpserver.log[0][0].headers["Content-Type"] == "application/octet-stream"
 
 
-def test_api_key_from_environment_and_missing_key(zoo: ModuleType, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_api_key_from_environment_and_missing_key(
+    zoo: ModuleType, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     httpserver.expect_request("/shapes/s").respond_with_json({"kind": "circle", "radius": 1})
     with zoo.Client(base_url=httpserver.url_for("/")) as client:
         with pytest.raises(zoo.MissingCredentialsError, match="api_key"):
@@ -132,7 +142,18 @@ def test_api_key_from_environment_and_missing_key(zoo: ModuleType, httpserver: H
 
 
 def test_awkward_names_round_trip(zoo: ModuleType) -> None:
-    data = {"class": "c", "type": "t", "1st": 1, "self": True, "list": [1, 3], "$ref-like": "r", "additional_properties": "a", "created": "2024-01-02T03:04:05Z", "stamps": {"x": "2024-01-02"}, "extra": 5}
+    data = {
+        "class": "c",
+        "type": "t",
+        "1st": 1,
+        "self": True,
+        "list": [1, 3],
+        "$ref-like": "r",
+        "additional_properties": "a",
+        "created": "2024-01-02T03:04:05Z",
+        "stamps": {"x": "2024-01-02"},
+        "extra": 5,
+    }
     awkward = zoo.Awkward.from_dict(data)
     assert (awkward.class_, awkward.type_, awkward.n_1_st, awkward.self_, awkward.ref_like) == ("c", "t", 1, True, "r")
     assert awkward.list_ == [zoo.Priority.VALUE_1, zoo.Priority(3)]

@@ -118,9 +118,7 @@ def call(kind: str, comms_api: Any, base_url: str) -> Call:
     the account credentials unless `client_options` says otherwise, and returns the result.
     """
 
-    def call_operation(
-        operation: str, *args: Any, client_options: dict[str, Any] | None = None, **kwargs: Any
-    ) -> Any:
+    def call_operation(operation: str, *args: Any, client_options: dict[str, Any] | None = None, **kwargs: Any) -> Any:
         options = {"base_url": base_url, **ACCOUNT_CREDENTIALS, **(client_options or {})}
         if kind == "sync":
             with comms_api.Client(**options) as client:
@@ -135,9 +133,7 @@ def call(kind: str, comms_api: Any, base_url: str) -> Call:
     return call_operation
 
 
-def run_scenario(
-    kind: str, sync: Callable[..., Any], asynchronous: Callable[..., Any], *args: Any
-) -> Any:
+def run_scenario(kind: str, sync: Callable[..., Any], asynchronous: Callable[..., Any], *args: Any) -> Any:
     """Run the sync or the async version of a scenario, by `kind`."""
     return sync(*args) if kind == "sync" else asyncio.run(asynchronous(*args))
 
@@ -240,9 +236,7 @@ def test_credentials_become_basic_auth(
 ) -> None:
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    httpserver.expect_request(POOL_PATH, method="PATCH").respond_with_json(
-        RESOURCE_ACCEPTED, status=202
-    )
+    httpserver.expect_request(POOL_PATH, method="PATCH").respond_with_json(RESOURCE_ACCEPTED, status=202)
 
     call("update", POOL_ID, tags={"tier": "1"}, client_options={**NO_CREDENTIALS, **client_options})
 
@@ -254,9 +248,7 @@ def test_credentials_become_basic_auth(
     [
         pytest.param({}, {}, id="none"),
         pytest.param({"account_id": "AC123"}, {}, id="account id without token"),
-        pytest.param(
-            {"api_key": "SK456"}, {"COMMS_AUTH_TOKEN": "secret"}, id="halves of two pairs"
-        ),
+        pytest.param({"api_key": "SK456"}, {"COMMS_AUTH_TOKEN": "secret"}, id="halves of two pairs"),
     ],
 )
 def test_missing_credentials_raise_before_sending(
@@ -269,9 +261,7 @@ def test_missing_credentials_raise_before_sending(
 ) -> None:
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    httpserver.expect_request(POOL_PATH, method="PATCH").respond_with_json(
-        RESOURCE_ACCEPTED, status=202
-    )
+    httpserver.expect_request(POOL_PATH, method="PATCH").respond_with_json(RESOURCE_ACCEPTED, status=202)
 
     with pytest.raises(comms_api.MissingCredentialsError, match="account_id and auth_token"):
         call("update", POOL_ID, name="x", client_options={**NO_CREDENTIALS, **client_options})
@@ -350,9 +340,7 @@ def test_error_body_that_is_not_an_error_model(
     content_type: str,
     expected_body: Any,
 ) -> None:
-    httpserver.expect_request(POOL_PATH, method="PATCH").respond_with_data(
-        data, status=409, content_type=content_type
-    )
+    httpserver.expect_request(POOL_PATH, method="PATCH").respond_with_data(data, status=409, content_type=content_type)
 
     with pytest.raises(comms_api.ConflictError) as caught:
         call("update", POOL_ID, name="Tier 1")
@@ -424,12 +412,8 @@ def test_success_body_off_the_schema_raises_validation_error(
 # --- the other operations ------------------------------------------------------------------
 
 
-def test_create_posts_name_senders_and_tags(
-    call: Call, comms_api: Any, httpserver: HTTPServer
-) -> None:
-    httpserver.expect_request("/v1/SenderPools", method="POST").respond_with_json(
-        OPERATION_ACCEPTED, status=202
-    )
+def test_create_posts_name_senders_and_tags(call: Call, comms_api: Any, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/v1/SenderPools", method="POST").respond_with_json(OPERATION_ACCEPTED, status=202)
 
     result = call(
         "create",
@@ -574,9 +558,7 @@ def test_unknown_enum_value_is_kept(
 
 
 def test_add_sender_posts_a_json_array(call: Call, comms_api: Any, httpserver: HTTPServer) -> None:
-    httpserver.expect_request(f"{POOL_PATH}/Senders", method="POST").respond_with_json(
-        OPERATION_ACCEPTED, status=202
-    )
+    httpserver.expect_request(f"{POOL_PATH}/Senders", method="POST").respond_with_json(OPERATION_ACCEPTED, status=202)
 
     result = call(
         "add_sender",
@@ -644,9 +626,7 @@ def test_path_parameters_are_one_encoded_segment(
         assert result is None
 
 
-def test_list_operations_decodes_operations(
-    call: Call, comms_api: Any, httpserver: HTTPServer
-) -> None:
+def test_list_operations_decodes_operations(call: Call, comms_api: Any, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/v1/SenderPools/Operations", method="GET").respond_with_json(
         {"operations": [OPERATION], "pagination": {"next": None}}
     )
@@ -661,9 +641,7 @@ def test_list_operations_decodes_operations(
 
 
 def test_get_operation_decodes_stats(call: Call, comms_api: Any, httpserver: HTTPServer) -> None:
-    httpserver.expect_request(
-        f"/v1/SenderPools/Operations/{OPERATION_ID}", method="GET"
-    ).respond_with_json(OPERATION)
+    httpserver.expect_request(f"/v1/SenderPools/Operations/{OPERATION_ID}", method="GET").respond_with_json(OPERATION)
 
     operation = call("get_operation", OPERATION_ID)
 
@@ -707,9 +685,7 @@ def slow_server(httpserver: HTTPServer) -> Iterator[HTTPServer]:
         time.sleep(0.01)
 
 
-def test_slow_answer_raises_timeout_error(
-    call: Call, comms_api: Any, slow_server: HTTPServer
-) -> None:
+def test_slow_answer_raises_timeout_error(call: Call, comms_api: Any, slow_server: HTTPServer) -> None:
     with pytest.raises(comms_api.ApiTimeoutError) as caught:
         call("get", POOL_ID, client_options={"timeout": 0.1})
 
@@ -780,9 +756,7 @@ def test_caller_http_client_is_used_and_left_open(
 ) -> None:
     httpserver.expect_request(POOL_PATH, method="GET").respond_with_json(SENDER_POOL)
 
-    pool, http_closed = run_scenario(
-        kind, _sync_caller_http_client, _async_caller_http_client, comms_api, base_url
-    )
+    pool, http_closed = run_scenario(kind, _sync_caller_http_client, _async_caller_http_client, comms_api, base_url)
 
     request = received(httpserver)
     assert request.headers["X-Caller-Client"] == "yes"

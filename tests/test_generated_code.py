@@ -22,7 +22,16 @@ PACKAGES = [GENERATED / "comms_api"] + sorted(p for p in CASES.glob("*/expected/
 @pytest.mark.parametrize("package", PACKAGES, ids=lambda p: p.name)
 def test_mypy_strict(package: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "--cache-dir", str(ROOT / ".mypy_cache"), package.name],
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-error-summary",
+            "--cache-dir",
+            str(ROOT / ".mypy_cache"),
+            package.name,
+        ],
         cwd=package.parent,
         capture_output=True,
         text=True,

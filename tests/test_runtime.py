@@ -59,7 +59,10 @@ def test_open_enums_keep_unknown_values() -> None:
     ("text", "expected"),
     [
         ("2024-01-02T03:04:05Z", datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)),
-        ("2024-01-02T03:04:05.250+02:00", datetime.datetime(2024, 1, 2, 3, 4, 5, 250000, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))),
+        (
+            "2024-01-02T03:04:05.250+02:00",
+            datetime.datetime(2024, 1, 2, 3, 4, 5, 250000, tzinfo=datetime.timezone(datetime.timedelta(hours=2))),
+        ),
         ("2024-01-02T03:04:05", datetime.datetime(2024, 1, 2, 3, 4, 5)),
     ],
 )
@@ -68,7 +71,9 @@ def test_parse_datetime(text: str, expected: datetime.datetime) -> None:
 
 
 def test_format_path_encodes_each_value_as_one_segment() -> None:
-    assert format_path("/pools/{id}/senders/{sender-id}", {"id": "a/b c", "sender-id": 7}) == "/pools/a%2Fb%20c/senders/7"
+    assert (
+        format_path("/pools/{id}/senders/{sender-id}", {"id": "a/b c", "sender-id": 7}) == "/pools/a%2Fb%20c/senders/7"
+    )
     assert format_path("/flags/{on}", {"on": True}) == "/flags/true"
 
 
@@ -84,16 +89,26 @@ def test_format_path_encodes_each_value_as_one_segment() -> None:
         ({"f": {"x": 1}}, None, [("x", "1")]),
         ({"f": {"x": 1, "y": 2}}, {"f": ("form", False)}, [("f", "x,1,y,2")]),
         ({"on": True, "color": Color.RED}, None, [("on", "true"), ("color", "red")]),
-        ({"at": datetime.datetime(2024, 1, 2, tzinfo=datetime.timezone.utc)}, None, [("at", "2024-01-02T00:00:00+00:00")]),
+        (
+            {"at": datetime.datetime(2024, 1, 2, tzinfo=datetime.timezone.utc)},
+            None,
+            [("at", "2024-01-02T00:00:00+00:00")],
+        ),
         ({"day": datetime.date(2024, 1, 2)}, None, [("day", "2024-01-02")]),
     ],
 )
-def test_encode_query(values: dict[str, object], styles: dict[str, tuple[str, bool]] | None, expected: list[tuple[str, str]]) -> None:
+def test_encode_query(
+    values: dict[str, object], styles: dict[str, tuple[str, bool]] | None, expected: list[tuple[str, str]]
+) -> None:
     assert encode_query(values, styles) == expected
 
 
 def test_encode_headers() -> None:
-    assert encode_headers({"X-A": "1", "X-B": NOT_GIVEN, "X-C": [1, 2], "X-D": False}) == {"X-A": "1", "X-C": "1,2", "X-D": "false"}
+    assert encode_headers({"X-A": "1", "X-B": NOT_GIVEN, "X-C": [1, 2], "X-D": False}) == {
+        "X-A": "1",
+        "X-C": "1,2",
+        "X-D": "false",
+    }
 
 
 def test_encode_value_handles_everything_a_model_holds() -> None:

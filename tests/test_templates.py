@@ -29,14 +29,24 @@ def macros():  # type: ignore[no-untyped-def]
         (COLOR, "Color(x)", "x.value"),
         (ir.ListOf(STR), "x", "x"),
         (ir.ListOf(PET), "[Pet.from_dict(v0) for v0 in x]", "[v0.to_dict() for v0 in x]"),
-        (ir.ListOf(ir.ListOf(PET)), "[[Pet.from_dict(v1) for v1 in v0] for v0 in x]", "[[v1.to_dict() for v1 in v0] for v0 in x]"),
-        (ir.MapOf(DATETIME), "{k0: parse_datetime(v0) for k0, v0 in x.items()}", "{k0: format_datetime(v0) for k0, v0 in x.items()}"),
+        (
+            ir.ListOf(ir.ListOf(PET)),
+            "[[Pet.from_dict(v1) for v1 in v0] for v0 in x]",
+            "[[v1.to_dict() for v1 in v0] for v0 in x]",
+        ),
+        (
+            ir.MapOf(DATETIME),
+            "{k0: parse_datetime(v0) for k0, v0 in x.items()}",
+            "{k0: format_datetime(v0) for k0, v0 in x.items()}",
+        ),
         (ir.Nullable(STR), "x", "x"),
         (ir.Nullable(PET), "(None if x is None else Pet.from_dict(x))", "(None if x is None else x.to_dict())"),
         (ir.AliasRef("Pets", ir.ListOf(PET)), "[Pet.from_dict(v0) for v0 in x]", "[v0.to_dict() for v0 in x]"),
         (ir.UnionOf((PET, ir.ModelRef("Dog"))), "decode_union(x, (Pet.from_dict, Dog.from_dict, ))", "encode_value(x)"),
         (
-            ir.UnionOf((PET, ir.ModelRef("Dog")), ir.Discriminator("kind", (("pet", PET), ("dog", ir.ModelRef("Dog"))))),
+            ir.UnionOf(
+                (PET, ir.ModelRef("Dog")), ir.Discriminator("kind", (("pet", PET), ("dog", ir.ModelRef("Dog"))))
+            ),
             "decode_tagged(x, 'kind', {'pet': Pet.from_dict, 'dog': Dog.from_dict})",
             "encode_value(x)",
         ),
@@ -96,7 +106,9 @@ def test_docstring_escaping(text: str, expected: str) -> None:
     assert eval(docstring(text)) == text.strip() + ("\n" if "\n" in text else "")  # noqa: S307 - our own literal
 
 
-@pytest.mark.parametrize("value", ["'); import os; os.system('x') #", 'quo"te', "new\nline", "\\N{BULLET}", 3, 2.5, True, None])
+@pytest.mark.parametrize(
+    "value", ["'); import os; os.system('x') #", 'quo"te', "new\nline", "\\N{BULLET}", 3, 2.5, True, None]
+)
 def test_pystr_is_a_literal_of_the_value(value: object) -> None:
     assert eval(pystr(value)) == value  # noqa: S307 - our own literal
 

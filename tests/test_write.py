@@ -103,7 +103,9 @@ def fresh(out: Path) -> dict[str, bytes]:
 # Regenerating
 
 
-def test_generating_twice_is_byte_identical_and_writes_nothing(out: Path, fresh: dict[str, bytes], run_cli: Run) -> None:
+def test_generating_twice_is_byte_identical_and_writes_nothing(
+    out: Path, fresh: dict[str, bytes], run_cli: Run
+) -> None:
     assert MANIFEST in fresh
     assert "__init__.py" in fresh
 
@@ -208,7 +210,16 @@ def test_check_ignores_user_files(out: Path, run_cli: Run) -> None:
 
 def test_committed_client_is_up_to_date() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", "spec/comms.yaml", "--check", "--output", str(ROOT / "generated")],
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "generate",
+            "spec/comms.yaml",
+            "--check",
+            "--output",
+            str(ROOT / "generated"),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

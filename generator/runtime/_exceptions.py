@@ -1,12 +1,12 @@
 """The errors a client raises. Errors are raised, never returned.
 
-    ApiError
-    ├── ApiConnectionError          the request did not get an answer
-    │   └── ApiTimeoutError         ... in time
-    ├── ApiResponseValidationError  a success answer that does not match the document
-    ├── MissingCredentialsError     no credentials for an operation that needs them
-    └── ApiStatusError              an error status; one subclass per documented status
-        └── UnexpectedStatusError   a status the document does not describe
+ApiError
+├── ApiConnectionError          the request did not get an answer
+│   └── ApiTimeoutError         ... in time
+├── ApiResponseValidationError  a success answer that does not match the document
+├── MissingCredentialsError     no credentials for an operation that needs them
+└── ApiStatusError              an error status; one subclass per documented status
+    └── UnexpectedStatusError   a status the document does not describe
 """
 
 from __future__ import annotations
