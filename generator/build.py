@@ -811,22 +811,12 @@ def _references(model: ir.Model) -> set[str]:
         types = [f.type for f in model.fields] + ([model.extra] if model.extra is not None else [])
     elif isinstance(model, ir.AliasModel):
         types = [model.target]
-    names: set[str] = set()
-    while types:
-        t = types.pop()
-        if isinstance(t, (ir.ModelRef, ir.EnumRef)):
-            names.add(t.name)
-        elif isinstance(t, ir.AliasRef):
-            names.add(t.name)
-        elif isinstance(t, ir.ListOf):
-            types.append(t.item)
-        elif isinstance(t, ir.MapOf):
-            types.append(t.value)
-        elif isinstance(t, ir.Nullable):
-            types.append(t.inner)
-        elif isinstance(t, ir.UnionOf):
-            types.extend(t.members)
-    return names
+    return {
+        t.name
+        for root in types
+        for t in ir.walk(root, into_aliases=False)
+        if isinstance(t, (ir.ModelRef, ir.EnumRef, ir.AliasRef))
+    }
 
 
 def _strongly_connected(nodes: list[str], edges: dict[str, set[str]]) -> list[list[str]]:

@@ -12,6 +12,7 @@ typed `Any` (JSON as it came, or a union helper's result), so code returning it 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar, Literal, TypeAlias
 
@@ -51,6 +52,8 @@ class Primitive:
         """Whether decoding yields an `Any` that must be annotated to be typed (see `TypeRef`)."""
         return self.decoder is None
 
+    children: ClassVar[tuple[()]] = ()
+
 
 @dataclass(frozen=True, slots=True)
 class ModelRef:
@@ -60,6 +63,7 @@ class ModelRef:
     name: str
     plain: ClassVar[bool] = False
     decodes_to_any: ClassVar[bool] = False
+    children: ClassVar[tuple[()]] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +74,7 @@ class EnumRef:
     name: str
     plain: ClassVar[bool] = False
     decodes_to_any: ClassVar[bool] = False
+    children: ClassVar[tuple[()]] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +93,10 @@ class AliasRef:
     def decodes_to_any(self) -> bool:
         return self.target.decodes_to_any
 
+    @property
+    def children(self) -> tuple[TypeRef, ...]:
+        return (self.target,)
+
 
 @dataclass(frozen=True, slots=True)
 class ListOf:
@@ -101,6 +110,10 @@ class ListOf:
     @property
     def decodes_to_any(self) -> bool:
         return self.plain
+
+    @property
+    def children(self) -> tuple[TypeRef, ...]:
+        return (self.item,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +131,10 @@ class MapOf:
     def decodes_to_any(self) -> bool:
         return self.plain
 
+    @property
+    def children(self) -> tuple[TypeRef, ...]:
+        return (self.value,)
+
 
 @dataclass(frozen=True, slots=True)
 class Nullable:
@@ -131,6 +148,10 @@ class Nullable:
     @property
     def decodes_to_any(self) -> bool:
         return self.inner.decodes_to_any
+
+    @property
+    def children(self) -> tuple[TypeRef, ...]:
+        return (self.inner,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +168,10 @@ class UnionOf:
 
     decodes_to_any: ClassVar[bool] = True  # decoded by a runtime helper that returns Any
 
+    @property
+    def children(self) -> tuple[TypeRef, ...]:
+        return self.members
+
 
 @dataclass(frozen=True, slots=True)
 class Discriminator:
@@ -162,9 +187,20 @@ class LiteralOf:
     value: str | int | float | bool | None
     plain: ClassVar[bool] = True
     decodes_to_any: ClassVar[bool] = True
+    children: ClassVar[tuple[()]] = ()
 
 
 TypeRef: TypeAlias = Primitive | ModelRef | EnumRef | AliasRef | ListOf | MapOf | Nullable | UnionOf | LiteralOf
+
+
+def walk(t: TypeRef, *, into_aliases: bool) -> Iterator[TypeRef]:
+    """`t` and every type nested in it; an alias's target only with `into_aliases`."""
+    stack = [t]
+    while stack:
+        current = stack.pop()
+        yield current
+        if into_aliases or not isinstance(current, AliasRef):
+            stack.extend(current.children)
 
 
 # -- models ---------------------------------------------------------------------------------------

@@ -166,29 +166,17 @@ def type_imports(t: ir.TypeRef | None, ctx: Context, *, codec: bool = True) -> s
     """What a module that annotates `t` must import; with `codec`, also what decoding and
     encoding it takes."""
     found: set[ir.Import] = set()
-    stack = [t] if t is not None else []
-    while stack:
-        t = stack.pop()
-        if isinstance(t, ir.Primitive):
-            found.update(t.imports)
+    for part in ir.walk(t, into_aliases=codec) if t is not None else ():
+        if isinstance(part, ir.Primitive):
+            found.update(part.imports)
             if codec:
-                found.update(t.codec_imports)
-        elif isinstance(t, (ir.ModelRef, ir.EnumRef, ir.AliasRef)):
-            found.add(ir.Import(f".models.{ctx.module_of[t.name]}", t.name))
-            if isinstance(t, ir.AliasRef):
-                stack.append(t.target)
-        elif isinstance(t, ir.ListOf):
-            stack.append(t.item)
-        elif isinstance(t, ir.MapOf):
-            stack.append(t.value)
-        elif isinstance(t, ir.Nullable):
-            stack.append(t.inner)
-        elif isinstance(t, ir.UnionOf):
-            stack.extend(t.members)
-            if codec and not t.plain:
-                found.add(ir.Import("._utils", "decode_tagged" if t.discriminator else "decode_union"))
-                found.add(ir.Import("._utils", "encode_value"))
-        elif isinstance(t, ir.LiteralOf) and t.value is not None:
+                found.update(part.codec_imports)
+        elif isinstance(part, (ir.ModelRef, ir.EnumRef, ir.AliasRef)):
+            found.add(ir.Import(f".models.{ctx.module_of[part.name]}", part.name))
+        elif isinstance(part, ir.UnionOf) and codec and not part.plain:
+            found.add(ir.Import("._utils", "decode_tagged" if part.discriminator else "decode_union"))
+            found.add(ir.Import("._utils", "encode_value"))
+        elif isinstance(part, ir.LiteralOf) and part.value is not None:
             found.add(ir.Import("typing", "Literal"))
     return found
 
