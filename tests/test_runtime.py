@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 import pickle
 import uuid
+from typing import Any
 
 import httpx
 import pytest
 
 from generator.runtime._base_client import ApiKeyAuth, BasicAuth, BearerAuth, Request, SyncApiClient
-from generator.runtime._exceptions import MissingCredentialsError
+from generator.runtime._exceptions import ApiStatusError, MissingCredentialsError, status_error
 from generator.runtime._types import NOT_GIVEN, NotGiven, OpenIntEnum, OpenStrEnum
 from generator.runtime._utils import (
     decode_error_body,
@@ -191,3 +192,31 @@ def test_missing_credentials_are_named() -> None:
             client._build_request(client._http, Request("GET", "/x", security=(("a",), ("k",))))
         anonymous = client._build_request(client._http, Request("GET", "/x", security=(("a",), ())))
     assert "Authorization" not in anonymous.headers
+
+
+class Teapot(ApiStatusError):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("status", "decoders", "expected_class", "expected_body"),
+    [
+        (418, None, "Teapot", {"m": 1}),
+        (404, None, "UnexpectedStatusError", {"m": 1}),
+        (404, {"4XX": lambda d: ("range", d["m"])}, "UnexpectedStatusError", ("range", 1)),
+        (404, {404: lambda d: ("exact", d["m"]), "4XX": lambda d: "range"}, "UnexpectedStatusError", ("exact", 1)),
+        (500, {"default": lambda d: ("default", d["m"]), "4XX": lambda d: "range"}, "UnexpectedStatusError", ("default", 1)),
+        (418, lambda d: ("one", d["m"]), "Teapot", ("one", 1)),
+    ],
+)
+def test_status_error_picks_class_and_body_decoder(status: int, decoders: Any, expected_class: str, expected_body: object) -> None:
+    response = httpx.Response(status, json={"m": 1}, request=httpx.Request("GET", "https://x/"))
+    error = status_error(response, {418: Teapot}, decoders)
+    assert type(error).__name__ == expected_class
+    assert isinstance(error, ApiStatusError) and error.status_code == status and error.body == expected_body
+    assert error.request is response.request
+
+
+def test_status_error_message_is_bounded() -> None:
+    response = httpx.Response(400, text="x" * 10_000, request=httpx.Request("GET", "https://x/"))
+    assert len(str(status_error(response, {}))) == 500

@@ -4,8 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
 import httpx
 
@@ -15,10 +14,11 @@ from ._exceptions import (
     ApiResponseValidationError,
     ApiStatusError,
     ApiTimeoutError,
+    BodyDecoder,
     MissingCredentialsError,
     UnexpectedStatusError,
+    status_error,
 )
-from ._utils import decode_error_body
 
 __all__ = [
     "ApiConnectionError",
@@ -71,27 +71,9 @@ STATUS_ERRORS: dict[int, type[ApiStatusError]] = {
     503: ServiceUnavailableError,
 }
 
-BodyDecoder = Callable[[Any], Any]
-
 
 def error_for_response(
     response: httpx.Response, decoders: BodyDecoder | Mapping[int | str, BodyDecoder] | None = None
 ) -> ApiStatusError:
-    """The error to raise for an error answer, its body decoded with the operation's error model.
-
-    `decoders` is one decoder for every status, or decoders by status, by range ("4XX") and
-    "default", the most specific first.
-    """
-    if isinstance(decoders, Mapping):
-        status = response.status_code
-        decoder = (
-            decoders.get(status) or decoders.get(f"{status // 100}XX") or decoders.get("default")
-        )
-    else:
-        decoder = decoders
-    body = decode_error_body(response, decoder)
-    error_class = STATUS_ERRORS.get(response.status_code, UnexpectedStatusError)
-    message = f"{response.status_code} {response.reason_phrase}"
-    if body is not None:
-        message += f": {body!r}"[:500]
-    return error_class(message, response=response, body=body)
+    """The error to raise for an error answer (see `status_error`)."""
+    return status_error(response, STATUS_ERRORS, decoders)

@@ -11,9 +11,14 @@ ApiError
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
+
+from ._utils import decode_error_body
+
+BodyDecoder = Callable[[Any], Any]
 
 
 class ApiError(Exception):
@@ -83,3 +88,27 @@ class ApiStatusError(ApiError):
 
 class UnexpectedStatusError(ApiStatusError):
     """An error status the document does not describe."""
+
+
+def status_error(
+    response: httpx.Response,
+    classes: Mapping[int, type[ApiStatusError]],
+    decoders: BodyDecoder | Mapping[int | str, BodyDecoder] | None = None,
+) -> ApiStatusError:
+    """The error to raise for an error answer: the class of its status, else
+    `UnexpectedStatusError`, with the body decoded by the operation's error model.
+
+    `decoders` is one decoder for every status, or decoders by status, by range ("4XX") and
+    "default", the most specific first.
+    """
+    if isinstance(decoders, Mapping):
+        status = response.status_code
+        decoder = decoders.get(status) or decoders.get(f"{status // 100}XX") or decoders.get("default")
+    else:
+        decoder = decoders
+    body = decode_error_body(response, decoder)
+    message = f"{response.status_code} {response.reason_phrase}"
+    if body is not None:
+        message = f"{message}: {body!r}"[:500]
+    error_class = classes.get(response.status_code, UnexpectedStatusError)
+    return error_class(message, response=response, body=body)
