@@ -107,7 +107,7 @@ class _Builder:
         for key in schemas:
             self.schema_type({"$ref": "#" + pointer(["components", "schemas", key])}, class_name(key))
         groups = self.build_groups()
-        security = self.build_security_schemes()
+        security = self.build_security_schemes(package)
         return ir.Api(
             package=package,
             title=str(info.get("title", package)),
@@ -151,11 +151,14 @@ class _Builder:
         for group, operations in grouped.items():
             attr = None if group is None else attrs.claim(attr_name(group))
             sync_class = "_ClientOperations" if group is None else self.claim_group_class(class_name(group))
+            async_class = "_AsyncClientOperations" if group is None else "Async" + sync_class
             groups.append(
                 ir.Group(
                     attr=attr,
                     sync_class=sync_class,
-                    async_class="_AsyncClientOperations" if group is None else "Async" + sync_class,
+                    async_class=async_class,
+                    sync_raw_class=self.classes.claim(sync_class + "WithRawResponse"),
+                    async_raw_class=self.classes.claim(async_class + "WithRawResponse"),
                     module=module_name(attr) if attr is not None else "_client_operations",
                     doc=docs.get(group)
                     or (f"The {group} operations." if group else "Operations of the client itself."),
@@ -352,19 +355,24 @@ class _Builder:
 
     # -- security ----------------------------------------------------------------------------------
 
-    def build_security_schemes(self) -> tuple[ir.SecurityScheme, ...]:
-        """Security Scheme Objects (OAS 3.1 §4.8.27), with Fern's credential-naming extensions."""
+    def build_security_schemes(self, package: str) -> tuple[ir.SecurityScheme, ...]:
+        """Security Scheme Objects (OAS 3.1 §4.8.27), with Fern's credential-naming extensions.
+
+        A credential's environment variable is the extension's `env`, else `<PACKAGE>_<NAME>`.
+        """
         names = Scope(_RESERVED_ARGS | {"base_url", "http_client", "headers"})
         schemes = []
         raw_schemes = (self.data.get("components") or {}).get("securitySchemes") or {}
         for key, raw in raw_schemes.items():
             scheme, _ = self.resolver.deref(raw)
-            built = self.build_security_scheme(str(key), scheme, names)
+            built = self.build_security_scheme(str(key), scheme, names, package)
             if built is not None:
                 schemes.append(built)
         return tuple(schemes)
 
-    def build_security_scheme(self, key: str, scheme: Mapping[str, Any], names: Scope) -> ir.SecurityScheme | None:
+    def build_security_scheme(
+        self, key: str, scheme: Mapping[str, Any], names: Scope, package: str
+    ) -> ir.SecurityScheme | None:
         kind = scheme.get("type")
         http_scheme = str(scheme.get("scheme", "")).lower()
 
@@ -372,8 +380,8 @@ class _Builder:
             extension = extension if isinstance(extension, dict) else {}
             base = attr_name(str(extension.get("name") or default))
             name = names.claim(base if base not in names else attr_name(f"{key} {base}"))
-            env = extension.get("env")
-            return ir.Credential(name=name, env=str(env) if env else None, doc=doc)
+            env = extension.get("env") or f"{package}_{name}".upper()
+            return ir.Credential(name=name, env=str(env), doc=doc)
 
         if kind == "http" and http_scheme == "basic":
             basic = scheme.get("x-fern-basic") or {}

@@ -377,6 +377,8 @@ class Group:
     attr: str | None
     sync_class: str
     async_class: str
+    sync_raw_class: str
+    async_raw_class: str
     module: str
     doc: str | None
     operations: tuple[Operation, ...]
@@ -402,6 +404,13 @@ class SecurityScheme:
     location: Literal["header", "query", "cookie"] = "header"
     param: str = "Authorization"  # header/query/cookie name for api_key
     prefix: str = ""  # prepended to an api_key value
+
+    @property
+    def how_to_give(self) -> str:
+        """Both ways to give this scheme's credentials, for the missing-credentials error."""
+        names = " and ".join(c.name for c in self.credentials)
+        envs = " and ".join(c.env for c in self.credentials if c.env)
+        return f"pass {names} to the client" + (f" (or set {envs})" if envs else "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ import jinja2
 
 from . import __version__, ir
 
-RUNTIME_FILES = ("_base_client.py", "_exceptions.py", "_types.py", "_utils.py")
+RUNTIME_FILES = ("_base_client.py", "_exceptions.py", "_response.py", "_retries.py", "_types.py", "_utils.py")
 GENERATOR_NAME = "clientgen"
 _STDLIB = frozenset(
     {"__future__", "builtins", "collections", "dataclasses", "datetime", "enum", "os", "typing", "uuid"}
@@ -269,10 +269,17 @@ def shadowed_builtins(group: ir.Group) -> frozenset[str]:
 def resource_imports(ctx: Context, group: ir.Group, module: str, shadowed: frozenset[str]) -> list[str]:
     found = {
         _FUTURE,
+        ir.Import("collections.abc", "Mapping"),
+        ir.Import("functools", "cached_property"),
         ir.Import("httpx"),
+        ir.Import("._base_client", "AsyncResource"),
+        ir.Import("._base_client", "CallOptions"),
         ir.Import("._base_client", "Request"),
         ir.Import("._base_client", "SyncResource"),
-        ir.Import("._base_client", "AsyncResource"),
+        ir.Import("._response", "async_raw_response"),
+        ir.Import("._response", "raw_response"),
+        ir.Import("._types", "NOT_GIVEN"),
+        ir.Import("._types", "NotGiven"),
         ir.Import(".errors", "error_for_response"),
     }
     if shadowed:
@@ -303,6 +310,7 @@ def client_imports(ctx: Context) -> list[str]:
         ir.Import("collections.abc", "Mapping"),
         ir.Import("httpx"),
         ir.Import("._base_client", "DEFAULT_TIMEOUT"),
+        ir.Import("._retries", "DEFAULT_MAX_RETRIES"),
         ir.Import("._base_client", "Auth"),
         ir.Import("._base_client", "SyncApiClient"),
         ir.Import("._base_client", "AsyncApiClient"),

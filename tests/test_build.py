@@ -325,12 +325,12 @@ def test_security_schemes_and_fern_credential_names() -> None:
     assert [(c.name, c.env) for c in api.credentials] == [
         ("account_id", "X_ACCOUNT"),
         ("auth_token", "X_TOKEN"),
-        ("username", None),
-        ("password", None),
-        ("other_username", None),
-        ("other_password", None),
-        ("token", None),
-        ("api_key", None),
+        ("username", "T_USERNAME"),  # without the extension: <PACKAGE>_<NAME>
+        ("password", "T_PASSWORD"),
+        ("other_username", "T_OTHER_USERNAME"),
+        ("other_password", "T_OTHER_PASSWORD"),
+        ("token", "T_TOKEN"),
+        ("api_key", "T_API_KEY"),
     ]
     key = api.security[-1]
     assert (key.kind, key.location, key.param) == ("api_key", "query", "api_key")

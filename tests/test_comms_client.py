@@ -119,7 +119,8 @@ def call(kind: str, comms_api: Any, base_url: str) -> Call:
     """
 
     def call_operation(operation: str, *args: Any, client_options: dict[str, Any] | None = None, **kwargs: Any) -> Any:
-        options = {"base_url": base_url, **ACCOUNT_CREDENTIALS, **(client_options or {})}
+        # No retries here: these tests are about what one answer becomes (retries: test_retries.py).
+        options = {"base_url": base_url, "max_retries": 0, **ACCOUNT_CREDENTIALS, **(client_options or {})}
         if kind == "sync":
             with comms_api.Client(**options) as client:
                 return getattr(client.sender_pools, operation)(*args, **kwargs)

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.runtime._base_client import ApiKeyAuth, BasicAuth, BearerAuth, Request, SyncApiClient
+from generator.runtime._base_client import NO_OPTIONS, ApiKeyAuth, BasicAuth, BearerAuth, Request, SyncApiClient
 from generator.runtime._exceptions import ApiStatusError, MissingCredentialsError, status_error
 from generator.runtime._types import NOT_GIVEN, NotGiven, OpenIntEnum, OpenStrEnum
 from generator.runtime._utils import (
@@ -169,9 +169,10 @@ def _client(auth: dict[str, BasicAuth]) -> SyncApiClient:
     return SyncApiClient(
         base_url="https://api.example.com/v1",
         auth=auth,
-        credential_names={"a": "account_id and auth_token", "k": "api_key and api_key_secret"},
+        credential_names={"a": "pass account_id and auth_token", "k": "pass api_key and api_key_secret"},
         headers={"X-Extra": "1"},
-        user_agent="pkg/1.0",
+        package="pkg",
+        version="1.0",
         timeout=5,
         http_client=None,
     )
@@ -179,7 +180,7 @@ def _client(auth: dict[str, BasicAuth]) -> SyncApiClient:
 
 def test_the_first_alternative_whose_credentials_are_held_is_used() -> None:
     with _client({"k": BasicAuth("key", "secret")}) as client:
-        built = client._build_request(client._http, Request("GET", "/x", security=(("a",), ("k",))))
+        built = client._build_request(client._http, Request("GET", "/x", security=(("a",), ("k",))), NO_OPTIONS)
     assert built.headers["Authorization"] == "Basic a2V5OnNlY3JldA=="  # key:secret
     assert str(built.url) == "https://api.example.com/v1/x"
     assert built.headers["X-Extra"] == "1"
@@ -188,9 +189,9 @@ def test_the_first_alternative_whose_credentials_are_held_is_used() -> None:
 
 def test_missing_credentials_are_named() -> None:
     with _client({}) as client:
-        with pytest.raises(MissingCredentialsError, match="account_id and auth_token or api_key and api_key_secret"):
-            client._build_request(client._http, Request("GET", "/x", security=(("a",), ("k",))))
-        anonymous = client._build_request(client._http, Request("GET", "/x", security=(("a",), ())))
+        with pytest.raises(MissingCredentialsError, match="pass account_id and auth_token; or pass api_key and api_key_secret"):
+            client._build_request(client._http, Request("GET", "/x", security=(("a",), ("k",))), NO_OPTIONS)
+        anonymous = client._build_request(client._http, Request("GET", "/x", security=(("a",), ())), NO_OPTIONS)
     assert "Authorization" not in anonymous.headers
 
 

@@ -10,14 +10,15 @@ from collections.abc import Mapping
 import httpx
 
 from ._base_client import DEFAULT_TIMEOUT, AsyncApiClient, Auth, BasicAuth, SyncApiClient
+from ._retries import DEFAULT_MAX_RETRIES
 from ._version import __version__
 from .resources.sender_pools import AsyncSenderPools, SenderPools
 
 DEFAULT_BASE_URL: str | None = "https://comms.twilio.com"
 
 CREDENTIAL_NAMES: dict[str, str] = {
-    "accountAuth": "account_id and auth_token",
-    "apiKeyAuth": "api_key and api_key_secret",
+    "accountAuth": "pass account_id and auth_token to the client (or set COMMS_ACCOUNT_ID and COMMS_AUTH_TOKEN)",
+    "apiKeyAuth": "pass api_key and api_key_secret to the client (or set COMMS_API_KEY and COMMS_API_KEY_SECRET)",
 }
 
 
@@ -38,6 +39,7 @@ class Client(SyncApiClient):
         api_key_secret: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
@@ -51,6 +53,9 @@ class Client(SyncApiClient):
         base_url: The API's root URL. Defaults to the environment variable `COMMS_API_BASE_URL`,
                         then to https://comms.twilio.com.
                     timeout: Seconds (or an `httpx.Timeout`) to wait for each request; None waits forever.
+                        The default waits 60 s, and 5 s to connect.
+                    max_retries: How many times to retry a request that failed in a way that allows it
+                        (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
                     headers: Headers sent with every request.
                     http_client: An `httpx.Client` to send requests with (its own timeout then applies).
         """
@@ -72,8 +77,10 @@ class Client(SyncApiClient):
             auth=auth,
             credential_names=CREDENTIAL_NAMES,
             headers=headers,
-            user_agent=f"comms_api/{__version__}",
+            package="comms_api",
+            version=__version__,
             timeout=timeout,
+            max_retries=max_retries,
             http_client=http_client,
         )
         self.sender_pools = SenderPools(self)
@@ -96,6 +103,7 @@ class AsyncClient(AsyncApiClient):
         api_key_secret: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
@@ -109,6 +117,9 @@ class AsyncClient(AsyncApiClient):
         base_url: The API's root URL. Defaults to the environment variable `COMMS_API_BASE_URL`,
                         then to https://comms.twilio.com.
                     timeout: Seconds (or an `httpx.Timeout`) to wait for each request; None waits forever.
+                        The default waits 60 s, and 5 s to connect.
+                    max_retries: How many times to retry a request that failed in a way that allows it
+                        (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
                     headers: Headers sent with every request.
                     http_client: An `httpx.AsyncClient` to send requests with (its own timeout then applies).
         """
@@ -130,8 +141,10 @@ class AsyncClient(AsyncApiClient):
             auth=auth,
             credential_names=CREDENTIAL_NAMES,
             headers=headers,
-            user_agent=f"comms_api/{__version__}",
+            package="comms_api",
+            version=__version__,
             timeout=timeout,
+            max_retries=max_retries,
             http_client=http_client,
         )
         self.sender_pools = AsyncSenderPools(self)

@@ -1,14 +1,20 @@
 """HTTP plumbing: a request description, authentication, and the sync and async senders.
 
 The generated request functions build a `Request` and the response functions parse an
-`httpx.Response`; both are pure. Only `SyncApiClient.send` and `AsyncApiClient.send` do I/O, so
-the sync and async clients share everything else.
+`httpx.Response`; both are pure. Only `SyncApiClient.send` and `AsyncApiClient.send` do I/O
+(with retries, see `_retries`), so the sync and async clients share everything else.
+
+Requests and retries are logged at DEBUG on the logger named after the package, with
+credentials redacted; `repr()` of a client or of its credentials never shows a secret.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import logging
 import platform
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -22,6 +28,9 @@ from ._exceptions import (
     ApiTimeoutError,
     MissingCredentialsError,
 )
+from ._response import finish
+from ._retries import DEFAULT_MAX_RETRIES, error_retry_delay, retry_delay
+from ._types import NOT_GIVEN, NotGiven
 
 T = TypeVar("T")
 
@@ -51,11 +60,27 @@ class Request:
 
 
 @dataclass(frozen=True, slots=True)
+class CallOptions:
+    """What one call may change: timeout, retries, and extra headers or query parameters."""
+
+    extra_headers: Mapping[str, str] | None = None
+    extra_query: Mapping[str, str] | None = None
+    timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN
+    max_retries: int | NotGiven = NOT_GIVEN
+
+
+NO_OPTIONS = CallOptions()
+
+REDACTED = "<redacted>"
+_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+
+
+@dataclass(frozen=True, slots=True)
 class BasicAuth:
     """HTTP Basic authentication (RFC 7617)."""
 
     username: str
-    password: str
+    password: str = field(repr=False)
 
     def apply(self, headers: dict[str, str], params: list[tuple[str, str]], cookies: dict[str, str]) -> None:
         token = base64.b64encode(f"{self.username}:{self.password}".encode()).decode("ascii")
@@ -66,7 +91,7 @@ class BasicAuth:
 class BearerAuth:
     """A bearer token (RFC 6750), for `http: bearer`, OAuth 2 and OpenID Connect schemes."""
 
-    token: str
+    token: str = field(repr=False)
 
     def apply(self, headers: dict[str, str], params: list[tuple[str, str]], cookies: dict[str, str]) -> None:
         headers["Authorization"] = f"Bearer {self.token}"
@@ -78,7 +103,7 @@ class ApiKeyAuth:
 
     location: str
     name: str
-    value: str
+    value: str = field(repr=False)
 
     def apply(self, headers: dict[str, str], params: list[tuple[str, str]], cookies: dict[str, str]) -> None:
         if self.location == "query":
@@ -93,7 +118,7 @@ Auth = BasicAuth | BearerAuth | ApiKeyAuth
 
 
 class _BaseClient:
-    """What the sync and async clients share: URL, headers, credentials, and parsing."""
+    """What the sync and async clients share: URL, headers, credentials, retries and parsing."""
 
     base_url: httpx.URL
 
@@ -104,20 +129,33 @@ class _BaseClient:
         auth: Mapping[str, Auth],
         credential_names: Mapping[str, str],
         headers: Mapping[str, str] | None,
-        user_agent: str,
+        package: str,
+        version: str,
+        max_retries: int,
     ) -> None:
         if base_url is None:
             raise ApiError("base_url is required: the document names no absolute server URL")
         self.base_url = httpx.URL(str(base_url).rstrip("/") + "/")
+        self.max_retries = max_retries
         self._auth = dict(auth)
         self._credential_names = dict(credential_names)
         self._headers = {
             "Accept": "application/json",
-            "User-Agent": f"{user_agent} python/{platform.python_version()} httpx/{httpx.__version__}",
+            "User-Agent": f"{package}/{version} python/{platform.python_version()} httpx/{httpx.__version__}",
             **(headers or {}),
         }
+        self._log = logging.getLogger(package)
+        self._secret_headers = _SECRET_HEADERS | {
+            a.name.lower() for a in auth.values() if isinstance(a, ApiKeyAuth) and a.location == "header"
+        }
+        self._secret_params = {a.name for a in auth.values() if isinstance(a, ApiKeyAuth) and a.location == "query"}
 
-    def _build_request(self, client: httpx.Client | httpx.AsyncClient, request: Request) -> httpx.Request:
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={str(self.base_url)!r})"
+
+    def _build_request(
+        self, client: httpx.Client | httpx.AsyncClient, request: Request, options: CallOptions
+    ) -> httpx.Request:
         headers = {**self._headers, **request.headers}
         params = list(request.params)
         cookies = dict(request.cookies)
@@ -127,6 +165,8 @@ class _BaseClient:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
         if request.content_type is not None:
             headers["Content-Type"] = request.content_type
+        headers.update(options.extra_headers or {})
+        params.extend((options.extra_query or {}).items())
         return client.build_request(
             request.method,
             self.base_url.join(request.path.lstrip("/")),
@@ -135,6 +175,7 @@ class _BaseClient:
             json=request.json,
             data=request.data,
             content=request.content,
+            timeout=options.timeout if not isinstance(options.timeout, NotGiven) else httpx.USE_CLIENT_DEFAULT,
         )
 
     def _select_auth(self, security: Security) -> list[Auth]:
@@ -144,25 +185,53 @@ class _BaseClient:
         for alternative in security:
             if all(key in self._auth for key in alternative):
                 return [self._auth[key] for key in alternative]
-        wanted = " or ".join(
+        wanted = "; or ".join(
             " and ".join(self._credential_names.get(key, key) for key in alternative) for alternative in security
         )
-        raise MissingCredentialsError(f"this operation needs credentials: pass {wanted} to the client")
+        raise MissingCredentialsError(f"this operation needs credentials: {wanted}")
 
-    @staticmethod
-    def _parse(response: httpx.Response, parse: Callable[[httpx.Response], T]) -> T:
+    def _retries(self, options: CallOptions) -> int:
+        return self.max_retries if isinstance(options.max_retries, NotGiven) else options.max_retries
+
+    def _finish(self, response: httpx.Response, parse: Callable[[httpx.Response], T]) -> T:
+        self._log.debug("HTTP Response: %s %s %s", response.request.method, self._url(response.request), response.status_code)
         try:
-            return parse(response)
+            parsed = parse(response)
         except ApiError:
             raise
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ApiResponseValidationError(
                 response, f"the {response.status_code} answer does not match the document: {exc!r}"
             ) from exc
+        result: T = finish(response, parsed)
+        return result
+
+    def _log_request(self, request: httpx.Request, attempt: int) -> None:
+        if self._log.isEnabledFor(logging.DEBUG):
+            headers = {k: REDACTED if k.lower() in self._secret_headers else v for k, v in request.headers.items()}
+            suffix = f" (retry {attempt})" if attempt else ""
+            self._log.debug("HTTP Request: %s %s%s headers=%s", request.method, self._url(request), suffix, headers)
+
+    def _log_retry(self, request: httpx.Request, delay: float, attempt: int, retries: int, why: object) -> None:
+        self._log.debug(
+            "Retrying %s %s in %.2f s (retry %d of %d) after %s", request.method, self._url(request), delay, attempt + 1, retries, why
+        )
+
+    def _url(self, request: httpx.Request) -> str:
+        url = request.url
+        if self._secret_params & set(url.params.keys()):
+            url = url.copy_with(params=[(k, REDACTED if k in self._secret_params else v) for k, v in url.params.multi_items()])
+        return str(url)
+
+
+def _transport_error(request: httpx.Request, error: httpx.TransportError) -> ApiConnectionError:
+    if isinstance(error, httpx.TimeoutException):
+        return ApiTimeoutError(request)
+    return ApiConnectionError(request, f"Connection error: {error}")
 
 
 class SyncApiClient(_BaseClient):
-    """Sends requests with an `httpx.Client`."""
+    """Sends requests with an `httpx.Client`, retrying as `_retries` says."""
 
     def __init__(
         self,
@@ -171,25 +240,48 @@ class SyncApiClient(_BaseClient):
         auth: Mapping[str, Auth],
         credential_names: Mapping[str, str],
         headers: Mapping[str, str] | None,
-        user_agent: str,
+        package: str,
+        version: str,
         timeout: float | httpx.Timeout | None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None,
     ) -> None:
         super().__init__(
-            base_url=base_url, auth=auth, credential_names=credential_names, headers=headers, user_agent=user_agent
+            base_url=base_url,
+            auth=auth,
+            credential_names=credential_names,
+            headers=headers,
+            package=package,
+            version=version,
+            max_retries=max_retries,
         )
         self._owns_http_client = http_client is None
         self._http = http_client if http_client is not None else httpx.Client(timeout=timeout)
 
-    def send(self, request: Request, parse: Callable[[httpx.Response], T]) -> T:
-        http_request = self._build_request(self._http, request)
-        try:
-            response = self._http.send(http_request)
-        except httpx.TimeoutException as exc:
-            raise ApiTimeoutError(http_request) from exc
-        except httpx.TransportError as exc:
-            raise ApiConnectionError(http_request, f"Connection error: {exc}") from exc
-        return self._parse(response, parse)
+    def send(self, request: Request, parse: Callable[[httpx.Response], T], options: CallOptions = NO_OPTIONS) -> T:
+        return self._finish(self.send_request(self._build_request(self._http, request, options), options), parse)
+
+    def send_request(self, request: httpx.Request, options: CallOptions = NO_OPTIONS) -> httpx.Response:
+        """Send one prepared request, retrying on the statuses and errors that allow it."""
+        retries = self._retries(options)
+        attempt = 0
+        while True:
+            self._log_request(request, attempt)
+            try:
+                response = self._http.send(request)
+            except httpx.TransportError as exc:
+                delay = error_retry_delay(request, exc, attempt, retries)
+                if delay is None:
+                    raise _transport_error(request, exc) from exc
+                self._log_retry(request, delay, attempt, retries, repr(exc))
+            else:
+                delay = retry_delay(response, attempt, retries)
+                if delay is None:
+                    return response
+                response.close()
+                self._log_retry(request, delay, attempt, retries, response.status_code)
+            time.sleep(delay)
+            attempt += 1
 
     def close(self) -> None:
         """Close the HTTP connections, unless the `http_client` was passed in by the caller."""
@@ -204,7 +296,8 @@ class SyncApiClient(_BaseClient):
 
 
 class AsyncApiClient(_BaseClient):
-    """Sends requests with an `httpx.AsyncClient`."""
+    """Sends requests with an `httpx.AsyncClient`, retrying as `_retries` says; it waits with
+    `asyncio.sleep`, never blocking the event loop."""
 
     def __init__(
         self,
@@ -213,25 +306,51 @@ class AsyncApiClient(_BaseClient):
         auth: Mapping[str, Auth],
         credential_names: Mapping[str, str],
         headers: Mapping[str, str] | None,
-        user_agent: str,
+        package: str,
+        version: str,
         timeout: float | httpx.Timeout | None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None,
     ) -> None:
         super().__init__(
-            base_url=base_url, auth=auth, credential_names=credential_names, headers=headers, user_agent=user_agent
+            base_url=base_url,
+            auth=auth,
+            credential_names=credential_names,
+            headers=headers,
+            package=package,
+            version=version,
+            max_retries=max_retries,
         )
         self._owns_http_client = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
 
-    async def send(self, request: Request, parse: Callable[[httpx.Response], T]) -> T:
-        http_request = self._build_request(self._http, request)
-        try:
-            response = await self._http.send(http_request)
-        except httpx.TimeoutException as exc:
-            raise ApiTimeoutError(http_request) from exc
-        except httpx.TransportError as exc:
-            raise ApiConnectionError(http_request, f"Connection error: {exc}") from exc
-        return self._parse(response, parse)
+    async def send(
+        self, request: Request, parse: Callable[[httpx.Response], T], options: CallOptions = NO_OPTIONS
+    ) -> T:
+        response = await self.send_request(self._build_request(self._http, request, options), options)
+        return self._finish(response, parse)
+
+    async def send_request(self, request: httpx.Request, options: CallOptions = NO_OPTIONS) -> httpx.Response:
+        """Send one prepared request, retrying on the statuses and errors that allow it."""
+        retries = self._retries(options)
+        attempt = 0
+        while True:
+            self._log_request(request, attempt)
+            try:
+                response = await self._http.send(request)
+            except httpx.TransportError as exc:
+                delay = error_retry_delay(request, exc, attempt, retries)
+                if delay is None:
+                    raise _transport_error(request, exc) from exc
+                self._log_retry(request, delay, attempt, retries, repr(exc))
+            else:
+                delay = retry_delay(response, attempt, retries)
+                if delay is None:
+                    return response
+                await response.aclose()
+                self._log_retry(request, delay, attempt, retries, response.status_code)
+            await asyncio.sleep(delay)
+            attempt += 1
 
     async def close(self) -> None:
         """Close the HTTP connections, unless the `http_client` was passed in by the caller."""

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import builtins
 import datetime
+from collections.abc import Mapping
 
 import httpx
+from functools import cached_property
 
-from .._base_client import AsyncResource, Request, SyncResource
+from .._base_client import AsyncResource, CallOptions, Request, SyncResource
+from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
 from .._utils import encode_query, format_path
 from ..errors import error_for_response
@@ -245,6 +248,11 @@ def _get_operation_response(response: httpx.Response) -> SenderPoolOperation:
 class SenderPools(SyncResource):
     """Pools of senders, their members, and the operations that change them."""
 
+    @cached_property
+    def with_raw_response(self) -> SenderPoolsWithRawResponse:
+        """The same methods, answering a `RawResponse`: status, headers and the parsed result."""
+        return SenderPoolsWithRawResponse(self)
+
     def list(
         self,
         *,
@@ -253,6 +261,10 @@ class SenderPools(SyncResource):
         operation_id: str | NotGiven = NOT_GIVEN,
         page_token: str | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SenderPoolPage:
         """List SenderPools
 
@@ -272,6 +284,7 @@ class SenderPools(SyncResource):
                 page_size=page_size,
             ),
             _list_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
     def create(
@@ -280,6 +293,10 @@ class SenderPools(SyncResource):
         name: str | NotGiven = NOT_GIVEN,
         senders: builtins.list[SenderReference] | NotGiven = NOT_GIVEN,
         tags: Tags | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> OperationAccepted:
         """Create a SenderPool
 
@@ -289,24 +306,50 @@ class SenderPools(SyncResource):
             tags: Custom metadata in the form of key-value pairs. Maximum size of a tag key is 128 characters. Maximum size of a tag value is 256 characters. There can be a maximum of 10 key-value pairs. This field can be templated with [Liquid](https://shopify.github.io/liquid/). Specify `variables` with each recipient for personalization.
         """
         return self._client.send(
-            _create_request(name=name, senders=senders, tags=tags), _create_response
+            _create_request(name=name, senders=senders, tags=tags),
+            _create_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
-    def get(self, sender_pool_id: str) -> SenderPool:
+    def get(
+        self,
+        sender_pool_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SenderPool:
         """Fetch a SenderPool
 
         Args:
             sender_pool_id: The ID of the SenderPool.
         """
-        return self._client.send(_get_request(sender_pool_id), _get_response)
+        return self._client.send(
+            _get_request(sender_pool_id),
+            _get_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
 
-    def delete(self, sender_pool_id: str) -> None:
+    def delete(
+        self,
+        sender_pool_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
         """Delete a SenderPool
 
         Args:
             sender_pool_id: The ID of the SenderPool.
         """
-        return self._client.send(_delete_request(sender_pool_id), _delete_response)
+        return self._client.send(
+            _delete_request(sender_pool_id),
+            _delete_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
 
     def update(
         self,
@@ -314,6 +357,10 @@ class SenderPools(SyncResource):
         *,
         name: str | NotGiven = NOT_GIVEN,
         tags: Tags | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> ResourceAccepted:
         """Update a SenderPool
 
@@ -325,7 +372,9 @@ class SenderPools(SyncResource):
             tags: Custom metadata in the form of key-value pairs. Maximum size of a tag key is 128 characters. Maximum size of a tag value is 256 characters. There can be a maximum of 10 key-value pairs. This field can be templated with [Liquid](https://shopify.github.io/liquid/). Specify `variables` with each recipient for personalization.
         """
         return self._client.send(
-            _update_request(sender_pool_id, name=name, tags=tags), _update_response
+            _update_request(sender_pool_id, name=name, tags=tags),
+            _update_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
     def list_senders(
@@ -338,6 +387,10 @@ class SenderPools(SyncResource):
         end_date: datetime.datetime | NotGiven = NOT_GIVEN,
         page_token: str | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SenderPage:
         """List Senders in a SenderPool
 
@@ -361,10 +414,18 @@ class SenderPools(SyncResource):
                 page_size=page_size,
             ),
             _list_senders_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
     def add_sender(
-        self, sender_pool_id: str, *, body: builtins.list[SenderReference]
+        self,
+        sender_pool_id: str,
+        *,
+        body: builtins.list[SenderReference],
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> OperationAccepted:
         """Add Senders to a SenderPool
 
@@ -372,10 +433,21 @@ class SenderPools(SyncResource):
             sender_pool_id: The ID of the SenderPool.
         """
         return self._client.send(
-            _add_sender_request(sender_pool_id, body=body), _add_sender_response
+            _add_sender_request(sender_pool_id, body=body),
+            _add_sender_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
-    def remove_sender(self, sender_pool_id: str, sender_id: str) -> None:
+    def remove_sender(
+        self,
+        sender_pool_id: str,
+        sender_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
         """Remove a Sender from a SenderPool
 
         Args:
@@ -383,7 +455,9 @@ class SenderPools(SyncResource):
             sender_id: The ID of the Sender to remove.
         """
         return self._client.send(
-            _remove_sender_request(sender_pool_id, sender_id), _remove_sender_response
+            _remove_sender_request(sender_pool_id, sender_id),
+            _remove_sender_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
     def list_operations(
@@ -394,6 +468,10 @@ class SenderPools(SyncResource):
         status: OperationStatus | NotGiven = NOT_GIVEN,
         page_token: str | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SenderPoolOperationPage:
         """List SenderPool Operations
 
@@ -413,19 +491,37 @@ class SenderPools(SyncResource):
                 page_size=page_size,
             ),
             _list_operations_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
-    def get_operation(self, operation_id: str) -> SenderPoolOperation:
+    def get_operation(
+        self,
+        operation_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SenderPoolOperation:
         """Fetch a SenderPool Operation
 
         Args:
             operation_id: The ID of the operation.
         """
-        return self._client.send(_get_operation_request(operation_id), _get_operation_response)
+        return self._client.send(
+            _get_operation_request(operation_id),
+            _get_operation_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
 
 
 class AsyncSenderPools(AsyncResource):
     """Pools of senders, their members, and the operations that change them."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncSenderPoolsWithRawResponse:
+        """The same methods, answering a `RawResponse`: status, headers and the parsed result."""
+        return AsyncSenderPoolsWithRawResponse(self)
 
     async def list(
         self,
@@ -435,6 +531,10 @@ class AsyncSenderPools(AsyncResource):
         operation_id: str | NotGiven = NOT_GIVEN,
         page_token: str | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SenderPoolPage:
         """List SenderPools
 
@@ -454,6 +554,7 @@ class AsyncSenderPools(AsyncResource):
                 page_size=page_size,
             ),
             _list_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
     async def create(
@@ -462,6 +563,10 @@ class AsyncSenderPools(AsyncResource):
         name: str | NotGiven = NOT_GIVEN,
         senders: builtins.list[SenderReference] | NotGiven = NOT_GIVEN,
         tags: Tags | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> OperationAccepted:
         """Create a SenderPool
 
@@ -471,24 +576,50 @@ class AsyncSenderPools(AsyncResource):
             tags: Custom metadata in the form of key-value pairs. Maximum size of a tag key is 128 characters. Maximum size of a tag value is 256 characters. There can be a maximum of 10 key-value pairs. This field can be templated with [Liquid](https://shopify.github.io/liquid/). Specify `variables` with each recipient for personalization.
         """
         return await self._client.send(
-            _create_request(name=name, senders=senders, tags=tags), _create_response
+            _create_request(name=name, senders=senders, tags=tags),
+            _create_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
-    async def get(self, sender_pool_id: str) -> SenderPool:
+    async def get(
+        self,
+        sender_pool_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SenderPool:
         """Fetch a SenderPool
 
         Args:
             sender_pool_id: The ID of the SenderPool.
         """
-        return await self._client.send(_get_request(sender_pool_id), _get_response)
+        return await self._client.send(
+            _get_request(sender_pool_id),
+            _get_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
 
-    async def delete(self, sender_pool_id: str) -> None:
+    async def delete(
+        self,
+        sender_pool_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
         """Delete a SenderPool
 
         Args:
             sender_pool_id: The ID of the SenderPool.
         """
-        return await self._client.send(_delete_request(sender_pool_id), _delete_response)
+        return await self._client.send(
+            _delete_request(sender_pool_id),
+            _delete_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
 
     async def update(
         self,
@@ -496,6 +627,10 @@ class AsyncSenderPools(AsyncResource):
         *,
         name: str | NotGiven = NOT_GIVEN,
         tags: Tags | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> ResourceAccepted:
         """Update a SenderPool
 
@@ -507,7 +642,9 @@ class AsyncSenderPools(AsyncResource):
             tags: Custom metadata in the form of key-value pairs. Maximum size of a tag key is 128 characters. Maximum size of a tag value is 256 characters. There can be a maximum of 10 key-value pairs. This field can be templated with [Liquid](https://shopify.github.io/liquid/). Specify `variables` with each recipient for personalization.
         """
         return await self._client.send(
-            _update_request(sender_pool_id, name=name, tags=tags), _update_response
+            _update_request(sender_pool_id, name=name, tags=tags),
+            _update_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
     async def list_senders(
@@ -520,6 +657,10 @@ class AsyncSenderPools(AsyncResource):
         end_date: datetime.datetime | NotGiven = NOT_GIVEN,
         page_token: str | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SenderPage:
         """List Senders in a SenderPool
 
@@ -543,10 +684,18 @@ class AsyncSenderPools(AsyncResource):
                 page_size=page_size,
             ),
             _list_senders_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
     async def add_sender(
-        self, sender_pool_id: str, *, body: builtins.list[SenderReference]
+        self,
+        sender_pool_id: str,
+        *,
+        body: builtins.list[SenderReference],
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> OperationAccepted:
         """Add Senders to a SenderPool
 
@@ -554,10 +703,21 @@ class AsyncSenderPools(AsyncResource):
             sender_pool_id: The ID of the SenderPool.
         """
         return await self._client.send(
-            _add_sender_request(sender_pool_id, body=body), _add_sender_response
+            _add_sender_request(sender_pool_id, body=body),
+            _add_sender_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
-    async def remove_sender(self, sender_pool_id: str, sender_id: str) -> None:
+    async def remove_sender(
+        self,
+        sender_pool_id: str,
+        sender_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
         """Remove a Sender from a SenderPool
 
         Args:
@@ -565,7 +725,9 @@ class AsyncSenderPools(AsyncResource):
             sender_id: The ID of the Sender to remove.
         """
         return await self._client.send(
-            _remove_sender_request(sender_pool_id, sender_id), _remove_sender_response
+            _remove_sender_request(sender_pool_id, sender_id),
+            _remove_sender_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
     async def list_operations(
@@ -576,6 +738,10 @@ class AsyncSenderPools(AsyncResource):
         status: OperationStatus | NotGiven = NOT_GIVEN,
         page_token: str | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SenderPoolOperationPage:
         """List SenderPool Operations
 
@@ -595,14 +761,57 @@ class AsyncSenderPools(AsyncResource):
                 page_size=page_size,
             ),
             _list_operations_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
-    async def get_operation(self, operation_id: str) -> SenderPoolOperation:
+    async def get_operation(
+        self,
+        operation_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SenderPoolOperation:
         """Fetch a SenderPool Operation
 
         Args:
             operation_id: The ID of the operation.
         """
         return await self._client.send(
-            _get_operation_request(operation_id), _get_operation_response
+            _get_operation_request(operation_id),
+            _get_operation_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
+
+
+class SenderPoolsWithRawResponse:
+    """`SenderPools`'s methods, answering a `RawResponse` of what they return."""
+
+    def __init__(self, resource: SenderPools) -> None:
+        self.list = raw_response(resource.list)
+        self.create = raw_response(resource.create)
+        self.get = raw_response(resource.get)
+        self.delete = raw_response(resource.delete)
+        self.update = raw_response(resource.update)
+        self.list_senders = raw_response(resource.list_senders)
+        self.add_sender = raw_response(resource.add_sender)
+        self.remove_sender = raw_response(resource.remove_sender)
+        self.list_operations = raw_response(resource.list_operations)
+        self.get_operation = raw_response(resource.get_operation)
+
+
+class AsyncSenderPoolsWithRawResponse:
+    """`AsyncSenderPools`'s methods, answering a `RawResponse` of what they return."""
+
+    def __init__(self, resource: AsyncSenderPools) -> None:
+        self.list = async_raw_response(resource.list)
+        self.create = async_raw_response(resource.create)
+        self.get = async_raw_response(resource.get)
+        self.delete = async_raw_response(resource.delete)
+        self.update = async_raw_response(resource.update)
+        self.list_senders = async_raw_response(resource.list_senders)
+        self.add_sender = async_raw_response(resource.add_sender)
+        self.remove_sender = async_raw_response(resource.remove_sender)
+        self.list_operations = async_raw_response(resource.list_operations)
+        self.get_operation = async_raw_response(resource.get_operation)

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 import httpx
 
 from ._base_client import DEFAULT_TIMEOUT, AsyncApiClient, Auth, SyncApiClient
+from ._retries import DEFAULT_MAX_RETRIES
 from ._version import __version__
 from .resources._client_operations import _AsyncClientOperations, _ClientOperations
 
@@ -25,6 +26,7 @@ class Client(SyncApiClient, _ClientOperations):
         *,
         base_url: str | httpx.URL | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
@@ -34,6 +36,9 @@ class Client(SyncApiClient, _ClientOperations):
         base_url: The API's root URL. Defaults to the environment variable `M_123_BARE_API_BASE_URL`,
                         then to nothing: it must be given.
                     timeout: Seconds (or an `httpx.Timeout`) to wait for each request; None waits forever.
+                        The default waits 60 s, and 5 s to connect.
+                    max_retries: How many times to retry a request that failed in a way that allows it
+                        (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
                     headers: Headers sent with every request.
                     http_client: An `httpx.Client` to send requests with (its own timeout then applies).
         """
@@ -43,8 +48,10 @@ class Client(SyncApiClient, _ClientOperations):
             auth=auth,
             credential_names=CREDENTIAL_NAMES,
             headers=headers,
-            user_agent=f"m_123_bare_api/{__version__}",
+            package="m_123_bare_api",
+            version=__version__,
             timeout=timeout,
+            max_retries=max_retries,
             http_client=http_client,
         )
         self._client = self
@@ -57,6 +64,7 @@ class AsyncClient(AsyncApiClient, _AsyncClientOperations):
         *,
         base_url: str | httpx.URL | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
@@ -66,6 +74,9 @@ class AsyncClient(AsyncApiClient, _AsyncClientOperations):
         base_url: The API's root URL. Defaults to the environment variable `M_123_BARE_API_BASE_URL`,
                         then to nothing: it must be given.
                     timeout: Seconds (or an `httpx.Timeout`) to wait for each request; None waits forever.
+                        The default waits 60 s, and 5 s to connect.
+                    max_retries: How many times to retry a request that failed in a way that allows it
+                        (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
                     headers: Headers sent with every request.
                     http_client: An `httpx.AsyncClient` to send requests with (its own timeout then applies).
         """
@@ -75,8 +86,10 @@ class AsyncClient(AsyncApiClient, _AsyncClientOperations):
             auth=auth,
             credential_names=CREDENTIAL_NAMES,
             headers=headers,
-            user_agent=f"m_123_bare_api/{__version__}",
+            package="m_123_bare_api",
+            version=__version__,
             timeout=timeout,
+            max_retries=max_retries,
             http_client=http_client,
         )
         self._client = self

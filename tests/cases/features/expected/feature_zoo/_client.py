@@ -10,6 +10,7 @@ from collections.abc import Mapping
 import httpx
 
 from ._base_client import DEFAULT_TIMEOUT, ApiKeyAuth, AsyncApiClient, Auth, SyncApiClient
+from ._retries import DEFAULT_MAX_RETRIES
 from ._version import __version__
 from .resources._client_operations import _AsyncClientOperations, _ClientOperations
 from .resources.blobs import AsyncBlobs, Blobs
@@ -19,7 +20,7 @@ from .resources.trees import AsyncTrees, Trees
 DEFAULT_BASE_URL: str | None = "https://api.example.com"
 
 CREDENTIAL_NAMES: dict[str, str] = {
-    "apiKey": "api_key",
+    "apiKey": "pass api_key to the client (or set ZOO_API_KEY)",
 }
 
 
@@ -38,6 +39,7 @@ class Client(SyncApiClient, _ClientOperations):
         api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
@@ -48,6 +50,9 @@ class Client(SyncApiClient, _ClientOperations):
         base_url: The API's root URL. Defaults to the environment variable `FEATURE_ZOO_BASE_URL`,
                         then to https://api.example.com.
                     timeout: Seconds (or an `httpx.Timeout`) to wait for each request; None waits forever.
+                        The default waits 60 s, and 5 s to connect.
+                    max_retries: How many times to retry a request that failed in a way that allows it
+                        (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
                     headers: Headers sent with every request.
                     http_client: An `httpx.Client` to send requests with (its own timeout then applies).
         """
@@ -61,8 +66,10 @@ class Client(SyncApiClient, _ClientOperations):
             auth=auth,
             credential_names=CREDENTIAL_NAMES,
             headers=headers,
-            user_agent=f"feature_zoo/{__version__}",
+            package="feature_zoo",
+            version=__version__,
             timeout=timeout,
+            max_retries=max_retries,
             http_client=http_client,
         )
         self._client = self
@@ -86,6 +93,7 @@ class AsyncClient(AsyncApiClient, _AsyncClientOperations):
         api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
@@ -96,6 +104,9 @@ class AsyncClient(AsyncApiClient, _AsyncClientOperations):
         base_url: The API's root URL. Defaults to the environment variable `FEATURE_ZOO_BASE_URL`,
                         then to https://api.example.com.
                     timeout: Seconds (or an `httpx.Timeout`) to wait for each request; None waits forever.
+                        The default waits 60 s, and 5 s to connect.
+                    max_retries: How many times to retry a request that failed in a way that allows it
+                        (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
                     headers: Headers sent with every request.
                     http_client: An `httpx.AsyncClient` to send requests with (its own timeout then applies).
         """
@@ -109,8 +120,10 @@ class AsyncClient(AsyncApiClient, _AsyncClientOperations):
             auth=auth,
             credential_names=CREDENTIAL_NAMES,
             headers=headers,
-            user_agent=f"feature_zoo/{__version__}",
+            package="feature_zoo",
+            version=__version__,
             timeout=timeout,
+            max_retries=max_retries,
             http_client=http_client,
         )
         self._client = self

@@ -10,13 +10,14 @@ from collections.abc import Mapping
 import httpx
 
 from ._base_client import DEFAULT_TIMEOUT, AsyncApiClient, Auth, BearerAuth, SyncApiClient
+from ._retries import DEFAULT_MAX_RETRIES
 from ._version import __version__
 from .resources.pets import AsyncPetsResource, PetsResource
 
 DEFAULT_BASE_URL: str | None = "https://eu.pets.example.com/v2"
 
 CREDENTIAL_NAMES: dict[str, str] = {
-    "bearerAuth": "token",
+    "bearerAuth": "pass token to the client (or set PETSTORE_TOKEN)",
 }
 
 
@@ -31,19 +32,25 @@ class Client(SyncApiClient):
         token: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
         """A client of the Petstore.
 
                 Args:
-                    token: The bearer token (bearerAuth).
+                    token: The bearer token (bearerAuth). Defaults to the environment variable `PETSTORE_TOKEN`.
         base_url: The API's root URL. Defaults to the environment variable `PETSTORE_BASE_URL`,
                         then to https://eu.pets.example.com/v2.
                     timeout: Seconds (or an `httpx.Timeout`) to wait for each request; None waits forever.
+                        The default waits 60 s, and 5 s to connect.
+                    max_retries: How many times to retry a request that failed in a way that allows it
+                        (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
                     headers: Headers sent with every request.
                     http_client: An `httpx.Client` to send requests with (its own timeout then applies).
         """
+        if token is None:
+            token = os.environ.get("PETSTORE_TOKEN")
         auth: dict[str, Auth] = {}
         if token is not None:
             auth["bearerAuth"] = BearerAuth(token)
@@ -52,8 +59,10 @@ class Client(SyncApiClient):
             auth=auth,
             credential_names=CREDENTIAL_NAMES,
             headers=headers,
-            user_agent=f"petstore/{__version__}",
+            package="petstore",
+            version=__version__,
             timeout=timeout,
+            max_retries=max_retries,
             http_client=http_client,
         )
         self.pets = PetsResource(self)
@@ -70,19 +79,25 @@ class AsyncClient(AsyncApiClient):
         token: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         """A client of the Petstore.
 
                 Args:
-                    token: The bearer token (bearerAuth).
+                    token: The bearer token (bearerAuth). Defaults to the environment variable `PETSTORE_TOKEN`.
         base_url: The API's root URL. Defaults to the environment variable `PETSTORE_BASE_URL`,
                         then to https://eu.pets.example.com/v2.
                     timeout: Seconds (or an `httpx.Timeout`) to wait for each request; None waits forever.
+                        The default waits 60 s, and 5 s to connect.
+                    max_retries: How many times to retry a request that failed in a way that allows it
+                        (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
                     headers: Headers sent with every request.
                     http_client: An `httpx.AsyncClient` to send requests with (its own timeout then applies).
         """
+        if token is None:
+            token = os.environ.get("PETSTORE_TOKEN")
         auth: dict[str, Auth] = {}
         if token is not None:
             auth["bearerAuth"] = BearerAuth(token)
@@ -91,8 +106,10 @@ class AsyncClient(AsyncApiClient):
             auth=auth,
             credential_names=CREDENTIAL_NAMES,
             headers=headers,
-            user_agent=f"petstore/{__version__}",
+            package="petstore",
+            version=__version__,
             timeout=timeout,
+            max_retries=max_retries,
             http_client=http_client,
         )
         self.pets = AsyncPetsResource(self)

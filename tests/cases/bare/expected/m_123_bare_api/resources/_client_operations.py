@@ -4,9 +4,13 @@
 
 from __future__ import annotations
 
-import httpx
+from collections.abc import Mapping
 
-from .._base_client import AsyncResource, Request, SyncResource
+import httpx
+from functools import cached_property
+
+from .._base_client import AsyncResource, CallOptions, Request, SyncResource
+from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
 from .._utils import format_path
 from ..errors import error_for_response
@@ -93,48 +97,196 @@ def _make_report_response(response: httpx.Response) -> list[str]:
 class _ClientOperations(SyncResource):
     """Operations of the client itself."""
 
-    def get_items(self) -> list[GetItemsResponseItem]:
+    @cached_property
+    def with_raw_response(self) -> _ClientOperationsWithRawResponse:
+        """The same methods, answering a `RawResponse`: status, headers and the parsed result."""
+        return _ClientOperationsWithRawResponse(self)
+
+    def get_items(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> list[GetItemsResponseItem]:
         """GET /items"""
-        return self._client.send(_get_items_request(), _get_items_response)
+        return self._client.send(
+            _get_items_request(),
+            _get_items_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
 
-    def post_items(self, *, name: str | NotGiven = NOT_GIVEN) -> None:
+    def post_items(
+        self,
+        *,
+        name: str | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
         """POST /items"""
-        return self._client.send(_post_items_request(name=name), _post_items_response)
+        return self._client.send(
+            _post_items_request(name=name),
+            _post_items_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
 
-    def delete_items_id(self, id: int) -> None:
+    def delete_items_id(
+        self,
+        id: int,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
         """DELETE /items/{id}"""
-        return self._client.send(_delete_items_id_request(id), _delete_items_id_response)
+        return self._client.send(
+            _delete_items_id_request(id),
+            _delete_items_id_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
 
-    def get_items_id_status(self, id: int) -> GetItemsIdStatusResponse:
+    def get_items_id_status(
+        self,
+        id: int,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> GetItemsIdStatusResponse:
         """GET /items/{id}/status"""
-        return self._client.send(_get_items_id_status_request(id), _get_items_id_status_response)
+        return self._client.send(
+            _get_items_id_status_request(id),
+            _get_items_id_status_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
 
-    def make_report(self, *, body: str | NotGiven = NOT_GIVEN) -> list[str]:
+    def make_report(
+        self,
+        *,
+        body: str | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> list[str]:
         """POST /reports"""
-        return self._client.send(_make_report_request(body=body), _make_report_response)
+        return self._client.send(
+            _make_report_request(body=body),
+            _make_report_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
 
 
 class _AsyncClientOperations(AsyncResource):
     """Operations of the client itself."""
 
-    async def get_items(self) -> list[GetItemsResponseItem]:
+    @cached_property
+    def with_raw_response(self) -> _AsyncClientOperationsWithRawResponse:
+        """The same methods, answering a `RawResponse`: status, headers and the parsed result."""
+        return _AsyncClientOperationsWithRawResponse(self)
+
+    async def get_items(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> list[GetItemsResponseItem]:
         """GET /items"""
-        return await self._client.send(_get_items_request(), _get_items_response)
-
-    async def post_items(self, *, name: str | NotGiven = NOT_GIVEN) -> None:
-        """POST /items"""
-        return await self._client.send(_post_items_request(name=name), _post_items_response)
-
-    async def delete_items_id(self, id: int) -> None:
-        """DELETE /items/{id}"""
-        return await self._client.send(_delete_items_id_request(id), _delete_items_id_response)
-
-    async def get_items_id_status(self, id: int) -> GetItemsIdStatusResponse:
-        """GET /items/{id}/status"""
         return await self._client.send(
-            _get_items_id_status_request(id), _get_items_id_status_response
+            _get_items_request(),
+            _get_items_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
-    async def make_report(self, *, body: str | NotGiven = NOT_GIVEN) -> list[str]:
+    async def post_items(
+        self,
+        *,
+        name: str | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """POST /items"""
+        return await self._client.send(
+            _post_items_request(name=name),
+            _post_items_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
+
+    async def delete_items_id(
+        self,
+        id: int,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """DELETE /items/{id}"""
+        return await self._client.send(
+            _delete_items_id_request(id),
+            _delete_items_id_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
+
+    async def get_items_id_status(
+        self,
+        id: int,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> GetItemsIdStatusResponse:
+        """GET /items/{id}/status"""
+        return await self._client.send(
+            _get_items_id_status_request(id),
+            _get_items_id_status_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
+
+    async def make_report(
+        self,
+        *,
+        body: str | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> list[str]:
         """POST /reports"""
-        return await self._client.send(_make_report_request(body=body), _make_report_response)
+        return await self._client.send(
+            _make_report_request(body=body),
+            _make_report_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
+
+
+class _ClientOperationsWithRawResponse:
+    """`_ClientOperations`'s methods, answering a `RawResponse` of what they return."""
+
+    def __init__(self, resource: _ClientOperations) -> None:
+        self.get_items = raw_response(resource.get_items)
+        self.post_items = raw_response(resource.post_items)
+        self.delete_items_id = raw_response(resource.delete_items_id)
+        self.get_items_id_status = raw_response(resource.get_items_id_status)
+        self.make_report = raw_response(resource.make_report)
+
+
+class _AsyncClientOperationsWithRawResponse:
+    """`_AsyncClientOperations`'s methods, answering a `RawResponse` of what they return."""
+
+    def __init__(self, resource: _AsyncClientOperations) -> None:
+        self.get_items = async_raw_response(resource.get_items)
+        self.post_items = async_raw_response(resource.post_items)
+        self.delete_items_id = async_raw_response(resource.delete_items_id)
+        self.get_items_id_status = async_raw_response(resource.get_items_id_status)
+        self.make_report = async_raw_response(resource.make_report)

@@ -4,9 +4,14 @@
 
 from __future__ import annotations
 
-import httpx
+from collections.abc import Mapping
 
-from .._base_client import AsyncResource, Request, SyncResource
+import httpx
+from functools import cached_property
+
+from .._base_client import AsyncResource, CallOptions, Request, SyncResource
+from .._response import async_raw_response, raw_response
+from .._types import NOT_GIVEN, NotGiven
 from ..errors import error_for_response
 
 
@@ -27,14 +32,60 @@ def _get_health_response(response: httpx.Response) -> str:
 class _ClientOperations(SyncResource):
     """Operations of the client itself."""
 
-    def get_health(self) -> str:
+    @cached_property
+    def with_raw_response(self) -> _ClientOperationsWithRawResponse:
+        """The same methods, answering a `RawResponse`: status, headers and the parsed result."""
+        return _ClientOperationsWithRawResponse(self)
+
+    def get_health(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> str:
         """Is the service up?"""
-        return self._client.send(_get_health_request(), _get_health_response)
+        return self._client.send(
+            _get_health_request(),
+            _get_health_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
 
 
 class _AsyncClientOperations(AsyncResource):
     """Operations of the client itself."""
 
-    async def get_health(self) -> str:
+    @cached_property
+    def with_raw_response(self) -> _AsyncClientOperationsWithRawResponse:
+        """The same methods, answering a `RawResponse`: status, headers and the parsed result."""
+        return _AsyncClientOperationsWithRawResponse(self)
+
+    async def get_health(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> str:
         """Is the service up?"""
-        return await self._client.send(_get_health_request(), _get_health_response)
+        return await self._client.send(
+            _get_health_request(),
+            _get_health_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
+
+
+class _ClientOperationsWithRawResponse:
+    """`_ClientOperations`'s methods, answering a `RawResponse` of what they return."""
+
+    def __init__(self, resource: _ClientOperations) -> None:
+        self.get_health = raw_response(resource.get_health)
+
+
+class _AsyncClientOperationsWithRawResponse:
+    """`_AsyncClientOperations`'s methods, answering a `RawResponse` of what they return."""
+
+    def __init__(self, resource: _AsyncClientOperations) -> None:
+        self.get_health = async_raw_response(resource.get_health)

@@ -5,10 +5,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 
 import httpx
+from functools import cached_property
 
-from .._base_client import AsyncResource, Request, SyncResource
+from .._base_client import AsyncResource, CallOptions, Request, SyncResource
+from .._response import async_raw_response, raw_response
+from .._types import NOT_GIVEN, NotGiven
 from .._utils import format_path
 from ..errors import error_for_response
 
@@ -46,22 +50,98 @@ def _upload_response(response: httpx.Response) -> None:
 class Blobs(SyncResource):
     """The blobs operations."""
 
-    def download(self, id: uuid.UUID) -> bytes:
-        """GET /blobs/{id}"""
-        return self._client.send(_download_request(id), _download_response)
+    @cached_property
+    def with_raw_response(self) -> BlobsWithRawResponse:
+        """The same methods, answering a `RawResponse`: status, headers and the parsed result."""
+        return BlobsWithRawResponse(self)
 
-    def upload(self, id: uuid.UUID, *, body: bytes) -> None:
+    def download(
+        self,
+        id: uuid.UUID,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> bytes:
+        """GET /blobs/{id}"""
+        return self._client.send(
+            _download_request(id),
+            _download_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
+
+    def upload(
+        self,
+        id: uuid.UUID,
+        *,
+        body: bytes,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
         """PUT /blobs/{id}"""
-        return self._client.send(_upload_request(id, body=body), _upload_response)
+        return self._client.send(
+            _upload_request(id, body=body),
+            _upload_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
 
 
 class AsyncBlobs(AsyncResource):
     """The blobs operations."""
 
-    async def download(self, id: uuid.UUID) -> bytes:
-        """GET /blobs/{id}"""
-        return await self._client.send(_download_request(id), _download_response)
+    @cached_property
+    def with_raw_response(self) -> AsyncBlobsWithRawResponse:
+        """The same methods, answering a `RawResponse`: status, headers and the parsed result."""
+        return AsyncBlobsWithRawResponse(self)
 
-    async def upload(self, id: uuid.UUID, *, body: bytes) -> None:
+    async def download(
+        self,
+        id: uuid.UUID,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> bytes:
+        """GET /blobs/{id}"""
+        return await self._client.send(
+            _download_request(id),
+            _download_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
+
+    async def upload(
+        self,
+        id: uuid.UUID,
+        *,
+        body: bytes,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
         """PUT /blobs/{id}"""
-        return await self._client.send(_upload_request(id, body=body), _upload_response)
+        return await self._client.send(
+            _upload_request(id, body=body),
+            _upload_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
+
+
+class BlobsWithRawResponse:
+    """`Blobs`'s methods, answering a `RawResponse` of what they return."""
+
+    def __init__(self, resource: Blobs) -> None:
+        self.download = raw_response(resource.download)
+        self.upload = raw_response(resource.upload)
+
+
+class AsyncBlobsWithRawResponse:
+    """`AsyncBlobs`'s methods, answering a `RawResponse` of what they return."""
+
+    def __init__(self, resource: AsyncBlobs) -> None:
+        self.download = async_raw_response(resource.download)
+        self.upload = async_raw_response(resource.upload)

@@ -4,9 +4,13 @@
 
 from __future__ import annotations
 
-import httpx
+from collections.abc import Mapping
 
-from .._base_client import AsyncResource, Request, SyncResource
+import httpx
+from functools import cached_property
+
+from .._base_client import AsyncResource, CallOptions, Request, SyncResource
+from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
 from .._utils import decode_tagged, encode_headers, encode_query, encode_value, format_path
 from ..errors import error_for_response
@@ -60,25 +64,54 @@ def _replace_response(response: httpx.Response) -> Shape:
 class Shapes(SyncResource):
     """The shapes operations."""
 
+    @cached_property
+    def with_raw_response(self) -> ShapesWithRawResponse:
+        """The same methods, answering a `RawResponse`: status, headers and the parsed result."""
+        return ShapesWithRawResponse(self)
+
     def get(
         self,
         shape_id: str,
         *,
         filter: dict[str, str] | NotGiven = NOT_GIVEN,
         session: str | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Shape:
         """GET /shapes/{shape-id}"""
         return self._client.send(
-            _get_request(shape_id, filter=filter, session=session), _get_response
+            _get_request(shape_id, filter=filter, session=session),
+            _get_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
-    def replace(self, shape_id: str, *, body: Shape) -> Shape:
+    def replace(
+        self,
+        shape_id: str,
+        *,
+        body: Shape,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Shape:
         """PUT /shapes/{shape-id}"""
-        return self._client.send(_replace_request(shape_id, body=body), _replace_response)
+        return self._client.send(
+            _replace_request(shape_id, body=body),
+            _replace_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
 
 
 class AsyncShapes(AsyncResource):
     """The shapes operations."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncShapesWithRawResponse:
+        """The same methods, answering a `RawResponse`: status, headers and the parsed result."""
+        return AsyncShapesWithRawResponse(self)
 
     async def get(
         self,
@@ -86,12 +119,47 @@ class AsyncShapes(AsyncResource):
         *,
         filter: dict[str, str] | NotGiven = NOT_GIVEN,
         session: str | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Shape:
         """GET /shapes/{shape-id}"""
         return await self._client.send(
-            _get_request(shape_id, filter=filter, session=session), _get_response
+            _get_request(shape_id, filter=filter, session=session),
+            _get_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
-    async def replace(self, shape_id: str, *, body: Shape) -> Shape:
+    async def replace(
+        self,
+        shape_id: str,
+        *,
+        body: Shape,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Shape:
         """PUT /shapes/{shape-id}"""
-        return await self._client.send(_replace_request(shape_id, body=body), _replace_response)
+        return await self._client.send(
+            _replace_request(shape_id, body=body),
+            _replace_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
+
+
+class ShapesWithRawResponse:
+    """`Shapes`'s methods, answering a `RawResponse` of what they return."""
+
+    def __init__(self, resource: Shapes) -> None:
+        self.get = raw_response(resource.get)
+        self.replace = raw_response(resource.replace)
+
+
+class AsyncShapesWithRawResponse:
+    """`AsyncShapes`'s methods, answering a `RawResponse` of what they return."""
+
+    def __init__(self, resource: AsyncShapes) -> None:
+        self.get = async_raw_response(resource.get)
+        self.replace = async_raw_response(resource.replace)

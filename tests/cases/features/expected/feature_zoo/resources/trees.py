@@ -4,9 +4,13 @@
 
 from __future__ import annotations
 
-import httpx
+from collections.abc import Mapping
 
-from .._base_client import AsyncResource, Request, SyncResource
+import httpx
+from functools import cached_property
+
+from .._base_client import AsyncResource, CallOptions, Request, SyncResource
+from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
 from ..errors import error_for_response
 from ..models.plant_tree_body import PlantTreeBody
@@ -31,18 +35,64 @@ def _plant_tree_response(response: httpx.Response) -> TreeNode:
 class Trees(SyncResource):
     """The trees operations."""
 
-    def plant_tree(self, *, species: str, height: float | NotGiven = NOT_GIVEN) -> TreeNode:
+    @cached_property
+    def with_raw_response(self) -> TreesWithRawResponse:
+        """The same methods, answering a `RawResponse`: status, headers and the parsed result."""
+        return TreesWithRawResponse(self)
+
+    def plant_tree(
+        self,
+        *,
+        species: str,
+        height: float | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> TreeNode:
         """POST /trees"""
         return self._client.send(
-            _plant_tree_request(species=species, height=height), _plant_tree_response
+            _plant_tree_request(species=species, height=height),
+            _plant_tree_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
 
 class AsyncTrees(AsyncResource):
     """The trees operations."""
 
-    async def plant_tree(self, *, species: str, height: float | NotGiven = NOT_GIVEN) -> TreeNode:
+    @cached_property
+    def with_raw_response(self) -> AsyncTreesWithRawResponse:
+        """The same methods, answering a `RawResponse`: status, headers and the parsed result."""
+        return AsyncTreesWithRawResponse(self)
+
+    async def plant_tree(
+        self,
+        *,
+        species: str,
+        height: float | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> TreeNode:
         """POST /trees"""
         return await self._client.send(
-            _plant_tree_request(species=species, height=height), _plant_tree_response
+            _plant_tree_request(species=species, height=height),
+            _plant_tree_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
+
+
+class TreesWithRawResponse:
+    """`Trees`'s methods, answering a `RawResponse` of what they return."""
+
+    def __init__(self, resource: Trees) -> None:
+        self.plant_tree = raw_response(resource.plant_tree)
+
+
+class AsyncTreesWithRawResponse:
+    """`AsyncTrees`'s methods, answering a `RawResponse` of what they return."""
+
+    def __init__(self, resource: AsyncTrees) -> None:
+        self.plant_tree = async_raw_response(resource.plant_tree)

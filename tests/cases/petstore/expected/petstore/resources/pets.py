@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Mapping
 
 import httpx
+from functools import cached_property
 
-from .._base_client import AsyncResource, Request, SyncResource
+from .._base_client import AsyncResource, CallOptions, Request, SyncResource
+from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
 from .._utils import encode_headers, encode_query, format_path
 from ..errors import error_for_response
@@ -93,8 +96,20 @@ def _delete_pet_response(response: httpx.Response) -> None:
 class PetsResource(SyncResource):
     """Everything about pets."""
 
+    @cached_property
+    def with_raw_response(self) -> PetsResourceWithRawResponse:
+        """The same methods, answering a `RawResponse`: status, headers and the parsed result."""
+        return PetsResourceWithRawResponse(self)
+
     def list_pets(
-        self, *, limit: int | NotGiven = NOT_GIVEN, tags: list[str] | NotGiven = NOT_GIVEN
+        self,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        tags: list[str] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Pets:
         """List all pets
 
@@ -102,7 +117,11 @@ class PetsResource(SyncResource):
             limit: How many items to return at one time (max 100).
             tags: Only pets with all these tags.
         """
-        return self._client.send(_list_pets_request(limit=limit, tags=tags), _list_pets_response)
+        return self._client.send(
+            _list_pets_request(limit=limit, tags=tags),
+            _list_pets_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
 
     def create_pets(
         self,
@@ -111,6 +130,10 @@ class PetsResource(SyncResource):
         tag: str | None | NotGiven = NOT_GIVEN,
         kind: PetKind | NotGiven = NOT_GIVEN,
         birthday: datetime.date | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Pet:
         """Create a pet
 
@@ -121,9 +144,19 @@ class PetsResource(SyncResource):
         return self._client.send(
             _create_pets_request(name=name, tag=tag, kind=kind, birthday=birthday),
             _create_pets_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
-    def show_pet_by_id(self, pet_id: int, *, x_request_id: uuid.UUID | NotGiven = NOT_GIVEN) -> Pet:
+    def show_pet_by_id(
+        self,
+        pet_id: int,
+        *,
+        x_request_id: uuid.UUID | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Pet:
         """Info for a specific pet
 
         Args:
@@ -131,23 +164,49 @@ class PetsResource(SyncResource):
             x_request_id: Correlates the request in the server's logs.
         """
         return self._client.send(
-            _show_pet_by_id_request(pet_id, x_request_id=x_request_id), _show_pet_by_id_response
+            _show_pet_by_id_request(pet_id, x_request_id=x_request_id),
+            _show_pet_by_id_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
-    def delete_pet(self, pet_id: int) -> None:
+    def delete_pet(
+        self,
+        pet_id: int,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
         """Deprecated.
 
         Args:
             pet_id: The id of the pet to retrieve.
         """
-        return self._client.send(_delete_pet_request(pet_id), _delete_pet_response)
+        return self._client.send(
+            _delete_pet_request(pet_id),
+            _delete_pet_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
 
 
 class AsyncPetsResource(AsyncResource):
     """Everything about pets."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncPetsResourceWithRawResponse:
+        """The same methods, answering a `RawResponse`: status, headers and the parsed result."""
+        return AsyncPetsResourceWithRawResponse(self)
+
     async def list_pets(
-        self, *, limit: int | NotGiven = NOT_GIVEN, tags: list[str] | NotGiven = NOT_GIVEN
+        self,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        tags: list[str] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Pets:
         """List all pets
 
@@ -156,7 +215,9 @@ class AsyncPetsResource(AsyncResource):
             tags: Only pets with all these tags.
         """
         return await self._client.send(
-            _list_pets_request(limit=limit, tags=tags), _list_pets_response
+            _list_pets_request(limit=limit, tags=tags),
+            _list_pets_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
     async def create_pets(
@@ -166,6 +227,10 @@ class AsyncPetsResource(AsyncResource):
         tag: str | None | NotGiven = NOT_GIVEN,
         kind: PetKind | NotGiven = NOT_GIVEN,
         birthday: datetime.date | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Pet:
         """Create a pet
 
@@ -176,10 +241,18 @@ class AsyncPetsResource(AsyncResource):
         return await self._client.send(
             _create_pets_request(name=name, tag=tag, kind=kind, birthday=birthday),
             _create_pets_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
     async def show_pet_by_id(
-        self, pet_id: int, *, x_request_id: uuid.UUID | NotGiven = NOT_GIVEN
+        self,
+        pet_id: int,
+        *,
+        x_request_id: uuid.UUID | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Pet:
         """Info for a specific pet
 
@@ -188,13 +261,47 @@ class AsyncPetsResource(AsyncResource):
             x_request_id: Correlates the request in the server's logs.
         """
         return await self._client.send(
-            _show_pet_by_id_request(pet_id, x_request_id=x_request_id), _show_pet_by_id_response
+            _show_pet_by_id_request(pet_id, x_request_id=x_request_id),
+            _show_pet_by_id_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
-    async def delete_pet(self, pet_id: int) -> None:
+    async def delete_pet(
+        self,
+        pet_id: int,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
         """Deprecated.
 
         Args:
             pet_id: The id of the pet to retrieve.
         """
-        return await self._client.send(_delete_pet_request(pet_id), _delete_pet_response)
+        return await self._client.send(
+            _delete_pet_request(pet_id),
+            _delete_pet_response,
+            CallOptions(extra_headers, extra_query, timeout, max_retries),
+        )
+
+
+class PetsResourceWithRawResponse:
+    """`PetsResource`'s methods, answering a `RawResponse` of what they return."""
+
+    def __init__(self, resource: PetsResource) -> None:
+        self.list_pets = raw_response(resource.list_pets)
+        self.create_pets = raw_response(resource.create_pets)
+        self.show_pet_by_id = raw_response(resource.show_pet_by_id)
+        self.delete_pet = raw_response(resource.delete_pet)
+
+
+class AsyncPetsResourceWithRawResponse:
+    """`AsyncPetsResource`'s methods, answering a `RawResponse` of what they return."""
+
+    def __init__(self, resource: AsyncPetsResource) -> None:
+        self.list_pets = async_raw_response(resource.list_pets)
+        self.create_pets = async_raw_response(resource.create_pets)
+        self.show_pet_by_id = async_raw_response(resource.show_pet_by_id)
+        self.delete_pet = async_raw_response(resource.delete_pet)
