@@ -9,7 +9,9 @@ in document order (see `naming`).
 
 from __future__ import annotations
 
+import dataclasses
 import http
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,7 +42,7 @@ _RESERVED_CLASSES = frozenset(
         "OpenIntEnum",
     }
     | {"ApiError", "ApiStatusError", "ApiConnectionError", "ApiTimeoutError", "ApiResponseValidationError"}
-    | {"MissingCredentialsError", "UnexpectedStatusError", "Request"}
+    | {"MissingCredentialsError", "RequestValidationError", "UnexpectedStatusError", "Request", "Rule", "RawResponse"}
     | {pascal(s.phrase) + ("" if pascal(s.phrase).endswith("Error") else "Error") for s in http.HTTPStatus if s >= 400}
 )
 # Names that would shadow what a model module imports, or the methods every model has.
@@ -253,6 +255,7 @@ class _Builder:
             doc=_text(param.get("description")),
             style=str(style),
             explode=bool(param.get("explode", style == "form")),
+            check=self.build_check(schema),
         )
 
     def build_request_body(
@@ -599,7 +602,88 @@ class _Builder:
             fields=tuple(fields),
             extra=extra,
             extra_name=scope.claim("additional_properties"),
+            check=self.object_check(schema, frozenset()),
         )
+
+    # -- constraints -------------------------------------------------------------------------------
+
+    def build_check(self, node: Any, seen: frozenset[str] = frozenset()) -> ir.Check | None:
+        """What a request value of this schema must meet (JSON Schema validation keywords), or
+        None when nothing constrains it. A reference to an object model defers to its own check."""
+        target, uri = self.resolver.deref(node)
+        if not isinstance(target, dict):
+            return None
+        if uri is not None:
+            built = self.by_uri.get(uri)
+            if isinstance(built, ir.ModelRef):
+                return ir.Check(model=built.name)
+            if uri in seen:
+                return None
+            seen = seen | {uri}
+        for key in ("oneOf", "anyOf"):
+            members = [m for m in target.get(key) or [] if _types_of(self.resolver.deref(m)[0]) != ["null"]]
+            if key in target:
+                return self.build_check(members[0], seen) if len(members) == 1 else None
+        parts = target.get("allOf") or []
+        if len(parts) == 1 and not _has_own_object_keywords(target):
+            inner = self.build_check(parts[0], seen)
+            own = self.scalar_check(target)
+            return inner if own is None else own if inner is None else _merge_checks(inner, own)
+        if _is_object(target, self.resolver):
+            check = self.object_check(target, seen)
+            return check if check != ir.Check() else None
+        scalar = self.scalar_check(target) or ir.Check()
+        items = self.build_check(target["items"], seen) if isinstance(target.get("items"), dict) else None
+        additional = target.get("additionalProperties")
+        values = self.build_check(additional, seen) if isinstance(additional, dict) else None
+        names = target.get("propertyNames")
+        keys = self.build_check(names, seen) if isinstance(names, dict) else None
+        check = _replace_check(scalar, items=items, values=values, keys=keys)
+        return check if check != ir.Check() else None
+
+    def object_check(self, schema: Any, seen: frozenset[str]) -> ir.Check:
+        """The check of an object schema: required and constrained properties, through `allOf`."""
+        properties, required, additional = self.merged_properties(schema, set())
+        checks = []
+        for wire, prop in properties.items():
+            target, _ = self.resolver.deref(prop)
+            if _get(target, "readOnly") or _get(prop, "readOnly"):
+                continue
+            check = self.build_check(prop, seen)
+            if check is not None:
+                checks.append((wire, check))
+        read_only = {w for w, p in properties.items() if _get(self.resolver.deref(p)[0], "readOnly")}
+        base = self.scalar_check(schema) or ir.Check()
+        names = schema.get("propertyNames") if isinstance(schema, dict) else None
+        return _replace_check(
+            base,
+            required=tuple(w for w in properties if w in required and w not in read_only),
+            properties=tuple(checks),
+            values=self.build_check(additional, seen) if isinstance(additional, dict) else None,
+            keys=self.build_check(names, seen) if isinstance(names, dict) else None,
+        )
+
+    def scalar_check(self, schema: Mapping[str, Any]) -> ir.Check | None:
+        """The keywords of `schema` itself (3.0's boolean `exclusiveMinimum` read as 3.1's)."""
+        found: dict[str, Any] = {}
+        for keyword, name in _CHECK_KEYWORDS.items():
+            value = schema.get(keyword)
+            if isinstance(value, bool) and name != "unique_items":
+                continue  # 3.0's boolean exclusiveMinimum/Maximum: below
+            if value is not None and value is not False:
+                found[name] = value
+        for flag, bound, name in (("exclusiveMinimum", "minimum", "exclusive_minimum"), ("exclusiveMaximum", "maximum", "exclusive_maximum")):
+            if schema.get(flag) is True and bound in found:
+                found[name] = found.pop(bound)
+        if "pattern" in found and not _compiles(str(found["pattern"])):
+            self.warn([], f"pattern {found['pattern']!r} is not a Python regular expression; it is not checked client-side")
+            del found["pattern"]
+        values = [v for v in schema.get("enum") or [] if v is not None and not isinstance(v, (dict, list))]
+        if "const" in schema and isinstance(schema["const"], (str, int, float, bool)):
+            values = [schema["const"]]
+        if values:
+            found["enum"] = tuple(dict.fromkeys(values))
+        return ir.Check(**found) if found else None
 
     def merged_properties(self, schema: Any, seen: set[int]) -> tuple[dict[str, Any], set[str], Any]:
         """Properties, required names and `additionalProperties` of `schema` and its `allOf` parts."""
@@ -675,6 +759,40 @@ class _Builder:
 
 
 # -- helpers --------------------------------------------------------------------------------------
+
+
+_CHECK_KEYWORDS = {
+    "maxLength": "max_length",
+    "minLength": "min_length",
+    "pattern": "pattern",
+    "minimum": "minimum",
+    "maximum": "maximum",
+    "exclusiveMinimum": "exclusive_minimum",
+    "exclusiveMaximum": "exclusive_maximum",
+    "multipleOf": "multiple_of",
+    "maxItems": "max_items",
+    "minItems": "min_items",
+    "uniqueItems": "unique_items",
+    "maxProperties": "max_properties",
+    "minProperties": "min_properties",
+}
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
+
+
+def _replace_check(check: ir.Check, **changes: Any) -> ir.Check:
+    return dataclasses.replace(check, **{k: v for k, v in changes.items() if v})
+
+
+def _merge_checks(first: ir.Check, second: ir.Check) -> ir.Check:
+    """Both checks at once: `second`'s keywords win where both set one."""
+    return dataclasses.replace(first, **{f.name: getattr(second, f.name) for f in dataclasses.fields(second) if getattr(second, f.name) not in (None, False, ())})
 
 
 def _field_name(wire: str) -> str:

@@ -203,6 +203,47 @@ def walk(t: TypeRef, *, into_aliases: bool) -> Iterator[TypeRef]:
             stack.extend(current.children)
 
 
+# -- constraints ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """The constraints a request value must meet before it is sent (JSON Schema validation
+    keywords). `model` names an object model whose own check applies (recursion goes through
+    it); `properties` are declared properties, `values` the others, `keys` their names."""
+
+    max_length: int | None = None
+    min_length: int | None = None
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: float | None = None
+    exclusive_maximum: float | None = None
+    multiple_of: float | None = None
+    max_items: int | None = None
+    min_items: int | None = None
+    unique_items: bool = False
+    max_properties: int | None = None
+    min_properties: int | None = None
+    enum: tuple[str | int | float | bool, ...] | None = None
+    required: tuple[str, ...] = ()
+    properties: tuple[tuple[str, Check], ...] = ()
+    items: Check | None = None
+    values: Check | None = None
+    keys: Check | None = None
+    model: str | None = None
+
+    SCALARS: ClassVar[tuple[str, ...]] = (
+        "max_length", "min_length", "pattern", "minimum", "maximum", "exclusive_minimum", "exclusive_maximum",
+        "multiple_of", "max_items", "min_items", "unique_items", "max_properties", "min_properties",
+    )  # fmt: skip
+
+    @property
+    def keywords(self) -> tuple[tuple[str, object], ...]:
+        """The scalar constraints that are set, as (name, value)."""
+        return tuple((n, getattr(self, n)) for n in self.SCALARS if getattr(self, n) not in (None, False))
+
+
 # -- models ---------------------------------------------------------------------------------------
 
 
@@ -229,6 +270,7 @@ class ObjectModel:
     fields: tuple[Field, ...]
     extra: TypeRef | None
     extra_name: str = "additional_properties"
+    check: Check = Check()  # what a request must meet when it sends this model
 
     @property
     def required_fields(self) -> tuple[Field, ...]:
@@ -293,6 +335,7 @@ class Parameter:
     style: str = "form"
     explode: bool = True
     attr: str | None = None  # for a body field: the attribute of the body model it sets
+    check: Check | None = None  # constraints checked before sending (None: nothing to check)
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,6 +405,17 @@ class Operation:
         """Keyword-only arguments in signature order: required ones first, then optional ones."""
         rest = (*self.body_args, *self.query_params, *self.header_params, *self.cookie_params)
         return tuple(p for p in rest if p.required) + tuple(p for p in rest if not p.required)
+
+    @property
+    def checked_params(self) -> tuple[Parameter, ...]:
+        """Arguments with constraints to check before sending, in signature order; an object
+        body is checked as a whole, by its model's rule."""
+        return tuple(p for p in (*self.path_params, *self.arguments) if p.check is not None and p.attr is None)
+
+    @property
+    def validates(self) -> bool:
+        """Whether the request function checks anything before building the request."""
+        return bool(self.checked_params) or (self.body is not None and self.body.model is not None)
 
     @property
     def body_args(self) -> tuple[Parameter, ...]:

@@ -21,7 +21,15 @@ import jinja2
 
 from . import __version__, ir
 
-RUNTIME_FILES = ("_base_client.py", "_exceptions.py", "_response.py", "_retries.py", "_types.py", "_utils.py")
+RUNTIME_FILES = (
+    "_base_client.py",
+    "_exceptions.py",
+    "_response.py",
+    "_retries.py",
+    "_types.py",
+    "_utils.py",
+    "_validation.py",
+)
 GENERATOR_NAME = "clientgen"
 _STDLIB = frozenset(
     {"__future__", "builtins", "collections", "dataclasses", "datetime", "enum", "os", "typing", "uuid"}
@@ -239,6 +247,7 @@ def model_imports(ctx: Context, file: ir.ModelModule, module: str) -> list[str]:
     for model in file.models:
         if isinstance(model, ir.ObjectModel):
             found |= {
+                ir.Import("._validation", "Rule"),
                 ir.Import("dataclasses", "dataclass"),
                 ir.Import("collections.abc", "Mapping"),
                 ir.Import("typing", "Any"),
@@ -291,6 +300,10 @@ def resource_imports(ctx: Context, group: ir.Group, module: str, shadowed: froze
                 found |= {ir.Import("._types", "NotGiven"), ir.Import("._types", "NOT_GIVEN")}
         if op.path_params:
             found.add(ir.Import("._utils", "format_path"))
+        if op.validates:
+            found.add(ir.Import("._validation", "check_request"))
+        if op.checked_params:
+            found.add(ir.Import("._validation", "Rule"))
         if op.query_params:
             found.add(ir.Import("._utils", "encode_query"))
         if op.header_params or op.cookie_params:
@@ -347,6 +360,7 @@ def error_names(api: ir.Api) -> list[str]:
         "ApiStatusError",
         "ApiTimeoutError",
         "MissingCredentialsError",
+        "RequestValidationError",
         "UnexpectedStatusError",
     ]
     return sorted(bases + [e.name for e in api.status_errors])

@@ -87,7 +87,8 @@ def test_signature_macros(macros) -> None:  # type: ignore[no-untyped-def]
     )  # fmt: skip
     assert str(macros.parameters(op)) == "pool_id: str, *, name: str | NotGiven = NOT_GIVEN"
     assert str(macros.call_arguments(op)) == "pool_id, name=name"
-    assert str(macros.str_tuple(("a",))) == "('a', )"
+    assert str(macros.str_tuple(("a",))) == "('a',)"
+    assert str(macros.str_tuple(("a", "b"))) == "('a', 'b')"
 
 
 @pytest.mark.parametrize(
@@ -138,3 +139,19 @@ def test_import_lines_are_grouped_sorted_and_relative() -> None:
     ]
     assert import_lines([ir.Import(".models.tags", "Tags")], "models.pool") == ["from .tags import Tags"]
     assert import_lines([ir.Import("._client", "Client")], "__init__") == ["from ._client import Client"]
+
+
+def test_rule_macro_draws_nested_checks(macros) -> None:  # type: ignore[no-untyped-def]
+    check = ir.Check(
+        max_properties=10,
+        required=("name",),
+        properties=(("tags", ir.Check(values=ir.Check(max_length=256), keys=ir.Check(max_length=128))),),
+        items=ir.Check(model="Pet"),
+        enum=("a",),
+    )
+    assert str(macros.rule(check)) == (
+        "Rule(max_properties=10, enum=('a',), required=('name',), "
+        "properties={'tags': Rule(values=Rule(max_length=256), keys=Rule(max_length=128))}, "
+        "items=Rule(model=lambda: Pet._RULE))"
+    )
+    assert str(macros.rule(ir.Check())) == "Rule()"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .._types import NOT_GIVEN, NotGiven
+from .._validation import Rule
 from .sender_reference import SenderReference
 from .tags import Tags
 
@@ -28,6 +29,13 @@ class CreateSenderPoolRequest:
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"name", "senders", "tags"})
+    _RULE: ClassVar[Rule] = Rule(
+        properties={
+            "senders": Rule(max_items=10000, items=Rule(model=lambda: SenderReference._RULE)),
+            "tags": Rule(max_properties=10, values=Rule(max_length=256), keys=Rule(max_length=128)),
+        }
+    )
+    """What the document requires of this model in a request (checked before sending)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CreateSenderPoolRequest:

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from .._validation import Rule
+
 
 @dataclass(slots=True, kw_only=True)
 class OperationAccepted:
@@ -21,6 +23,8 @@ class OperationAccepted:
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"operationId", "operationLocation"})
+    _RULE: ClassVar[Rule] = Rule(required=("operationId", "operationLocation"))
+    """What the document requires of this model in a request (checked before sending)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> OperationAccepted:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .._types import NOT_GIVEN, NotGiven
+from .._validation import Rule
 
 
 @dataclass(slots=True, kw_only=True)
@@ -23,6 +24,8 @@ class Pagination:
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"next", "self"})
+    _RULE: ClassVar[Rule] = Rule()
+    """What the document requires of this model in a request (checked before sending)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Pagination:

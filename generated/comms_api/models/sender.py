@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .._utils import format_datetime, parse_datetime
+from .._validation import Rule
 from .sender_channel import SenderChannel
 from .sender_status import SenderStatus
 from .tags import Tags
@@ -43,6 +44,25 @@ class Sender:
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset(
         {"id", "displayName", "address", "channel", "status", "tags", "updatedAt", "createdAt"}
     )
+    _RULE: ClassVar[Rule] = Rule(
+        required=(
+            "id",
+            "displayName",
+            "address",
+            "channel",
+            "status",
+            "tags",
+            "updatedAt",
+            "createdAt",
+        ),
+        properties={
+            "id": Rule(pattern="^comms_sender_[0-7][a-hjkmnpqrstv-z0-9]{25,34}"),
+            "channel": Rule(enum=("SMS", "RCS", "EMAIL", "WHATSAPP", "PUSH")),
+            "status": Rule(enum=("ACTIVATED", "DEACTIVATED")),
+            "tags": Rule(max_properties=10, values=Rule(max_length=256), keys=Rule(max_length=128)),
+        },
+    )
+    """What the document requires of this model in a request (checked before sending)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Sender:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from .._validation import Rule
 from .pagination import Pagination
 from .sender import Sender
 
@@ -20,6 +21,14 @@ class SenderPage:
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"senders", "pagination"})
+    _RULE: ClassVar[Rule] = Rule(
+        required=("senders", "pagination"),
+        properties={
+            "senders": Rule(items=Rule(model=lambda: Sender._RULE)),
+            "pagination": Rule(model=lambda: Pagination._RULE),
+        },
+    )
+    """What the document requires of this model in a request (checked before sending)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SenderPage:

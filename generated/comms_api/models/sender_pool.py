@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .._utils import format_datetime, parse_datetime
+from .._validation import Rule
 from .tags import Tags
 
 
@@ -36,6 +37,14 @@ class SenderPool:
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset(
         {"id", "name", "tags", "createdAt", "updatedAt"}
     )
+    _RULE: ClassVar[Rule] = Rule(
+        required=("id", "name", "tags", "createdAt", "updatedAt"),
+        properties={
+            "id": Rule(pattern="^comms_senderpool_[0-7][a-hjkmnpqrstv-z0-9]{25,34}"),
+            "tags": Rule(max_properties=10, values=Rule(max_length=256), keys=Rule(max_length=128)),
+        },
+    )
+    """What the document requires of this model in a request (checked before sending)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SenderPool:

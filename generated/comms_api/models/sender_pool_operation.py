@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .._utils import format_datetime, parse_datetime
+from .._validation import Rule
 from .operation_status import OperationStatus
 
 
@@ -34,6 +35,18 @@ class SenderPoolOperation:
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset(
         {"id", "status", "stats", "createdAt", "updatedAt"}
     )
+    _RULE: ClassVar[Rule] = Rule(
+        required=("id", "status", "stats", "createdAt", "updatedAt"),
+        properties={
+            "id": Rule(pattern="^comms_operation_[0-7][a-hjkmnpqrstv-z0-9]{25,34}"),
+            "status": Rule(enum=("PROCESSING", "COMPLETED", "CANCELED")),
+            "stats": Rule(
+                required=("total", "queued", "created", "failed"),
+                properties={"total": Rule(), "queued": Rule(), "created": Rule(), "failed": Rule()},
+            ),
+        },
+    )
+    """What the document requires of this model in a request (checked before sending)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SenderPoolOperation:
@@ -78,6 +91,11 @@ class SenderPoolOperationStats:
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"total", "queued", "created", "failed"})
+    _RULE: ClassVar[Rule] = Rule(
+        required=("total", "queued", "created", "failed"),
+        properties={"total": Rule(), "queued": Rule(), "created": Rule(), "failed": Rule()},
+    )
+    """What the document requires of this model in a request (checked before sending)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SenderPoolOperationStats:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from .._validation import Rule
 from .pagination import Pagination
 from .sender_pool import SenderPool
 
@@ -20,6 +21,14 @@ class SenderPoolPage:
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"senderPools", "pagination"})
+    _RULE: ClassVar[Rule] = Rule(
+        required=("senderPools", "pagination"),
+        properties={
+            "senderPools": Rule(items=Rule(model=lambda: SenderPool._RULE)),
+            "pagination": Rule(model=lambda: Pagination._RULE),
+        },
+    )
+    """What the document requires of this model in a request (checked before sending)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SenderPoolPage:

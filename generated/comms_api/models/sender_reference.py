@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from .._validation import Rule
+
 
 @dataclass(slots=True, kw_only=True)
 class SenderReference:
@@ -18,6 +20,8 @@ class SenderReference:
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"senderId"})
+    _RULE: ClassVar[Rule] = Rule(required=("senderId",))
+    """What the document requires of this model in a request (checked before sending)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SenderReference:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .._types import NOT_GIVEN, NotGiven
+from .._validation import Rule
 from .tags import Tags
 
 
@@ -24,6 +25,12 @@ class UpdateSenderPoolRequest:
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"name", "tags"})
+    _RULE: ClassVar[Rule] = Rule(
+        properties={
+            "tags": Rule(max_properties=10, values=Rule(max_length=256), keys=Rule(max_length=128))
+        }
+    )
+    """What the document requires of this model in a request (checked before sending)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> UpdateSenderPoolRequest:

@@ -15,6 +15,7 @@ from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
 from .._utils import encode_query, format_path
+from .._validation import Rule, check_request
 from ..errors import error_for_response
 from ..models.create_sender_pool_request import CreateSenderPoolRequest
 from ..models.error import Error
@@ -41,6 +42,9 @@ def _list_request(
     page_token: str | NotGiven = NOT_GIVEN,
     page_size: int | NotGiven = NOT_GIVEN,
 ) -> Request:
+    check_request(
+        ("page_size", page_size, Rule(minimum=1, maximum=1000)),
+    )
     return Request(
         method="GET",
         path="/v1/SenderPools",
@@ -69,10 +73,14 @@ def _create_request(
     senders: list[SenderReference] | NotGiven = NOT_GIVEN,
     tags: Tags | NotGiven = NOT_GIVEN,
 ) -> Request:
+    payload = CreateSenderPoolRequest(name=name, senders=senders, tags=tags).to_dict()
+    check_request(
+        ("", payload, CreateSenderPoolRequest._RULE),
+    )
     return Request(
         method="POST",
         path="/v1/SenderPools",
-        json=CreateSenderPoolRequest(name=name, senders=senders, tags=tags).to_dict(),
+        json=payload,
         security=(("accountAuth",), ("apiKeyAuth",)),
     )
 
@@ -116,10 +124,14 @@ def _delete_response(response: httpx.Response) -> None:
 def _update_request(
     sender_pool_id: str, *, name: str | NotGiven = NOT_GIVEN, tags: Tags | NotGiven = NOT_GIVEN
 ) -> Request:
+    payload = UpdateSenderPoolRequest(name=name, tags=tags).to_dict()
+    check_request(
+        ("", payload, UpdateSenderPoolRequest._RULE),
+    )
     return Request(
         method="PATCH",
         path=format_path("/v1/SenderPools/{senderPoolId}", {"senderPoolId": sender_pool_id}),
-        json=UpdateSenderPoolRequest(name=name, tags=tags).to_dict(),
+        json=payload,
         security=(("accountAuth",), ("apiKeyAuth",)),
     )
 
@@ -140,6 +152,11 @@ def _list_senders_request(
     page_token: str | NotGiven = NOT_GIVEN,
     page_size: int | NotGiven = NOT_GIVEN,
 ) -> Request:
+    check_request(
+        ("channel", channel, Rule(enum=("SMS", "RCS", "EMAIL", "WHATSAPP", "PUSH"))),
+        ("status", status, Rule(enum=("ACTIVATED", "DEACTIVATED"))),
+        ("page_size", page_size, Rule(minimum=1, maximum=1000)),
+    )
     return Request(
         method="GET",
         path=format_path(
@@ -209,6 +226,10 @@ def _list_operations_request(
     page_token: str | NotGiven = NOT_GIVEN,
     page_size: int | NotGiven = NOT_GIVEN,
 ) -> Request:
+    check_request(
+        ("status", status, Rule(enum=("PROCESSING", "COMPLETED", "CANCELED"))),
+        ("page_size", page_size, Rule(minimum=1, maximum=1000)),
+    )
     return Request(
         method="GET",
         path="/v1/SenderPools/Operations",

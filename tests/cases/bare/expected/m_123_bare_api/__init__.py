@@ -12,6 +12,7 @@ from .errors import (
     ApiStatusError,
     ApiTimeoutError,
     MissingCredentialsError,
+    RequestValidationError,
     UnexpectedStatusError,
 )
 from .models import (
@@ -36,6 +37,7 @@ __all__ = [
     "NOT_GIVEN",
     "NotGiven",
     "PostItemsBody",
+    "RequestValidationError",
     "UnexpectedStatusError",
     "__version__",
 ]

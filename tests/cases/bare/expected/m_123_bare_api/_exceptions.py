@@ -37,6 +37,17 @@ class MissingCredentialsError(ApiError):
     """The operation needs credentials that the client was not given."""
 
 
+class RequestValidationError(ApiError, ValueError):
+    """The request breaks the document's constraints; it was not sent. `problems` lists each
+    violation with its path, such as `tags['tier']: longer than 256 characters`."""
+
+    problems: list[str]
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("invalid request: " + "; ".join(problems))
+        self.problems = problems
+
+
 class ApiConnectionError(ApiError):
     """The request could not be sent, or no answer came back."""
 

@@ -16,6 +16,7 @@ from .errors import (
     ApiStatusError,
     ApiTimeoutError,
     MissingCredentialsError,
+    RequestValidationError,
     UnexpectedStatusError,
 )
 from .models import (
@@ -48,6 +49,7 @@ __all__ = [
     "NotGiven",
     "PlantTreeBody",
     "Priority",
+    "RequestValidationError",
     "Shape",
     "Square",
     "TreeLink",

@@ -16,6 +16,7 @@ from .errors import (
     ApiTimeoutError,
     MissingCredentialsError,
     NotFoundError,
+    RequestValidationError,
     UnexpectedStatusError,
     UnprocessableEntityError,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "Pet",
     "PetKind",
     "Pets",
+    "RequestValidationError",
     "UnexpectedStatusError",
     "UnprocessableEntityError",
     "ValidationError",

@@ -16,6 +16,7 @@ from ._exceptions import (
     ApiTimeoutError,
     BodyDecoder,
     MissingCredentialsError,
+    RequestValidationError,
     UnexpectedStatusError,
     status_error,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "ApiStatusError",
     "ApiTimeoutError",
     "MissingCredentialsError",
+    "RequestValidationError",
     "UnexpectedStatusError",
     "NotFoundError",
     "UnprocessableEntityError",

@@ -13,6 +13,7 @@ from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
 from .._utils import format_path
+from .._validation import check_request
 from ..errors import error_for_response
 from ..models.get_items_id_status_response import GetItemsIdStatusResponse
 from ..models.get_items_response_item import GetItemsResponseItem
@@ -35,10 +36,14 @@ def _get_items_response(response: httpx.Response) -> list[GetItemsResponseItem]:
 
 
 def _post_items_request(*, name: str | NotGiven = NOT_GIVEN) -> Request:
+    payload = PostItemsBody(name=name).to_dict()
+    check_request(
+        ("", payload, PostItemsBody._RULE),
+    )
     return Request(
         method="POST",
         path="/items",
-        json=PostItemsBody(name=name).to_dict(),
+        json=payload,
         security=(),
     )
 

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from .._types import NOT_GIVEN, NotGiven
 from .._utils import format_date, format_datetime, parse_date, parse_datetime
+from .._validation import Rule
 from .priority import Priority
 
 
@@ -41,6 +42,8 @@ class Awkward:
             "stamps",
         }
     )
+    _RULE: ClassVar[Rule] = Rule(properties={"list": Rule(items=Rule(enum=(1, 2, 3)))})
+    """What the document requires of this model in a request (checked before sending)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Awkward:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 from .._types import NOT_GIVEN, NotGiven
+from .._validation import Rule
 
 
 @dataclass(slots=True, kw_only=True)
@@ -18,6 +19,10 @@ class Circle:
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"kind", "radius", "center"})
+    _RULE: ClassVar[Rule] = Rule(
+        required=("kind", "radius"), properties={"kind": Rule(enum=("circle",))}
+    )
+    """What the document requires of this model in a request (checked before sending)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Circle:
@@ -47,6 +52,8 @@ class CircleCenter:
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"x", "y"})
+    _RULE: ClassVar[Rule] = Rule()
+    """What the document requires of this model in a request (checked before sending)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CircleCenter:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .._types import NOT_GIVEN, NotGiven
+from .._validation import Rule
 
 
 @dataclass(slots=True, kw_only=True)
@@ -17,6 +18,8 @@ class PlantTreeBody:
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"species", "height"})
+    _RULE: ClassVar[Rule] = Rule(required=("species",))
+    """What the document requires of this model in a request (checked before sending)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PlantTreeBody:

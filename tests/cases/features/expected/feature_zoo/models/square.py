@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 from .._types import NOT_GIVEN, NotGiven
+from .._validation import Rule
 
 
 @dataclass(slots=True, kw_only=True)
@@ -18,6 +19,10 @@ class Square:
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"kind", "side", "label"})
+    _RULE: ClassVar[Rule] = Rule(
+        required=("kind", "side"), properties={"kind": Rule(enum=("square",))}
+    )
+    """What the document requires of this model in a request (checked before sending)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Square:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .._types import NOT_GIVEN, NotGiven
+from .._validation import Rule
 
 
 @dataclass(slots=True, kw_only=True)
@@ -20,6 +21,14 @@ class TreeNode:
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"name", "children", "parent"})
+    _RULE: ClassVar[Rule] = Rule(
+        required=("name",),
+        properties={
+            "children": Rule(items=Rule(model=lambda: TreeNode._RULE)),
+            "parent": Rule(model=lambda: TreeLink._RULE),
+        },
+    )
+    """What the document requires of this model in a request (checked before sending)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TreeNode:
@@ -53,6 +62,8 @@ class TreeLink:
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"node"})
+    _RULE: ClassVar[Rule] = Rule(properties={"node": Rule(model=lambda: TreeNode._RULE)})
+    """What the document requires of this model in a request (checked before sending)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TreeLink:

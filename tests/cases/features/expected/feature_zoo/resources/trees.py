@@ -12,16 +12,21 @@ from functools import cached_property
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
+from .._validation import check_request
 from ..errors import error_for_response
 from ..models.plant_tree_body import PlantTreeBody
 from ..models.tree_node import TreeNode
 
 
 def _plant_tree_request(*, species: str, height: float | NotGiven = NOT_GIVEN) -> Request:
+    payload = PlantTreeBody(species=species, height=height).to_dict()
+    check_request(
+        ("", payload, PlantTreeBody._RULE),
+    )
     return Request(
         method="POST",
         path="/trees",
-        data=PlantTreeBody(species=species, height=height).to_dict(),
+        data=payload,
         security=(("apiKey",),),
     )
 

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from .._types import NOT_GIVEN, NotGiven
 from .._utils import format_date, parse_date
+from .._validation import Rule
 from .pet_kind import PetKind
 
 
@@ -27,6 +28,10 @@ class Pet:
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"name", "tag", "kind", "birthday", "id"})
+    _RULE: ClassVar[Rule] = Rule(
+        required=("name", "id"), properties={"kind": Rule(enum=("dog", "cat", "bird-of-prey"))}
+    )
+    """What the document requires of this model in a request (checked before sending)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Pet:

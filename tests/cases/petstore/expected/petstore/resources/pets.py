@@ -15,6 +15,7 @@ from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
 from .._utils import encode_headers, encode_query, format_path
+from .._validation import check_request
 from ..errors import error_for_response
 from ..models.error import Error
 from ..models.new_pet import NewPet
@@ -48,10 +49,14 @@ def _create_pets_request(
     kind: PetKind | NotGiven = NOT_GIVEN,
     birthday: datetime.date | NotGiven = NOT_GIVEN,
 ) -> Request:
+    payload = NewPet(name=name, tag=tag, kind=kind, birthday=birthday).to_dict()
+    check_request(
+        ("", payload, NewPet._RULE),
+    )
     return Request(
         method="POST",
         path="/pets",
-        json=NewPet(name=name, tag=tag, kind=kind, birthday=birthday).to_dict(),
+        json=payload,
         security=(("bearerAuth",),),
     )
 

@@ -1,0 +1,150 @@
+"""Checking a request against the document's constraints before any byte is sent.
+
+Each model carries its `Rule` (`Model._RULE`), and the request functions check their arguments
+with `check_request`. Rules mirror JSON Schema's validation keywords; a `Rule` for an object
+model refers to that model's rule lazily, so recursive schemas need no special care. Values are
+checked as they will be sent: enum members by value, models as their JSON. Every violation is
+reported, each with its path (`tags['tier']: longer than 256 characters`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._exceptions import RequestValidationError
+from ._types import NotGiven
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Rule:
+    """The constraints on one value (JSON Schema validation keywords, by their Python names)."""
+
+    max_length: int | None = None
+    min_length: int | None = None
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: float | None = None
+    exclusive_maximum: float | None = None
+    multiple_of: float | None = None
+    max_items: int | None = None
+    min_items: int | None = None
+    unique_items: bool = False
+    max_properties: int | None = None
+    min_properties: int | None = None
+    enum: tuple[Any, ...] | None = None
+    required: tuple[str, ...] = ()
+    properties: Mapping[str, Rule] = field(default_factory=dict)
+    items: Rule | None = None
+    values: Rule | None = None  # of each property not in `properties` (additionalProperties)
+    keys: Rule | None = None  # of each property name (propertyNames)
+    model: Callable[[], Rule] | None = None  # the rule of an object model, looked up when used
+    _regex: re.Pattern[str] | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.pattern is not None:
+            object.__setattr__(self, "_regex", re.compile(self.pattern))
+
+
+def check_request(*arguments: tuple[str, Any, Rule]) -> None:
+    """Check each `(name, value, rule)`; raise `RequestValidationError` listing every violation."""
+    problems: list[str] = []
+    for name, value, rule in arguments:
+        _check(value, rule, name, problems)
+    if problems:
+        raise RequestValidationError(problems)
+
+
+def _check(value: Any, rule: Rule, path: str, problems: list[str]) -> None:
+    if isinstance(value, NotGiven) or value is None:
+        return
+    if rule.model is not None:
+        _check(value, rule.model(), path, problems)
+    if hasattr(value, "to_dict"):
+        value = value.to_dict()
+    elif isinstance(value, enum.Enum):
+        value = value.value
+
+    def fail(message: str) -> None:
+        problems.append(f"{path}: {message}" if path else message)
+
+    if rule.enum is not None and value not in rule.enum:
+        fail(f"not one of {', '.join(repr(v) for v in rule.enum)}")
+    if isinstance(value, str):
+        _check_string(value, rule, fail)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        _check_number(value, rule, fail)
+    elif isinstance(value, (list, tuple)):
+        _check_array(value, rule, path, problems, fail)
+    elif isinstance(value, Mapping):
+        _check_object(value, rule, path, problems, fail)
+    elif isinstance(value, (datetime.date, datetime.datetime)):
+        pass  # formatted by the client, not by the caller
+
+
+def _check_string(value: str, rule: Rule, fail: Callable[[str], None]) -> None:
+    if rule.max_length is not None and len(value) > rule.max_length:
+        fail(f"longer than {rule.max_length} characters")
+    if rule.min_length is not None and len(value) < rule.min_length:
+        fail(f"shorter than {rule.min_length} characters")
+    if rule._regex is not None and rule._regex.search(value) is None:
+        fail(f"does not match the pattern {rule.pattern!r}")
+
+
+def _check_number(value: float, rule: Rule, fail: Callable[[str], None]) -> None:
+    if rule.minimum is not None and value < rule.minimum:
+        fail(f"less than {rule.minimum:g}")
+    if rule.maximum is not None and value > rule.maximum:
+        fail(f"greater than {rule.maximum:g}")
+    if rule.exclusive_minimum is not None and value <= rule.exclusive_minimum:
+        fail(f"not greater than {rule.exclusive_minimum:g}")
+    if rule.exclusive_maximum is not None and value >= rule.exclusive_maximum:
+        fail(f"not less than {rule.exclusive_maximum:g}")
+    if rule.multiple_of and (value / rule.multiple_of) % 1:
+        fail(f"not a multiple of {rule.multiple_of:g}")
+
+
+def _check_array(
+    value: list[Any] | tuple[Any, ...], rule: Rule, path: str, problems: list[str], fail: Callable[[str], None]
+) -> None:
+    if rule.max_items is not None and len(value) > rule.max_items:
+        fail(f"more than {rule.max_items} items")
+    if rule.min_items is not None and len(value) < rule.min_items:
+        fail(f"fewer than {rule.min_items} items")
+    if rule.unique_items and len({repr(v) for v in value}) < len(value):
+        fail("items are not unique")
+    if rule.items is not None:
+        for index, item in enumerate(value):
+            _check(item, rule.items, f"{path}[{index}]", problems)
+
+
+def _check_object(
+    value: Mapping[str, Any], rule: Rule, path: str, problems: list[str], fail: Callable[[str], None]
+) -> None:
+    if rule.max_properties is not None and len(value) > rule.max_properties:
+        fail(f"more than {rule.max_properties} entries")
+    if rule.min_properties is not None and len(value) < rule.min_properties:
+        fail(f"fewer than {rule.min_properties} entries")
+    problems.extend(f"{_join(path, name)}: required" for name in rule.required if name not in value)
+    for name, item in value.items():
+        if rule.keys is not None:
+            key_problems: list[str] = []
+            _check(name, rule.keys, "", key_problems)
+            shown = name if len(name) <= 40 else name[:37] + "..."
+            problems.extend(f"{path + ': ' if path else ''}key {shown!r}: {p}" for p in key_problems)
+        declared = rule.properties.get(name)
+        if declared is not None:
+            _check(item, declared, _join(path, name), problems)
+        elif rule.values is not None:
+            _check(item, rule.values, f"{path}[{name!r}]", problems)
+
+
+def _join(path: str, name: str) -> str:
+    if name.isidentifier():
+        return f"{path}.{name}" if path else name
+    return f"{path}[{name!r}]"
