@@ -205,6 +205,9 @@ class _Builder:
                 if param.get("in") == where:
                     by_location[where].append(self.build_parameter(param, hint, args, ptr))
         successes, errors = self.build_responses(node.get("responses") or {}, hint, [*op.ptr, "responses"])
+        returns = _union([r.type for r in successes])
+        parameters = [p for location in by_location.values() for p in location]
+        pagination = self.build_pagination(node.get("x-fern-pagination"), parameters, returns, name, methods, op.ptr)
         return ir.Operation(
             name=name,
             function=name,
@@ -221,8 +224,54 @@ class _Builder:
             successes=successes,
             errors=errors,
             security=self.build_security_requirement(node.get("security", self.data.get("security"))),
-            returns=_union([r.type for r in successes]),
+            returns=returns,
+            pagination=pagination,
         )
+
+    def build_pagination(
+        self,
+        extension: Any,
+        parameters: list[ir.Parameter],
+        page: ir.TypeRef | None,
+        name: str,
+        methods: Scope,
+        ptr: list[str | int],
+    ) -> ir.Pagination | None:
+        """Fern's `x-fern-pagination` (cursor style): `cursor: $request.<parameter>`,
+        `next_cursor: $response.<path>`, `results: $response.<path>`; paths are dotted wire names."""
+        if extension is None:
+            return None
+        where = [*ptr, "x-fern-pagination"]
+        if not isinstance(extension, dict) or not {"cursor", "next_cursor", "results"} <= set(extension):
+            self.warn(where, "only cursor pagination (cursor, next_cursor, results) is supported; the method returns single pages")
+            return None
+        cursor = str(extension["cursor"]).removeprefix("$request.")
+        argument = next((p for p in parameters if p.wire == cursor), None)
+        items = self.response_path(page, str(extension["results"]))
+        next_cursor = self.response_path(page, str(extension["next_cursor"]))
+        if argument is None or items is None or next_cursor is None or not isinstance(items[1], ir.ListOf):
+            self.warn(where, "the pagination expressions do not name a request parameter, a list and a cursor in the response")
+            return None
+        return ir.Pagination(methods.claim(f"{name}_page"), argument, items[0], next_cursor[0], items[1].item)
+
+    def response_path(self, page: ir.TypeRef | None, expression: str) -> tuple[tuple[str, ...], ir.TypeRef] | None:
+        """`$response.a.b` as attribute names through the response model, and the type there."""
+        if not expression.startswith("$response."):
+            return None
+        names: list[str] = []
+        current = page
+        for wire in expression.removeprefix("$response.").split("."):
+            while isinstance(current, (ir.Nullable, ir.AliasRef)):
+                current = current.inner if isinstance(current, ir.Nullable) else current.target
+            model = self.models.get(current.name) if isinstance(current, ir.ModelRef) else None
+            field = next((f for f in model.fields if f.wire == wire), None) if isinstance(model, ir.ObjectModel) else None
+            if field is None:
+                return None
+            names.append(field.name)
+            current = field.type
+        while isinstance(current, (ir.Nullable, ir.AliasRef)):
+            current = current.inner if isinstance(current, ir.Nullable) else current.target
+        return (tuple(names), current) if current is not None else None
 
     def merge_parameters(self, op: _Op) -> list[tuple[Mapping[str, Any], list[str | int]]]:
         """Path-level parameters, overridden by operation-level ones with the same name and location."""

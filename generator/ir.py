@@ -369,6 +369,17 @@ class Response:
 
 
 @dataclass(frozen=True, slots=True)
+class Pagination:
+    """Cursor pagination: the method returns a pager that calls `page_method` page after page."""
+
+    page_method: str  # the method that reads one page
+    cursor: Parameter  # the argument that takes the cursor
+    items: tuple[str, ...]  # attribute path from a page to its list of items
+    next_cursor: tuple[str, ...]  # attribute path from a page to the next cursor
+    item: TypeRef
+
+
+@dataclass(frozen=True, slots=True)
 class Operation:
     name: str  # Python method name
     function: str  # private module-level stem for the request/response functions
@@ -386,6 +397,7 @@ class Operation:
     errors: tuple[Response, ...]  # every documented response that is not a success
     security: tuple[tuple[str, ...], ...]  # alternatives, each a set of scheme keys; () means none
     returns: TypeRef | None
+    pagination: Pagination | None = None
 
     @property
     def typed_errors(self) -> tuple[Response, ...]:

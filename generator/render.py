@@ -24,6 +24,7 @@ from . import __version__, ir
 RUNTIME_FILES = (
     "_base_client.py",
     "_exceptions.py",
+    "_pagination.py",
     "_response.py",
     "_retries.py",
     "_types.py",
@@ -304,6 +305,9 @@ def resource_imports(ctx: Context, group: ir.Group, module: str, shadowed: froze
             found.add(ir.Import("._validation", "check_request"))
         if op.checked_params:
             found.add(ir.Import("._validation", "Rule"))
+        if op.pagination is not None:
+            found |= {ir.Import("._pagination", n) for n in ("AsyncPager", "SyncPager", "attr_path")}
+            found |= type_imports(op.pagination.item, ctx, codec=False)
         if op.query_params:
             found.add(ir.Import("._utils", "encode_query"))
         if op.header_params or op.cookie_params:

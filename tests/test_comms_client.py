@@ -488,7 +488,7 @@ def test_list_sends_only_the_given_query_parameters(
         {"senderPools": [SENDER_POOL], "pagination": {"next": None, "self": "abc"}}
     )
 
-    page = call("list", **arguments)
+    page = call("list_page", **arguments)
 
     assert query_pairs(received(httpserver)) == expected_query
     assert isinstance(page, comms_api.SenderPoolPage)
@@ -505,7 +505,7 @@ def test_list_matches_an_exact_query_string(call: Call, httpserver: HTTPServer) 
         query_string={"pageSize": "10", "pageToken": "abc", "startDate": START.isoformat()},
     ).respond_with_json({"senderPools": [], "pagination": {}})
 
-    page = call("list", page_size=10, page_token="abc", start_date=START)
+    page = call("list_page", page_size=10, page_token="abc", start_date=START)
 
     assert page.sender_pools == []
 
@@ -523,7 +523,7 @@ def test_list_senders_filters_by_channel_and_decodes_senders(
         }
     )
 
-    page = call("list_senders", POOL_ID, channel=comms_api.SenderChannel.SMS)
+    page = call("list_senders_page", POOL_ID, channel=comms_api.SenderChannel.SMS)
 
     assert query_pairs(received(httpserver)) == [("channel", "SMS")]
     assert isinstance(page, comms_api.SenderPage)
@@ -550,7 +550,7 @@ def test_unknown_enum_value_is_kept(
         {"senders": [sender(**{field: value})], "pagination": {}}
     )
 
-    (decoded,) = call("list_senders", POOL_ID).senders
+    (decoded,) = call("list_senders_page", POOL_ID).senders
 
     member = getattr(decoded, field)
     assert isinstance(member, getattr(comms_api, enum_name))
@@ -632,7 +632,7 @@ def test_list_operations_decodes_operations(call: Call, comms_api: Any, httpserv
         {"operations": [OPERATION], "pagination": {"next": None}}
     )
 
-    page = call("list_operations", status=comms_api.OperationStatus.COMPLETED, page_size=5)
+    page = call("list_operations_page", status=comms_api.OperationStatus.COMPLETED, page_size=5)
 
     assert query_pairs(received(httpserver)) == [("pageSize", "5"), ("status", "COMPLETED")]
     assert isinstance(page, comms_api.SenderPoolOperationPage)

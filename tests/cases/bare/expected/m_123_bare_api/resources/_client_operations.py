@@ -276,7 +276,8 @@ class _AsyncClientOperations(AsyncResource):
 
 
 class _ClientOperationsWithRawResponse:
-    """`_ClientOperations`'s methods, answering a `RawResponse` of what they return."""
+    """`_ClientOperations`'s methods, answering a `RawResponse` of what they return (of one
+    page, for a paginated list)."""
 
     def __init__(self, resource: _ClientOperations) -> None:
         self.get_items = raw_response(resource.get_items)
@@ -287,7 +288,8 @@ class _ClientOperationsWithRawResponse:
 
 
 class _AsyncClientOperationsWithRawResponse:
-    """`_AsyncClientOperations`'s methods, answering a `RawResponse` of what they return."""
+    """`_AsyncClientOperations`'s methods, answering a `RawResponse` of what they return (of one
+    page, for a paginated list)."""
 
     def __init__(self, resource: _AsyncClientOperations) -> None:
         self.get_items = async_raw_response(resource.get_items)

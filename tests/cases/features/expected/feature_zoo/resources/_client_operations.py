@@ -78,14 +78,16 @@ class _AsyncClientOperations(AsyncResource):
 
 
 class _ClientOperationsWithRawResponse:
-    """`_ClientOperations`'s methods, answering a `RawResponse` of what they return."""
+    """`_ClientOperations`'s methods, answering a `RawResponse` of what they return (of one
+    page, for a paginated list)."""
 
     def __init__(self, resource: _ClientOperations) -> None:
         self.get_health = raw_response(resource.get_health)
 
 
 class _AsyncClientOperationsWithRawResponse:
-    """`_AsyncClientOperations`'s methods, answering a `RawResponse` of what they return."""
+    """`_AsyncClientOperations`'s methods, answering a `RawResponse` of what they return (of one
+    page, for a paginated list)."""
 
     def __init__(self, resource: _AsyncClientOperations) -> None:
         self.get_health = async_raw_response(resource.get_health)

@@ -132,7 +132,8 @@ class AsyncBlobs(AsyncResource):
 
 
 class BlobsWithRawResponse:
-    """`Blobs`'s methods, answering a `RawResponse` of what they return."""
+    """`Blobs`'s methods, answering a `RawResponse` of what they return (of one
+    page, for a paginated list)."""
 
     def __init__(self, resource: Blobs) -> None:
         self.download = raw_response(resource.download)
@@ -140,7 +141,8 @@ class BlobsWithRawResponse:
 
 
 class AsyncBlobsWithRawResponse:
-    """`AsyncBlobs`'s methods, answering a `RawResponse` of what they return."""
+    """`AsyncBlobs`'s methods, answering a `RawResponse` of what they return (of one
+    page, for a paginated list)."""
 
     def __init__(self, resource: AsyncBlobs) -> None:
         self.download = async_raw_response(resource.download)

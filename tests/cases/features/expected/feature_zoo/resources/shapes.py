@@ -150,7 +150,8 @@ class AsyncShapes(AsyncResource):
 
 
 class ShapesWithRawResponse:
-    """`Shapes`'s methods, answering a `RawResponse` of what they return."""
+    """`Shapes`'s methods, answering a `RawResponse` of what they return (of one
+    page, for a paginated list)."""
 
     def __init__(self, resource: Shapes) -> None:
         self.get = raw_response(resource.get)
@@ -158,7 +159,8 @@ class ShapesWithRawResponse:
 
 
 class AsyncShapesWithRawResponse:
-    """`AsyncShapes`'s methods, answering a `RawResponse` of what they return."""
+    """`AsyncShapes`'s methods, answering a `RawResponse` of what they return (of one
+    page, for a paginated list)."""
 
     def __init__(self, resource: AsyncShapes) -> None:
         self.get = async_raw_response(resource.get)

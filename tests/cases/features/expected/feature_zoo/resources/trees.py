@@ -90,14 +90,16 @@ class AsyncTrees(AsyncResource):
 
 
 class TreesWithRawResponse:
-    """`Trees`'s methods, answering a `RawResponse` of what they return."""
+    """`Trees`'s methods, answering a `RawResponse` of what they return (of one
+    page, for a paginated list)."""
 
     def __init__(self, resource: Trees) -> None:
         self.plant_tree = raw_response(resource.plant_tree)
 
 
 class AsyncTreesWithRawResponse:
-    """`AsyncTrees`'s methods, answering a `RawResponse` of what they return."""
+    """`AsyncTrees`'s methods, answering a `RawResponse` of what they return (of one
+    page, for a paginated list)."""
 
     def __init__(self, resource: AsyncTrees) -> None:
         self.plant_tree = async_raw_response(resource.plant_tree)

@@ -293,7 +293,8 @@ class AsyncPetsResource(AsyncResource):
 
 
 class PetsResourceWithRawResponse:
-    """`PetsResource`'s methods, answering a `RawResponse` of what they return."""
+    """`PetsResource`'s methods, answering a `RawResponse` of what they return (of one
+    page, for a paginated list)."""
 
     def __init__(self, resource: PetsResource) -> None:
         self.list_pets = raw_response(resource.list_pets)
@@ -303,7 +304,8 @@ class PetsResourceWithRawResponse:
 
 
 class AsyncPetsResourceWithRawResponse:
-    """`AsyncPetsResource`'s methods, answering a `RawResponse` of what they return."""
+    """`AsyncPetsResource`'s methods, answering a `RawResponse` of what they return (of one
+    page, for a paginated list)."""
 
     def __init__(self, resource: AsyncPetsResource) -> None:
         self.list_pets = async_raw_response(resource.list_pets)
