@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import ir
-from .diagnostics import Diagnostic, Level, pointer
+from .diagnostics import Diagnostic, Level, pointer, pointer_parts
 from .load import Document
 from .naming import Scope, attr_name, class_name, constant_name, method_name, module_name, pascal
 from .resolve import Resolver
@@ -43,6 +43,7 @@ _RESERVED_CLASSES = frozenset(
     }
     | {"ApiError", "ApiStatusError", "ApiConnectionError", "ApiTimeoutError", "ApiResponseValidationError"}
     | {"MissingCredentialsError", "RequestValidationError", "UnexpectedStatusError", "Request", "Rule", "RawResponse"}
+    | {"SyncPager", "AsyncPager", "Accepted", "AsyncAccepted", "WaitSpec", "OperationFailedError", "WaitTimeoutError"}
     | {pascal(s.phrase) + ("" if pascal(s.phrase).endswith("Error") else "Error") for s in http.HTTPStatus if s >= 400}
 )
 # Names that would shadow what a model module imports, or the methods every model has.
@@ -87,6 +88,8 @@ class _Builder:
     component_keys: dict[str, str] = field(default_factory=dict)  # schema URI -> key in components
     in_progress: set[str] = field(default_factory=set)
     owners: list[str] = field(default_factory=list)  # stack of models being built
+    waits: dict[int, tuple[Any, list[str | int]]] = field(default_factory=dict)  # id(operation) -> extension
+    operation_ids: dict[int, str] = field(default_factory=dict)  # id(operation) -> its operationId
 
     @property
     def data(self) -> dict[str, Any]:
@@ -167,7 +170,31 @@ class _Builder:
                     operations=tuple(operations),
                 )
             )
-        return tuple(groups)
+        return self.resolve_waits(groups)
+
+    def resolve_waits(self, groups: list[ir.Group]) -> tuple[ir.Group, ...]:
+        """Complete the operations whose accepted answer can be waited on: the operation that
+        reads the location may come later in the document, so this runs once all are built."""
+        if not self.waits:
+            return tuple(groups)
+        by_id = {
+            self.operation_ids[id(op)]: (group, op)
+            for group in groups
+            for op in group.operations
+            if id(op) in self.operation_ids
+        }
+        return tuple(
+            dataclasses.replace(
+                group,
+                operations=tuple(
+                    dataclasses.replace(op, wait=self.build_wait(*self.waits[id(op)], op, by_id))
+                    if id(op) in self.waits
+                    else op
+                    for op in group.operations
+                ),
+            )
+            for group in groups
+        )
 
     def claim_group_class(self, name: str) -> str:
         """A resource class name that no model (nor its `Async` twin) already has."""
@@ -206,9 +233,18 @@ class _Builder:
                     by_location[where].append(self.build_parameter(param, hint, args, ptr))
         successes, errors = self.build_responses(node.get("responses") or {}, hint, [*op.ptr, "responses"])
         returns = _union([r.type for r in successes])
+        wait = next(
+            (
+                (self.resolver.deref(raw)[0].get("x-clientgen-wait"), [*op.ptr, "responses", status])
+                for status, raw in (node.get("responses") or {}).items()
+                if str(status) == "202" and isinstance(self.resolver.deref(raw)[0], dict)
+                and "x-clientgen-wait" in self.resolver.deref(raw)[0]
+            ),
+            None,
+        )
         parameters = [p for location in by_location.values() for p in location]
         pagination = self.build_pagination(node.get("x-fern-pagination"), parameters, returns, name, methods, op.ptr)
-        return ir.Operation(
+        operation = ir.Operation(
             name=name,
             function=name,
             method=op.method.upper(),
@@ -226,6 +262,44 @@ class _Builder:
             security=self.build_security_requirement(node.get("security", self.data.get("security"))),
             returns=returns,
             pagination=pagination,
+        )
+        if wait is not None:
+            self.waits[id(operation)] = wait
+        if node.get("operationId"):
+            self.operation_ids[id(operation)] = str(node["operationId"])
+        return operation
+
+    def build_wait(self, extension: Any, ptr: list[str | int], op: ir.Operation, by_id: dict[str, tuple[ir.Group, ir.Operation]]) -> ir.Wait | None:
+        """The `x-clientgen-wait` extension of a 202 response (see the README):
+        `location: $response.header.<Name>` or `$response.body#/<pointer>`; `poll: <operationId>`
+        of the GET that reads the location; optional `status: $response.body#/<pointer>` in what
+        it answers, with `pending` and `failed` lists of states."""
+        where = [*ptr, "x-clientgen-wait"]
+        body = next((r.type for r in op.successes if r.status == "202"), None)
+        if not isinstance(extension, dict) or body is None:
+            self.warn(where, "x-clientgen-wait needs a mapping, on a 202 response with a body")
+            return None
+        poll = by_id.get(str(extension.get("poll")))
+        location = str(extension.get("location", ""))
+        header = location.removeprefix("$response.header.") if location.startswith("$response.header.") else None
+        path = None if header else self.model_path(body, _pointer_wires(location))
+        state = str(extension.get("status", ""))
+        state_path = self.model_path(poll[1].returns, _pointer_wires(state)) if poll and state else ((), None)
+        if poll is None or poll[1].returns is None or (header is None and path is None) or state_path is None:
+            self.warn(where, "x-clientgen-wait must name a location in the answer, a `poll` operationId that reads it, and a `status` in what that answers")
+            return None
+        group, poll_op = poll
+        return ir.Wait(
+            body=body,
+            location_header=header,
+            location_path=path[0] if path else (),
+            poll_function=f"_{poll_op.function}_response",
+            poll_module=group.module,
+            poll_security=poll_op.security,
+            result=poll_op.returns,  # type: ignore[arg-type]
+            state_path=state_path[0],
+            pending=tuple(str(v) for v in extension.get("pending") or []),
+            failed=tuple(str(v) for v in extension.get("failed") or []),
         )
 
     def build_pagination(
@@ -258,9 +332,15 @@ class _Builder:
         """`$response.a.b` as attribute names through the response model, and the type there."""
         if not expression.startswith("$response."):
             return None
+        return self.model_path(page, expression.removeprefix("$response.").split("."))
+
+    def model_path(self, start: ir.TypeRef | None, wires: list[str] | None) -> tuple[tuple[str, ...], ir.TypeRef] | None:
+        """Wire names of nested properties as attribute names through the models, and the type there."""
+        if wires is None:
+            return None
         names: list[str] = []
-        current = page
-        for wire in expression.removeprefix("$response.").split("."):
+        current = start
+        for wire in wires:
             while isinstance(current, (ir.Nullable, ir.AliasRef)):
                 current = current.inner if isinstance(current, ir.Nullable) else current.target
             model = self.models.get(current.name) if isinstance(current, ir.ModelRef) else None
@@ -842,6 +922,13 @@ def _replace_check(check: ir.Check, **changes: Any) -> ir.Check:
 def _merge_checks(first: ir.Check, second: ir.Check) -> ir.Check:
     """Both checks at once: `second`'s keywords win where both set one."""
     return dataclasses.replace(first, **{f.name: getattr(second, f.name) for f in dataclasses.fields(second) if getattr(second, f.name) not in (None, False, ())})
+
+
+def _pointer_wires(expression: str) -> list[str] | None:
+    """`$response.body#/a/b` (an OpenAPI runtime expression, OAS 3.1 §4.8.20.4) as ["a", "b"]."""
+    if not expression.startswith("$response.body#/"):
+        return None
+    return pointer_parts(expression.removeprefix("$response.body#"))
 
 
 def _field_name(wire: str) -> str:

@@ -380,6 +380,23 @@ class Pagination:
 
 
 @dataclass(frozen=True, slots=True)
+class Wait:
+    """An accepted (202) answer that can be waited on (`x-clientgen-wait`): where its location is,
+    which operation's response function reads it, and the states of the result."""
+
+    body: TypeRef  # the 202 answer's body
+    location_header: str | None  # the header holding the location, or None: it is in the body
+    location_path: tuple[str, ...]  # attribute path to the location in the body
+    poll_function: str  # the response function of the operation that reads the location
+    poll_module: str  # ... and the resources module it lives in
+    poll_security: tuple[tuple[str, ...], ...]
+    result: TypeRef
+    state_path: tuple[str, ...]  # attribute path to the state in the result; () for none
+    pending: tuple[str, ...]
+    failed: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Operation:
     name: str  # Python method name
     function: str  # private module-level stem for the request/response functions
@@ -398,6 +415,7 @@ class Operation:
     security: tuple[tuple[str, ...], ...]  # alternatives, each a set of scheme keys; () means none
     returns: TypeRef | None
     pagination: Pagination | None = None
+    wait: Wait | None = None
 
     @property
     def typed_errors(self) -> tuple[Response, ...]:

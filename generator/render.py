@@ -30,6 +30,7 @@ RUNTIME_FILES = (
     "_types.py",
     "_utils.py",
     "_validation.py",
+    "_waiting.py",
 )
 GENERATOR_NAME = "clientgen"
 _STDLIB = frozenset(
@@ -305,6 +306,13 @@ def resource_imports(ctx: Context, group: ir.Group, module: str, shadowed: froze
             found.add(ir.Import("._validation", "check_request"))
         if op.checked_params:
             found.add(ir.Import("._validation", "Rule"))
+        if op.wait is not None:
+            found |= {ir.Import("._waiting", n) for n in ("Accepted", "AsyncAccepted", "WaitSpec")}
+            found |= type_imports(op.wait.result, ctx, codec=False)
+            if op.wait.location_path or op.wait.state_path:
+                found.add(ir.Import("._pagination", "attr_path"))
+            if op.wait.poll_module != group.module:
+                found.add(ir.Import(f".resources.{op.wait.poll_module}", op.wait.poll_function))
         if op.pagination is not None:
             found |= {ir.Import("._pagination", n) for n in ("AsyncPager", "SyncPager", "attr_path")}
             found |= type_imports(op.pagination.item, ctx, codec=False)
@@ -344,8 +352,11 @@ _AUTH_CLASSES = {"basic": "BasicAuth", "bearer": "BearerAuth", "api_key": "ApiKe
 
 
 def root_exports(api: ir.Api) -> dict[str, str]:
-    """What the package root offers, by name: the clients, the sentinel, errors and models."""
+    """What the package root offers, by name: the clients, the sentinel, errors and models, and
+    the types methods return (raw responses, pagers, accepted writes)."""
     exports = {"Client": "._client", "AsyncClient": "._client", "NotGiven": "._types", "NOT_GIVEN": "._types"}
+    exports |= {"RawResponse": "._response", "SyncPager": "._pagination", "AsyncPager": "._pagination"}
+    exports |= {"Accepted": "._waiting", "AsyncAccepted": "._waiting"}
     exports["__version__"] = "._version"
     exports |= {name: ".errors" for name in error_names(api)}
     exports |= {m.name: ".models" for m in api.models}
@@ -364,7 +375,9 @@ def error_names(api: ir.Api) -> list[str]:
         "ApiStatusError",
         "ApiTimeoutError",
         "MissingCredentialsError",
+        "OperationFailedError",
         "RequestValidationError",
         "UnexpectedStatusError",
+        "WaitTimeoutError",
     ]
     return sorted(bases + [e.name for e in api.status_errors])

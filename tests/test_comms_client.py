@@ -119,17 +119,23 @@ def call(kind: str, comms_api: Any, base_url: str) -> Call:
     """
 
     def call_operation(operation: str, *args: Any, client_options: dict[str, Any] | None = None, **kwargs: Any) -> Any:
-        # No retries here: these tests are about what one answer becomes (retries: test_retries.py).
+        # No retries here: these tests are about what one answer becomes (retries: test_client_behaviour.py).
         options = {"base_url": base_url, "max_retries": 0, **ACCOUNT_CREDENTIALS, **(client_options or {})}
         if kind == "sync":
             with comms_api.Client(**options) as client:
-                return getattr(client.sender_pools, operation)(*args, **kwargs)
+                return answer(getattr(client.sender_pools, operation)(*args, **kwargs))
 
         async def call_async() -> Any:
             async with comms_api.AsyncClient(**options) as client:
-                return await getattr(client.sender_pools, operation)(*args, **kwargs)
+                return answer(await getattr(client.sender_pools, operation)(*args, **kwargs))
 
         return asyncio.run(call_async())
+
+    def answer(result: Any) -> Any:
+        """An accepted write's answer body (waiting on it is tested in test_client_behaviour.py)."""
+        if isinstance(result, (comms_api.Accepted, comms_api.AsyncAccepted)):
+            return result.body
+        return result
 
     return call_operation
 

@@ -121,6 +121,7 @@ class _BaseClient:
     """What the sync and async clients share: URL, headers, credentials, retries and parsing."""
 
     base_url: httpx.URL
+    _http: httpx.Client | httpx.AsyncClient
 
     def __init__(
         self,
@@ -190,6 +191,20 @@ class _BaseClient:
         )
         raise MissingCredentialsError(f"this operation needs credentials: {wanted}")
 
+    def location_request(self, location: str, security: Security) -> httpx.Request:
+        """A GET of a location the API gave (absolute, or relative to the base URL). Credentials
+        go only to the API's own origin, never to another host."""
+        url = self.base_url.join(location)
+        same_origin = (url.scheme, url.host, url.port) == (self.base_url.scheme, self.base_url.host, self.base_url.port)
+        headers = dict(self._headers)
+        params: list[tuple[str, str]] = []
+        cookies: dict[str, str] = {}
+        for auth in self._select_auth(security) if same_origin else []:
+            auth.apply(headers, params, cookies)
+        if cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        return self._http.build_request("GET", url, params=tuple(params) or None, headers=headers)
+
     def _retries(self, options: CallOptions) -> int:
         return self.max_retries if isinstance(options.max_retries, NotGiven) else options.max_retries
 
@@ -256,7 +271,7 @@ class SyncApiClient(_BaseClient):
             max_retries=max_retries,
         )
         self._owns_http_client = http_client is None
-        self._http = http_client if http_client is not None else httpx.Client(timeout=timeout)
+        self._http: httpx.Client = http_client if http_client is not None else httpx.Client(timeout=timeout)
 
     def send(self, request: Request, parse: Callable[[httpx.Response], T], options: CallOptions = NO_OPTIONS) -> T:
         return self._finish(self.send_request(self._build_request(self._http, request, options), options), parse)
@@ -322,7 +337,9 @@ class AsyncApiClient(_BaseClient):
             max_retries=max_retries,
         )
         self._owns_http_client = http_client is None
-        self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
+        self._http: httpx.AsyncClient = (
+            http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
+        )
 
     async def send(
         self, request: Request, parse: Callable[[httpx.Response], T], options: CallOptions = NO_OPTIONS

@@ -3,8 +3,11 @@
 """123 Bare API 1.0.0: a typed Python client."""
 
 from ._client import AsyncClient, Client
+from ._pagination import AsyncPager, SyncPager
+from ._response import RawResponse
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
+from ._waiting import Accepted, AsyncAccepted
 from .errors import (
     ApiConnectionError,
     ApiError,
@@ -12,8 +15,10 @@ from .errors import (
     ApiStatusError,
     ApiTimeoutError,
     MissingCredentialsError,
+    OperationFailedError,
     RequestValidationError,
     UnexpectedStatusError,
+    WaitTimeoutError,
 )
 from .models import (
     GetItemsIdStatusResponse,
@@ -23,12 +28,15 @@ from .models import (
 )
 
 __all__ = [
+    "Accepted",
     "ApiConnectionError",
     "ApiError",
     "ApiResponseValidationError",
     "ApiStatusError",
     "ApiTimeoutError",
+    "AsyncAccepted",
     "AsyncClient",
+    "AsyncPager",
     "Client",
     "GetItemsIdStatusResponse",
     "GetItemsResponseItem",
@@ -36,8 +44,12 @@ __all__ = [
     "MissingCredentialsError",
     "NOT_GIVEN",
     "NotGiven",
+    "OperationFailedError",
     "PostItemsBody",
+    "RawResponse",
     "RequestValidationError",
+    "SyncPager",
     "UnexpectedStatusError",
+    "WaitTimeoutError",
     "__version__",
 ]

@@ -20,6 +20,7 @@ from ._exceptions import (
     UnexpectedStatusError,
     status_error,
 )
+from ._waiting import OperationFailedError, WaitTimeoutError
 
 __all__ = [
     "ApiConnectionError",
@@ -28,8 +29,10 @@ __all__ = [
     "ApiStatusError",
     "ApiTimeoutError",
     "MissingCredentialsError",
+    "OperationFailedError",
     "RequestValidationError",
     "UnexpectedStatusError",
+    "WaitTimeoutError",
     "error_for_response",
 ]
 

@@ -7,8 +7,11 @@ names that are not identifiers, every parameter location, and several media type
 """
 
 from ._client import AsyncClient, Client
+from ._pagination import AsyncPager, SyncPager
+from ._response import RawResponse
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
+from ._waiting import Accepted, AsyncAccepted
 from .errors import (
     ApiConnectionError,
     ApiError,
@@ -16,8 +19,10 @@ from .errors import (
     ApiStatusError,
     ApiTimeoutError,
     MissingCredentialsError,
+    OperationFailedError,
     RequestValidationError,
     UnexpectedStatusError,
+    WaitTimeoutError,
 )
 from .models import (
     Awkward,
@@ -33,12 +38,15 @@ from .models import (
 )
 
 __all__ = [
+    "Accepted",
     "ApiConnectionError",
     "ApiError",
     "ApiResponseValidationError",
     "ApiStatusError",
     "ApiTimeoutError",
+    "AsyncAccepted",
     "AsyncClient",
+    "AsyncPager",
     "Awkward",
     "Awkward2",
     "Circle",
@@ -47,13 +55,17 @@ __all__ = [
     "MissingCredentialsError",
     "NOT_GIVEN",
     "NotGiven",
+    "OperationFailedError",
     "PlantTreeBody",
     "Priority",
+    "RawResponse",
     "RequestValidationError",
     "Shape",
     "Square",
+    "SyncPager",
     "TreeLink",
     "TreeNode",
     "UnexpectedStatusError",
+    "WaitTimeoutError",
     "__version__",
 ]

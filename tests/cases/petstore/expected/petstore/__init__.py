@@ -6,8 +6,11 @@ A small pet store, grouped by tags, with a default error model and bearer auth.
 """
 
 from ._client import AsyncClient, Client
+from ._pagination import AsyncPager, SyncPager
+from ._response import RawResponse
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
+from ._waiting import Accepted, AsyncAccepted
 from .errors import (
     ApiConnectionError,
     ApiError,
@@ -16,19 +19,24 @@ from .errors import (
     ApiTimeoutError,
     MissingCredentialsError,
     NotFoundError,
+    OperationFailedError,
     RequestValidationError,
     UnexpectedStatusError,
     UnprocessableEntityError,
+    WaitTimeoutError,
 )
 from .models import Error, NewPet, Pet, PetKind, Pets, ValidationError
 
 __all__ = [
+    "Accepted",
     "ApiConnectionError",
     "ApiError",
     "ApiResponseValidationError",
     "ApiStatusError",
     "ApiTimeoutError",
+    "AsyncAccepted",
     "AsyncClient",
+    "AsyncPager",
     "Client",
     "Error",
     "MissingCredentialsError",
@@ -36,12 +44,16 @@ __all__ = [
     "NewPet",
     "NotFoundError",
     "NotGiven",
+    "OperationFailedError",
     "Pet",
     "PetKind",
     "Pets",
+    "RawResponse",
     "RequestValidationError",
+    "SyncPager",
     "UnexpectedStatusError",
     "UnprocessableEntityError",
     "ValidationError",
+    "WaitTimeoutError",
     "__version__",
 ]
