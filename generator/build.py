@@ -276,13 +276,13 @@ class _Builder:
         it answers, with `pending` and `failed` lists of states."""
         where = [*ptr, "x-clientgen-wait"]
         body = next((r.type for r in op.successes if r.status == "202"), None)
-        if not isinstance(extension, dict) or body is None:
-            self.warn(where, "x-clientgen-wait needs a mapping, on a 202 response with a body")
+        if not isinstance(extension, dict):
+            self.warn(where, "x-clientgen-wait must be a mapping")
             return None
         poll = by_id.get(str(extension.get("poll")))
         location = str(extension.get("location", ""))
         header = location.removeprefix("$response.header.") if location.startswith("$response.header.") else None
-        path = None if header else self.model_path(body, _pointer_wires(location))
+        path = None if header or body is None else self.model_path(body, _pointer_wires(location))
         state = str(extension.get("status", ""))
         state_path = self.model_path(poll[1].returns, _pointer_wires(state)) if poll and state else ((), None)
         if poll is None or poll[1].returns is None or (header is None and path is None) or state_path is None:

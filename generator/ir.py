@@ -384,7 +384,7 @@ class Wait:
     """An accepted (202) answer that can be waited on (`x-clientgen-wait`): where its location is,
     which operation's response function reads it, and the states of the result."""
 
-    body: TypeRef  # the 202 answer's body
+    body: TypeRef | None  # the 202 answer's body
     location_header: str | None  # the header holding the location, or None: it is in the body
     location_path: tuple[str, ...]  # attribute path to the location in the body
     poll_function: str  # the response function of the operation that reads the location
@@ -536,6 +536,10 @@ class Api:
             for credential in scheme.credentials:
                 seen.setdefault(credential.name, credential)
         return tuple(seen.values())
+
+    def first_operation(self, feature: str) -> tuple[Group, Operation] | None:
+        """The first operation (with its group) that has `feature` ("pagination" or "wait")."""
+        return next(((g, op) for g in self.groups for op in g.operations if getattr(op, feature) is not None), None)
 
     @property
     def resources(self) -> tuple[Group, ...]:

@@ -91,6 +91,7 @@ def render(api: ir.Api) -> dict[str, str]:
     for runtime_file in RUNTIME_FILES:
         files[runtime_file] = header + (runtime_dir() / runtime_file).read_text(encoding="utf-8")
     files["py.typed"] = ""
+    files["README.md"] = env.get_template("README.md.jinja").render(api=api)
     return dict(sorted(files.items()))
 
 

@@ -66,15 +66,18 @@ class ApiTimeoutError(ApiConnectionError):
 
 
 class ApiResponseValidationError(ApiError):
-    """A success answer whose body does not match what the document describes."""
+    """A success answer whose body does not match what the document describes; `body` keeps
+    the raw text of the answer, and `response` the answer itself."""
 
     response: httpx.Response
     status_code: int
+    body: str
 
     def __init__(self, response: httpx.Response, message: str) -> None:
         super().__init__(message)
         self.response = response
         self.status_code = response.status_code
+        self.body = response.text
 
 
 class ApiStatusError(ApiError):

@@ -73,9 +73,12 @@ class WaitSpec(Generic[BodyT, ResultT]):
 
 class _AcceptedBase(Generic[BodyT, ResultT]):
     def __init__(
-        self, body: BodyT, http_response: httpx.Response, spec: WaitSpec[BodyT, ResultT]
+        self,
+        http_response: httpx.Response,
+        parse: Callable[[httpx.Response], BodyT],
+        spec: WaitSpec[BodyT, ResultT],
     ) -> None:
-        self.body = body
+        self.body = parse(http_response)
         """The 202 answer's body, as the document describes it."""
         self.http_response = http_response
         self._spec = spec
@@ -107,11 +110,11 @@ class Accepted(_AcceptedBase[BodyT, ResultT]):
     def __init__(
         self,
         client: SyncApiClient,
-        body: BodyT,
         http_response: httpx.Response,
+        parse: Callable[[httpx.Response], BodyT],
         spec: WaitSpec[BodyT, ResultT],
     ) -> None:
-        super().__init__(body, http_response, spec)
+        super().__init__(http_response, parse, spec)
         self._client = client
 
     def wait(self, *, timeout: float = 300.0, interval: float = 1.0) -> ResultT:
@@ -146,11 +149,11 @@ class AsyncAccepted(_AcceptedBase[BodyT, ResultT]):
     def __init__(
         self,
         client: AsyncApiClient,
-        body: BodyT,
         http_response: httpx.Response,
+        parse: Callable[[httpx.Response], BodyT],
         spec: WaitSpec[BodyT, ResultT],
     ) -> None:
-        super().__init__(body, http_response, spec)
+        super().__init__(http_response, parse, spec)
         self._client = client
 
     async def wait(self, *, timeout: float = 300.0, interval: float = 1.0) -> ResultT:

@@ -70,8 +70,10 @@ class WaitSpec(Generic[BodyT, ResultT]):
 
 
 class _AcceptedBase(Generic[BodyT, ResultT]):
-    def __init__(self, body: BodyT, http_response: httpx.Response, spec: WaitSpec[BodyT, ResultT]) -> None:
-        self.body = body
+    def __init__(
+        self, http_response: httpx.Response, parse: Callable[[httpx.Response], BodyT], spec: WaitSpec[BodyT, ResultT]
+    ) -> None:
+        self.body = parse(http_response)
         """The 202 answer's body, as the document describes it."""
         self.http_response = http_response
         self._spec = spec
@@ -101,9 +103,13 @@ class Accepted(_AcceptedBase[BodyT, ResultT]):
     """An accepted write: its `body`, its `location`, and `wait()` for its result."""
 
     def __init__(
-        self, client: SyncApiClient, body: BodyT, http_response: httpx.Response, spec: WaitSpec[BodyT, ResultT]
+        self,
+        client: SyncApiClient,
+        http_response: httpx.Response,
+        parse: Callable[[httpx.Response], BodyT],
+        spec: WaitSpec[BodyT, ResultT],
     ) -> None:
-        super().__init__(body, http_response, spec)
+        super().__init__(http_response, parse, spec)
         self._client = client
 
     def wait(self, *, timeout: float = 300.0, interval: float = 1.0) -> ResultT:
@@ -134,9 +140,13 @@ class AsyncAccepted(_AcceptedBase[BodyT, ResultT]):
     """An accepted write of the async client: `await accepted.wait()` for its result."""
 
     def __init__(
-        self, client: AsyncApiClient, body: BodyT, http_response: httpx.Response, spec: WaitSpec[BodyT, ResultT]
+        self,
+        client: AsyncApiClient,
+        http_response: httpx.Response,
+        parse: Callable[[httpx.Response], BodyT],
+        spec: WaitSpec[BodyT, ResultT],
     ) -> None:
-        super().__init__(body, http_response, spec)
+        super().__init__(http_response, parse, spec)
         self._client = client
 
     async def wait(self, *, timeout: float = 300.0, interval: float = 1.0) -> ResultT:

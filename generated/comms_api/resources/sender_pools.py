@@ -405,9 +405,7 @@ class SenderPools(SyncResource):
         """
         return self._client.send(
             _create_request(name=name, senders=senders, tags=tags),
-            lambda response: Accepted(
-                self._client, _create_response(response), response, _CREATE_WAIT
-            ),
+            lambda response: Accepted(self._client, response, _create_response, _CREATE_WAIT),
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
@@ -476,9 +474,7 @@ class SenderPools(SyncResource):
         """
         return self._client.send(
             _update_request(sender_pool_id, name=name, tags=tags),
-            lambda response: Accepted(
-                self._client, _update_response(response), response, _UPDATE_WAIT
-            ),
+            lambda response: Accepted(self._client, response, _update_response, _UPDATE_WAIT),
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
@@ -596,7 +592,7 @@ class SenderPools(SyncResource):
         return self._client.send(
             _add_sender_request(sender_pool_id, body=body),
             lambda response: Accepted(
-                self._client, _add_sender_response(response), response, _ADD_SENDER_WAIT
+                self._client, response, _add_sender_response, _ADD_SENDER_WAIT
             ),
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
@@ -837,9 +833,7 @@ class AsyncSenderPools(AsyncResource):
         """
         return await self._client.send(
             _create_request(name=name, senders=senders, tags=tags),
-            lambda response: AsyncAccepted(
-                self._client, _create_response(response), response, _CREATE_WAIT
-            ),
+            lambda response: AsyncAccepted(self._client, response, _create_response, _CREATE_WAIT),
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
@@ -908,9 +902,7 @@ class AsyncSenderPools(AsyncResource):
         """
         return await self._client.send(
             _update_request(sender_pool_id, name=name, tags=tags),
-            lambda response: AsyncAccepted(
-                self._client, _update_response(response), response, _UPDATE_WAIT
-            ),
+            lambda response: AsyncAccepted(self._client, response, _update_response, _UPDATE_WAIT),
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
 
@@ -1028,7 +1020,7 @@ class AsyncSenderPools(AsyncResource):
         return await self._client.send(
             _add_sender_request(sender_pool_id, body=body),
             lambda response: AsyncAccepted(
-                self._client, _add_sender_response(response), response, _ADD_SENDER_WAIT
+                self._client, response, _add_sender_response, _ADD_SENDER_WAIT
             ),
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
