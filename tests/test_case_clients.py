@@ -3,6 +3,7 @@ on 127.0.0.1: what each document feature turns into on the wire and back."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import uuid
 from collections.abc import Iterator
@@ -181,7 +182,7 @@ def test_error_statuses_and_default_error_model(petstore: ModuleType, httpserver
     httpserver.expect_request("/pets", method="POST").respond_with_json({"errors": {"name": ["too long"]}}, status=422)
     httpserver.expect_request("/pets/2", method="GET").respond_with_json({"code": 5, "message": "boom"}, status=500)
     httpserver.expect_request("/pets/3", method="GET").respond_with_data("", status=404)
-    with petstore.Client(token="t", base_url=httpserver.url_for("/")) as client:
+    with petstore.Client(token="t", base_url=httpserver.url_for("/"), max_retries=0) as client:
         with pytest.raises(petstore.UnprocessableEntityError) as invalid:
             client.pets.create_pets(name="x" * 300)
         with pytest.raises(petstore.UnexpectedStatusError) as unexpected:
@@ -224,7 +225,7 @@ def test_status_ranges_and_text_body(bare: ModuleType, httpserver: HTTPServer) -
     assert httpserver.log[0][0].headers["Content-Type"] == "text/plain"
     httpserver.clear()
     httpserver.expect_request("/reports", method="POST").respond_with_json({"reason": "no"}, status=429)
-    with bare.Client(base_url=httpserver.url_for("/")) as client:
+    with bare.Client(base_url=httpserver.url_for("/"), max_retries=0) as client:
         with pytest.raises(bare.UnexpectedStatusError) as limited:
             client.make_report()
     assert limited.value.body.reason == "no"
@@ -238,3 +239,67 @@ def test_inline_objects_get_named_models(bare: ModuleType, httpserver: HTTPServe
         assert client.post_items(name="n") is None
     assert [i.id for i in items] == ["a", "b"] and items[1].additional_properties == {"new": 1}
     assert type(items[0]).__name__ == "GetItemsResponseItem"
+
+
+# -- feature zoo: pagination and waiting with other shapes than the Comms API's -------------------
+
+
+def _tree_page(names: list[str], cursor: str | None) -> dict[str, Any]:
+    return {"data": [{"name": n} for n in names], "meta": {"cursor": cursor}}
+
+
+def test_pagination_with_a_nested_cursor(zoo: ModuleType, httpserver: HTTPServer) -> None:
+    httpserver.expect_ordered_request("/trees", query_string="limit=2").respond_with_json(_tree_page(["a", "b"], "c2"))
+    httpserver.expect_ordered_request("/trees", query_string="after=c2&limit=2").respond_with_json(_tree_page(["c"], None))
+    with zoo.Client(api_key="k", base_url=httpserver.url_for("/"), max_retries=0) as client:
+        assert [tree.name for tree in client.trees.list(limit=2)] == ["a", "b", "c"]
+    assert len(httpserver.log) == 2
+
+
+def test_async_pagination_with_a_nested_cursor(zoo: ModuleType, httpserver: HTTPServer) -> None:
+    httpserver.expect_ordered_request("/trees").respond_with_json(_tree_page(["a"], "c2"))
+    httpserver.expect_ordered_request("/trees", query_string="after=c2").respond_with_json({"data": [{"name": "b"}]})
+
+    async def walk() -> list[str]:
+        async with zoo.AsyncClient(api_key="k", base_url=httpserver.url_for("/")) as client:
+            return [tree.name async for tree in client.trees.list()]
+
+    assert asyncio.run(walk()) == ["a", "b"]
+
+
+def test_wait_on_a_header_location_with_states(zoo: ModuleType, httpserver: HTTPServer) -> None:
+    job_url = httpserver.url_for("/jobs/j1")
+    httpserver.expect_ordered_request("/jobs", method="POST", json={"task": "sweep"}).respond_with_data(
+        status=202, headers={"Operation-Location": job_url}
+    )
+    httpserver.expect_ordered_request("/jobs/j1").respond_with_json({"id": "j1", "state": "queued"})
+    httpserver.expect_ordered_request("/jobs/j1").respond_with_json({"id": "j1", "state": "running"})
+    httpserver.expect_ordered_request("/jobs/j1").respond_with_json({"id": "j1", "state": "done"})
+    with zoo.Client(api_key="k", base_url=httpserver.url_for("/")) as client:
+        accepted = client.jobs.start(task="sweep")
+        assert accepted.body is None and accepted.location == job_url
+        job = accepted.wait(interval=0.01)
+    assert job.state.value == "done"
+    assert all(entry[0].headers["X-API-Key"] == "k" for entry in httpserver.log)
+
+
+def test_wait_raises_when_the_job_fails(zoo: ModuleType, httpserver: HTTPServer) -> None:
+    httpserver.expect_ordered_request("/jobs", method="POST").respond_with_data(
+        status=202, headers={"Operation-Location": "/jobs/j2"}  # a relative location
+    )
+    httpserver.expect_ordered_request("/jobs/j2").respond_with_json({"id": "j2", "state": "failed"})
+    with zoo.Client(api_key="k", base_url=httpserver.url_for("/")) as client:
+        accepted = client.jobs.start(task="sweep")
+        with pytest.raises(zoo.OperationFailedError) as failed:
+            accepted.wait(interval=0.01)
+    assert failed.value.state == "failed" and failed.value.result.id == "j2"
+
+
+@pytest.mark.parametrize(("task", "problem"), [("Sweep", "does not match"), ("x" * 21, "longer than 20 characters")])
+def test_body_constraints_are_checked_before_sending(zoo: ModuleType, httpserver: HTTPServer, task: str, problem: str) -> None:
+    with zoo.Client(api_key="k", base_url=httpserver.url_for("/")) as client:
+        with pytest.raises(zoo.RequestValidationError, match=f"task: {problem}"):
+            client.jobs.start(task=task)
+        with pytest.raises(zoo.RequestValidationError, match="limit: greater than 50"):
+            client.trees.list_page(limit=51)
+    assert httpserver.log == []
