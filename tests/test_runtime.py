@@ -11,7 +11,9 @@ import httpx
 import pytest
 
 from generator.runtime._base_client import NO_OPTIONS, ApiKeyAuth, BasicAuth, BearerAuth, Request, SyncApiClient
-from generator.runtime._exceptions import ApiStatusError, MissingCredentialsError, status_error
+from generator.runtime._exceptions import ApiStatusError, MissingCredentialsError, RequestValidationError, status_error
+from generator.runtime._pagination import SyncPager, attr_path
+from generator.runtime._retries import backoff, retry_after, retry_delay, should_retry_error, should_retry_status
 from generator.runtime._types import NOT_GIVEN, NotGiven, OpenIntEnum, OpenStrEnum
 from generator.runtime._utils import (
     decode_error_body,
@@ -23,6 +25,8 @@ from generator.runtime._utils import (
     format_path,
     parse_datetime,
 )
+from generator.runtime._validation import Rule, check_request
+from generator.runtime._waiting import OperationFailedError, WaitSpec
 
 
 class Color(OpenStrEnum):
@@ -189,7 +193,9 @@ def test_the_first_alternative_whose_credentials_are_held_is_used() -> None:
 
 def test_missing_credentials_are_named() -> None:
     with _client({}) as client:
-        with pytest.raises(MissingCredentialsError, match="pass account_id and auth_token; or pass api_key and api_key_secret"):
+        with pytest.raises(
+            MissingCredentialsError, match="pass account_id and auth_token; or pass api_key and api_key_secret"
+        ):
             client._build_request(client._http, Request("GET", "/x", security=(("a",), ("k",))), NO_OPTIONS)
         anonymous = client._build_request(client._http, Request("GET", "/x", security=(("a",), ())), NO_OPTIONS)
     assert "Authorization" not in anonymous.headers
@@ -206,11 +212,18 @@ class Teapot(ApiStatusError):
         (404, None, "UnexpectedStatusError", {"m": 1}),
         (404, {"4XX": lambda d: ("range", d["m"])}, "UnexpectedStatusError", ("range", 1)),
         (404, {404: lambda d: ("exact", d["m"]), "4XX": lambda d: "range"}, "UnexpectedStatusError", ("exact", 1)),
-        (500, {"default": lambda d: ("default", d["m"]), "4XX": lambda d: "range"}, "UnexpectedStatusError", ("default", 1)),
+        (
+            500,
+            {"default": lambda d: ("default", d["m"]), "4XX": lambda d: "range"},
+            "UnexpectedStatusError",
+            ("default", 1),
+        ),
         (418, lambda d: ("one", d["m"]), "Teapot", ("one", 1)),
     ],
 )
-def test_status_error_picks_class_and_body_decoder(status: int, decoders: Any, expected_class: str, expected_body: object) -> None:
+def test_status_error_picks_class_and_body_decoder(
+    status: int, decoders: Any, expected_class: str, expected_body: object
+) -> None:
     response = httpx.Response(status, json={"m": 1}, request=httpx.Request("GET", "https://x/"))
     error = status_error(response, {418: Teapot}, decoders)
     assert type(error).__name__ == expected_class
@@ -221,3 +234,174 @@ def test_status_error_picks_class_and_body_decoder(status: int, decoders: Any, e
 def test_status_error_message_is_bounded() -> None:
     response = httpx.Response(400, text="x" * 10_000, request=httpx.Request("GET", "https://x/"))
     assert len(str(status_error(response, {}))) == 500
+
+
+# -- retries --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "status", "retried"),
+    [
+        ("POST", 429, True),
+        ("PATCH", 503, True),
+        ("PATCH", 500, False),
+        ("POST", 502, False),
+        ("GET", 500, True),
+        ("PUT", 504, True),
+        ("DELETE", 408, True),
+        ("POST", 408, False),
+        ("GET", 404, False),
+        ("GET", 501, True),
+    ],
+)
+def test_which_statuses_are_retried(method: str, status: int, retried: bool) -> None:
+    assert should_retry_status(method, status) is retried
+
+
+@pytest.mark.parametrize(
+    ("method", "error", "retried"),
+    [
+        ("POST", httpx.ConnectError("refused"), True),  # nothing was sent
+        ("PATCH", httpx.ConnectTimeout("slow"), True),
+        ("PATCH", httpx.ReadTimeout("slow"), False),  # it may have reached the server
+        ("POST", httpx.RemoteProtocolError("dropped"), False),
+        ("GET", httpx.RemoteProtocolError("dropped"), True),
+        ("GET", httpx.ReadTimeout("slow"), True),
+    ],
+)
+def test_which_errors_are_retried(method: str, error: httpx.TransportError, retried: bool) -> None:
+    assert should_retry_error(method, error) is retried
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({}, None),
+        ({"Retry-After": "3"}, 3.0),
+        ({"Retry-After": "1.5"}, 1.5),
+        ({"retry-after-ms": "250", "Retry-After": "9"}, 0.25),
+        ({"Retry-After": "Wed, 21 Oct 2015 07:28:10 GMT"}, 10.0),  # `now` is 07:28:00
+        ({"Retry-After": "Wed, 21 Oct 2015 07:27:00 GMT"}, 0.0),
+        ({"Retry-After": "soon"}, None),
+        ({"Retry-After": "-4"}, 0.0),
+    ],
+)
+def test_retry_after(headers: dict[str, str], expected: float | None) -> None:
+    now = datetime.datetime(2015, 10, 21, 7, 28, 0, tzinfo=datetime.timezone.utc).timestamp()
+    assert retry_after(httpx.Headers(headers), now=now) == expected
+
+
+def test_backoff_grows_with_jitter_and_is_capped() -> None:
+    for attempt, ceiling in [(0, 0.5), (1, 1.0), (2, 2.0), (10, 8.0)]:
+        delays = [backoff(attempt) for _ in range(50)]
+        assert all(0.75 * ceiling <= d <= ceiling for d in delays)
+    assert len({backoff(3) for _ in range(20)}) > 1
+
+
+def test_retry_delay_refuses_long_waits_and_exhausted_budgets() -> None:
+    request = httpx.Request("GET", "https://x/")
+    assert retry_delay(httpx.Response(503, headers={"Retry-After": "2"}, request=request), 0, 2) == 2.0
+    assert retry_delay(httpx.Response(503, headers={"Retry-After": "61"}, request=request), 0, 2) is None
+    assert retry_delay(httpx.Response(503, request=request), 2, 2) is None
+    assert retry_delay(httpx.Response(200, request=request), 0, 2) is None
+
+
+# -- validation -----------------------------------------------------------------------------------
+
+
+TAGS = Rule(max_properties=10, keys=Rule(max_length=128), values=Rule(max_length=256))
+
+
+@pytest.mark.parametrize(
+    ("value", "rule", "problems"),
+    [
+        ({"tags": {"tier": "x" * 257}}, Rule(properties={"tags": TAGS}), ["tags['tier']: longer than 256 characters"]),
+        (
+            {"tags": {"k" * 129: "v"}},
+            Rule(properties={"tags": TAGS}),
+            [f"tags: key '{'k' * 37}...': longer than 128 characters"],
+        ),
+        ({"tags": {str(i): "v" for i in range(11)}}, Rule(properties={"tags": TAGS}), ["tags: more than 10 entries"]),
+        ({"tags": {"tier": "{{ recipient.tier }}"}}, Rule(properties={"tags": TAGS}), []),
+        ({}, Rule(required=("name",)), ["name: required"]),
+        (
+            {"a": [1, 2, 3]},
+            Rule(properties={"a": Rule(max_items=2, items=Rule(minimum=2))}),
+            ["a: more than 2 items", "a[0]: less than 2"],
+        ),
+        ("abc", Rule(pattern="^[a-z]+$", min_length=4), ["shorter than 4 characters"]),
+        ("ABC", Rule(pattern="^[a-z]+$"), ["does not match the pattern '^[a-z]+$'"]),
+        (5, Rule(exclusive_maximum=5), ["not less than 5"]),
+        (7, Rule(multiple_of=2), ["not a multiple of 2"]),
+        (Color("purple"), Rule(enum=("red", "green")), ["not one of 'red', 'green'"]),
+        (Color.RED, Rule(enum=("red", "green")), []),
+        ([1, 1], Rule(unique_items=True), ["items are not unique"]),
+        (NOT_GIVEN, Rule(min_length=3), []),
+    ],
+)
+def test_check_request_reports_every_violation_with_its_path(value: object, rule: Rule, problems: list[str]) -> None:
+    if problems:
+        with pytest.raises(RequestValidationError) as raised:
+            check_request(("", value, rule))
+        assert raised.value.problems == problems
+    else:
+        check_request(("", value, rule))
+
+
+def test_model_rules_are_followed_lazily() -> None:
+    class Node:
+        _RULE = Rule(required=("name",), properties={"children": Rule(items=Rule(model=lambda: Node._RULE))})
+
+        def __init__(self, data: dict[str, Any]) -> None:
+            self.data = data
+
+        def to_dict(self) -> dict[str, Any]:
+            return self.data
+
+    tree = Node({"name": "a", "children": [{"name": "b"}, {"children": []}]})
+    with pytest.raises(RequestValidationError) as raised:
+        check_request(("tree", tree, Rule(model=lambda: Node._RULE)))
+    assert raised.value.problems == ["tree.children[1].name: required"]
+
+
+# -- pagination and waiting -----------------------------------------------------------------------
+
+
+def test_attr_path_stops_at_missing_steps() -> None:
+    class Page:
+        pagination = type("P", (), {"next": "t2"})()
+        empty = None
+        absent = NOT_GIVEN
+
+    assert attr_path(Page(), "pagination", "next") == "t2"
+    assert attr_path(Page(), "empty", "next") is None
+    assert attr_path(Page(), "absent", "next") is None
+    assert attr_path(Page(), "absent") is None
+
+
+def test_pager_stops_on_a_repeated_cursor() -> None:
+    pages = {NOT_GIVEN: (["a"], "t1"), "t1": (["b"], "t2"), "t2": (["c"], "t1")}
+    fetched: list[object] = []
+
+    def fetch(cursor: object) -> tuple[list[str], str]:
+        fetched.append(cursor)
+        return pages[cursor]  # type: ignore[index]
+
+    pager = SyncPager(fetch, NOT_GIVEN, lambda page: page[0], lambda page: page[1])
+    assert list(pager) == ["a", "b", "c"]
+    assert fetched == [NOT_GIVEN, "t1", "t2"]
+
+
+def test_wait_spec_outcome() -> None:
+    spec: WaitSpec[object, dict[str, Any]] = WaitSpec(
+        location=lambda body, response: None,
+        parse=lambda response: {},
+        security=(),
+        state=lambda result: result["status"],
+        pending=frozenset({"PROCESSING"}),
+        failed=frozenset({"CANCELED"}),
+    )
+    assert spec.outcome({"status": "PROCESSING"}) is False
+    assert spec.outcome({"status": Color("COMPLETED")}) is True
+    with pytest.raises(OperationFailedError):
+        spec.outcome({"status": "CANCELED"})
