@@ -187,9 +187,11 @@ class _Builder:
             dataclasses.replace(
                 group,
                 operations=tuple(
-                    dataclasses.replace(op, wait=self.build_wait(*self.waits[id(op)], op, by_id))
-                    if id(op) in self.waits
-                    else op
+                    (
+                        dataclasses.replace(op, wait=self.build_wait(*self.waits[id(op)], op, by_id))
+                        if id(op) in self.waits
+                        else op
+                    )
                     for op in group.operations
                 ),
             )
@@ -237,7 +239,8 @@ class _Builder:
             (
                 (self.resolver.deref(raw)[0].get("x-clientgen-wait"), [*op.ptr, "responses", status])
                 for status, raw in (node.get("responses") or {}).items()
-                if str(status) == "202" and isinstance(self.resolver.deref(raw)[0], dict)
+                if str(status) == "202"
+                and isinstance(self.resolver.deref(raw)[0], dict)
                 and "x-clientgen-wait" in self.resolver.deref(raw)[0]
             ),
             None,
@@ -269,7 +272,9 @@ class _Builder:
             self.operation_ids[id(operation)] = str(node["operationId"])
         return operation
 
-    def build_wait(self, extension: Any, ptr: list[str | int], op: ir.Operation, by_id: dict[str, tuple[ir.Group, ir.Operation]]) -> ir.Wait | None:
+    def build_wait(
+        self, extension: Any, ptr: list[str | int], op: ir.Operation, by_id: dict[str, tuple[ir.Group, ir.Operation]]
+    ) -> ir.Wait | None:
         """The `x-clientgen-wait` extension of a 202 response (see the README):
         `location: $response.header.<Name>` or `$response.body#/<pointer>`; `poll: <operationId>`
         of the GET that reads the location; optional `status: $response.body#/<pointer>` in what
@@ -286,7 +291,10 @@ class _Builder:
         state = str(extension.get("status", ""))
         state_path = self.model_path(poll[1].returns, _pointer_wires(state)) if poll and state else ((), None)
         if poll is None or poll[1].returns is None or (header is None and path is None) or state_path is None:
-            self.warn(where, "x-clientgen-wait must name a location in the answer, a `poll` operationId that reads it, and a `status` in what that answers")
+            self.warn(
+                where,
+                "x-clientgen-wait must name a location in the answer, a `poll` operationId that reads it, and a `status` in what that answers",
+            )
             return None
         group, poll_op = poll
         return ir.Wait(
@@ -317,14 +325,19 @@ class _Builder:
             return None
         where = [*ptr, "x-fern-pagination"]
         if not isinstance(extension, dict) or not {"cursor", "next_cursor", "results"} <= set(extension):
-            self.warn(where, "only cursor pagination (cursor, next_cursor, results) is supported; the method returns single pages")
+            self.warn(
+                where,
+                "only cursor pagination (cursor, next_cursor, results) is supported; the method returns single pages",
+            )
             return None
         cursor = str(extension["cursor"]).removeprefix("$request.")
         argument = next((p for p in parameters if p.wire == cursor), None)
         items = self.response_path(page, str(extension["results"]))
         next_cursor = self.response_path(page, str(extension["next_cursor"]))
         if argument is None or items is None or next_cursor is None or not isinstance(items[1], ir.ListOf):
-            self.warn(where, "the pagination expressions do not name a request parameter, a list and a cursor in the response")
+            self.warn(
+                where, "the pagination expressions do not name a request parameter, a list and a cursor in the response"
+            )
             return None
         return ir.Pagination(methods.claim(f"{name}_page"), argument, items[0], next_cursor[0], items[1].item)
 
@@ -334,7 +347,9 @@ class _Builder:
             return None
         return self.model_path(page, expression.removeprefix("$response.").split("."))
 
-    def model_path(self, start: ir.TypeRef | None, wires: list[str] | None) -> tuple[tuple[str, ...], ir.TypeRef] | None:
+    def model_path(
+        self, start: ir.TypeRef | None, wires: list[str] | None
+    ) -> tuple[tuple[str, ...], ir.TypeRef] | None:
         """Wire names of nested properties as attribute names through the models, and the type there."""
         if wires is None:
             return None
@@ -344,7 +359,9 @@ class _Builder:
             while isinstance(current, (ir.Nullable, ir.AliasRef)):
                 current = current.inner if isinstance(current, ir.Nullable) else current.target
             model = self.models.get(current.name) if isinstance(current, ir.ModelRef) else None
-            field = next((f for f in model.fields if f.wire == wire), None) if isinstance(model, ir.ObjectModel) else None
+            field = (
+                next((f for f in model.fields if f.wire == wire), None) if isinstance(model, ir.ObjectModel) else None
+            )
             if field is None:
                 return None
             names.append(field.name)
@@ -801,11 +818,16 @@ class _Builder:
                 continue  # 3.0's boolean exclusiveMinimum/Maximum: below
             if value is not None and value is not False:
                 found[name] = value
-        for flag, bound, name in (("exclusiveMinimum", "minimum", "exclusive_minimum"), ("exclusiveMaximum", "maximum", "exclusive_maximum")):
+        for flag, bound, name in (
+            ("exclusiveMinimum", "minimum", "exclusive_minimum"),
+            ("exclusiveMaximum", "maximum", "exclusive_maximum"),
+        ):
             if schema.get(flag) is True and bound in found:
                 found[name] = found.pop(bound)
         if "pattern" in found and not _compiles(str(found["pattern"])):
-            self.warn([], f"pattern {found['pattern']!r} is not a Python regular expression; it is not checked client-side")
+            self.warn(
+                [], f"pattern {found['pattern']!r} is not a Python regular expression; it is not checked client-side"
+            )
             del found["pattern"]
         values = [v for v in schema.get("enum") or [] if v is not None and not isinstance(v, (dict, list))]
         if "const" in schema and isinstance(schema["const"], (str, int, float, bool)):
@@ -921,7 +943,14 @@ def _replace_check(check: ir.Check, **changes: Any) -> ir.Check:
 
 def _merge_checks(first: ir.Check, second: ir.Check) -> ir.Check:
     """Both checks at once: `second`'s keywords win where both set one."""
-    return dataclasses.replace(first, **{f.name: getattr(second, f.name) for f in dataclasses.fields(second) if getattr(second, f.name) not in (None, False, ())})
+    return dataclasses.replace(
+        first,
+        **{
+            f.name: getattr(second, f.name)
+            for f in dataclasses.fields(second)
+            if getattr(second, f.name) not in (None, False, ())
+        },
+    )
 
 
 def _pointer_wires(expression: str) -> list[str] | None:

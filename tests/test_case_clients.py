@@ -250,7 +250,9 @@ def _tree_page(names: list[str], cursor: str | None) -> dict[str, Any]:
 
 def test_pagination_with_a_nested_cursor(zoo: ModuleType, httpserver: HTTPServer) -> None:
     httpserver.expect_ordered_request("/trees", query_string="limit=2").respond_with_json(_tree_page(["a", "b"], "c2"))
-    httpserver.expect_ordered_request("/trees", query_string="after=c2&limit=2").respond_with_json(_tree_page(["c"], None))
+    httpserver.expect_ordered_request("/trees", query_string="after=c2&limit=2").respond_with_json(
+        _tree_page(["c"], None)
+    )
     with zoo.Client(api_key="k", base_url=httpserver.url_for("/"), max_retries=0) as client:
         assert [tree.name for tree in client.trees.list(limit=2)] == ["a", "b", "c"]
     assert len(httpserver.log) == 2
@@ -296,7 +298,9 @@ def test_wait_raises_when_the_job_fails(zoo: ModuleType, httpserver: HTTPServer)
 
 
 @pytest.mark.parametrize(("task", "problem"), [("Sweep", "does not match"), ("x" * 21, "longer than 20 characters")])
-def test_body_constraints_are_checked_before_sending(zoo: ModuleType, httpserver: HTTPServer, task: str, problem: str) -> None:
+def test_body_constraints_are_checked_before_sending(
+    zoo: ModuleType, httpserver: HTTPServer, task: str, problem: str
+) -> None:
     with zoo.Client(api_key="k", base_url=httpserver.url_for("/")) as client:
         with pytest.raises(zoo.RequestValidationError, match=f"task: {problem}"):
             client.jobs.start(task=task)

@@ -209,7 +209,9 @@ class _BaseClient:
         return self.max_retries if isinstance(options.max_retries, NotGiven) else options.max_retries
 
     def _finish(self, response: httpx.Response, parse: Callable[[httpx.Response], T]) -> T:
-        self._log.debug("HTTP Response: %s %s %s", response.request.method, self._url(response.request), response.status_code)
+        self._log.debug(
+            "HTTP Response: %s %s %s", response.request.method, self._url(response.request), response.status_code
+        )
         try:
             parsed = parse(response)
         except ApiError:
@@ -229,13 +231,21 @@ class _BaseClient:
 
     def _log_retry(self, request: httpx.Request, delay: float, attempt: int, retries: int, why: object) -> None:
         self._log.debug(
-            "Retrying %s %s in %.2f s (retry %d of %d) after %s", request.method, self._url(request), delay, attempt + 1, retries, why
+            "Retrying %s %s in %.2f s (retry %d of %d) after %s",
+            request.method,
+            self._url(request),
+            delay,
+            attempt + 1,
+            retries,
+            why,
         )
 
     def _url(self, request: httpx.Request) -> str:
         url = request.url
         if self._secret_params & set(url.params.keys()):
-            url = url.copy_with(params=[(k, REDACTED if k in self._secret_params else v) for k, v in url.params.multi_items()])
+            url = url.copy_with(
+                params=[(k, REDACTED if k in self._secret_params else v) for k, v in url.params.multi_items()]
+            )
         return str(url)
 
 
@@ -337,9 +347,7 @@ class AsyncApiClient(_BaseClient):
             max_retries=max_retries,
         )
         self._owns_http_client = http_client is None
-        self._http: httpx.AsyncClient = (
-            http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
-        )
+        self._http: httpx.AsyncClient = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
 
     async def send(
         self, request: Request, parse: Callable[[httpx.Response], T], options: CallOptions = NO_OPTIONS

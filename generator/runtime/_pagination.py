@@ -94,4 +94,3 @@ class AsyncPager(Generic[ItemT, PageT]):
 
     async def first_page(self) -> PageT:
         return await self._fetch(self._first_cursor)
-

@@ -72,7 +72,9 @@ def retry_delay(response: httpx.Response, attempt: int, max_retries: int) -> flo
     return asked if asked <= MAX_RETRY_AFTER else None
 
 
-def error_retry_delay(request: httpx.Request, error: httpx.TransportError, attempt: int, max_retries: int) -> float | None:
+def error_retry_delay(
+    request: httpx.Request, error: httpx.TransportError, attempt: int, max_retries: int
+) -> float | None:
     """How long to wait before retrying after a transport error, or None not to retry."""
     if attempt >= max_retries or not should_retry_error(request.method, error):
         return None
