@@ -613,8 +613,17 @@ class _Builder:
                 enum_ref = _nullable_if(schema, ir.EnumRef(name)) if enum else ANY
                 self.by_uri[uri] = enum_ref
                 return enum_ref
+            if _is_map(schema) and self.refers_to_itself(schema, uri):
+                # A map of itself cannot be a type alias: it becomes a class whose entries are
+                # its `additional_properties`.
+                ref = ir.ModelRef(name)
+                self.by_uri[uri] = ref
+                self.models[name] = self.build_object(schema, name)
+                return ref
             if uri in self.in_progress:
-                self.warn([], f"{name} is defined only in terms of itself; typed as Any")
+                self.warn(
+                    _pointer_of(uri), f"{name} is defined only in terms of itself, through no class; typed as Any"
+                )
                 return ANY
             self.in_progress.add(uri)
             target = self.inline_schema(schema, name, uri.split("#", 1)[0])
@@ -625,6 +634,26 @@ class _Builder:
             return alias
         finally:
             self.owners.pop()
+
+    def refers_to_itself(self, schema: Any, uri: str) -> bool:
+        """Whether `schema` reaches `uri` again through references that are not object models."""
+        stack, seen = [schema], set()
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                if isinstance(node.get("$ref"), str):
+                    target, target_uri = self.resolver.deref(node)
+                    if target_uri == uri:
+                        return True
+                    if target_uri in seen or _is_object(target, self.resolver):
+                        continue
+                    seen.add(target_uri)
+                    stack.append(target)
+                    continue
+                stack.extend(v for k, v in node.items() if k not in ("example", "examples", "default", "enum", "const"))
+            elif isinstance(node, list):
+                stack.extend(node)
+        return False
 
     def inline_schema(self, schema: Any, hint: str, base_uri: str | None = None) -> ir.TypeRef:
         if not isinstance(schema, dict):
@@ -661,9 +690,9 @@ class _Builder:
         else:
             scalars = [t for t in types if t != "null"]
             if len(scalars) > 1:
-                result = ir.UnionOf(tuple(primitive(t, schema.get("format")) for t in scalars))
+                result = ir.UnionOf(tuple(primitive(t, _format(schema)) for t in scalars))
             elif scalars:
-                result = primitive(scalars[0], schema.get("format"))
+                result = primitive(scalars[0], _format(schema))
             else:
                 result = ANY
         return ir.Nullable(result) if nullable and not isinstance(result, ir.Nullable) and result is not ANY else result
@@ -978,6 +1007,28 @@ def _join(*parts: Any) -> str | None:
     return "\n\n".join(dict.fromkeys(texts)) or None
 
 
+def _is_map(schema: Any) -> bool:
+    return (
+        isinstance(schema, dict)
+        and "object" in (_types_of(schema) or ["object"])
+        and isinstance(schema.get("additionalProperties"), dict)
+        and not schema.get("properties")
+        and not any(k in schema for k in ("oneOf", "anyOf", "allOf", "enum", "items"))
+    )
+
+
+def _pointer_of(uri: str) -> list[str | int]:
+    return list(pointer_parts(uri.split("#", 1)[1])) if "#" in uri else []
+
+
+def _format(schema: Mapping[str, Any]) -> Any:
+    """The `format`, with 3.1's `contentMediaType` of a non-text type read as `binary`."""
+    media = schema.get("contentMediaType")
+    if "format" not in schema and isinstance(media, str) and not media.startswith(("text/", "application/json")):
+        return "binary"
+    return schema.get("format")
+
+
 def _types_of(schema: Mapping[str, Any]) -> list[str]:
     declared = schema.get("type")
     if isinstance(declared, str):
@@ -1056,8 +1107,7 @@ _MEDIA_RANK = {"json": 0, "form": 1, "multipart": 2, "text": 3, "binary": 4}
 
 
 def _request_encoding(media_type: str) -> Any:
-    kind = _media_kind(media_type)
-    return None if kind == "multipart" else kind
+    return _media_kind(media_type)
 
 
 def _response_encoding(media_type: str) -> Any:

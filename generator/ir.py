@@ -347,7 +347,7 @@ class RequestBody:
     """
 
     media_type: str
-    encoding: Literal["json", "form", "binary", "text"]
+    encoding: Literal["json", "form", "multipart", "binary", "text"]
     required: bool
     model: ModelRef | None
     argument: Parameter | None

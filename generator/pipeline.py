@@ -29,16 +29,20 @@ class Result:
     source: str  # the document's path as the user gave it, for diagnostics
 
 
-def load_and_build(spec: Path, package: str | None = None) -> tuple[ir.Api, list[Diagnostic]]:
+def load_and_build(spec: Path, package: str | None = None, *, lenient: bool = False) -> tuple[ir.Api, list[Diagnostic]]:
+    """Every stage up to the IR. With `lenient`, validation problems are warnings and the builder
+    skips (and reports) what it cannot build, instead of stopping."""
     document = load(spec)
     resolver = Resolver(document)
-    validate(document, resolver)
-    title = document.data.get("info", {}).get("title")
-    return build_api(document, resolver, package or default_package_name(title))
+    _, problems = validate(document, resolver, lenient=lenient)
+    info = document.data.get("info")
+    title = info.get("title") if isinstance(info, dict) else None
+    api, warnings = build_api(document, resolver, package or default_package_name(title))
+    return api, problems + warnings
 
 
-def generate_files(spec: Path, package: str | None = None) -> Result:
-    api, warnings = load_and_build(spec, package)
+def generate_files(spec: Path, package: str | None = None, *, lenient: bool = False) -> Result:
+    api, warnings = load_and_build(spec, package, lenient=lenient)
     files = format_files(render(api))
     return Result(api, with_manifest(files, api.source_sha256), tuple(sorted(warnings)), str(spec))
 

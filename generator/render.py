@@ -321,6 +321,8 @@ def resource_imports(ctx: Context, group: ir.Group, module: str, shadowed: froze
             found.add(ir.Import("._utils", "encode_query"))
         if op.header_params or op.cookie_params:
             found.add(ir.Import("._utils", "encode_headers"))
+        if op.body is not None and op.body.encoding == "form":
+            found.add(ir.Import("._utils", "encode_form"))
         if op.body is not None and op.body.model is not None:
             found |= type_imports(op.body.model, ctx)
         for response in (*op.successes, *op.typed_errors):

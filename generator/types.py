@@ -30,6 +30,16 @@ PRIMITIVES: dict[tuple[str, str | None], Primitive] = {
     ("string", "uuid"): Primitive(
         "uuid.UUID", (Import("uuid"),), decoder="uuid.UUID", encoder="str", codec_imports=(Import("uuid"),)
     ),
+    # A file in a multipart body (and the rare binary string elsewhere): bytes, a file, or a tuple.
+    ("string", "binary"): Primitive("FileInput", (Import("._types", "FileInput"),)),
+    # Decimal numbers carried as strings keep their precision.
+    ("string", "decimal"): Primitive(
+        "decimal.Decimal",
+        (Import("decimal"),),
+        decoder="decimal.Decimal",
+        encoder="str",
+        codec_imports=(Import("decimal"),),
+    ),
     ("integer", None): Primitive("int"),
     ("number", None): Primitive("float"),
     ("boolean", None): Primitive("bool"),

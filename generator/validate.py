@@ -1,13 +1,14 @@
 """Stage 2, validate: is this an OpenAPI 3.0 or 3.1 document we can trust?
 
 Contract: `validate(document, resolver)` returns the OpenAPI version ("3.0" or "3.1") or raises
-`DiagnosticError` listing every problem: an unsupported version (Swagger 2.0 gets a one-line
+`DiagnosticError` listing every problem (with `lenient`, it returns them as warnings instead): an unsupported version (Swagger 2.0 gets a one-line
 answer), `$ref`s that lead nowhere, and each error openapi-spec-validator reports against the
 official schema of that version, each with its JSON pointer and line.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import referencing.exceptions
 from jsonschema.exceptions import ValidationError
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
-from .diagnostics import Diagnostic, DiagnosticError, pointer
+from .diagnostics import Diagnostic, DiagnosticError, Level, pointer
 from .load import Document, load
 from .resolve import Resolver, check_refs
 
@@ -45,8 +46,9 @@ class _V31(OpenAPIV31SpecValidator):
 _VALIDATORS: dict[str, type[OpenAPIV30SpecValidator | OpenAPIV31SpecValidator]] = {"3.0": _V30, "3.1": _V31}
 
 
-def validate(document: Document, resolver: Resolver) -> str:
-    """Check `document`; see the module docstring."""
+def validate(document: Document, resolver: Resolver, *, lenient: bool = False) -> tuple[str, list[Diagnostic]]:
+    """Check `document`; see the module docstring. Returns the version and, with `lenient`, the
+    problems as warnings instead of raising them (an unsupported version still raises)."""
     version = openapi_version(document)
     problems = check_refs(document, resolver)
     validator = _VALIDATORS[version](document.data, base_uri=resolver.base_uri)
@@ -67,9 +69,9 @@ def validate(document: Document, resolver: Resolver) -> str:
                 Diagnostic("", f"openapi-spec-validator could not check this document ({type(exc).__name__}: {exc})")
             )
     problems.extend(found)
-    if problems:
+    if problems and not lenient:
         raise DiagnosticError(problems)
-    return version
+    return version, [dataclasses.replace(p, level=Level.WARNING) for p in problems]
 
 
 def openapi_version(document: Document) -> str:

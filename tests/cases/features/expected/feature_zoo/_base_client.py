@@ -17,6 +17,7 @@ import base64
 import logging
 import platform
 import time
+from urllib.parse import urlencode
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -33,6 +34,7 @@ from ._exceptions import (
 from ._response import finish
 from ._retries import DEFAULT_MAX_RETRIES, error_retry_delay, retry_delay
 from ._types import NOT_GIVEN, NotGiven
+from ._utils import encode_multipart
 
 T = TypeVar("T")
 
@@ -55,7 +57,8 @@ class Request:
     headers: dict[str, str] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
     json: Any = None
-    data: Mapping[str, Any] | None = None
+    form: list[tuple[str, str]] | None = None
+    multipart: Mapping[str, Any] | None = None
     content: bytes | str | None = None
     content_type: str | None = None
     security: Security = ()
@@ -180,14 +183,19 @@ class _BaseClient:
             headers["Content-Type"] = request.content_type
         headers.update(options.extra_headers or {})
         params.extend((options.extra_query or {}).items())
+        content = request.content
+        if request.form is not None:
+            content = urlencode(request.form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        files = encode_multipart(request.multipart) if request.multipart is not None else None
         return client.build_request(
             request.method,
             self.base_url.join(request.path.lstrip("/")),
             params=tuple(params) or None,
             headers=headers,
             json=request.json,
-            data=request.data,
-            content=request.content,
+            files=files,
+            content=content,
             timeout=(
                 options.timeout
                 if not isinstance(options.timeout, NotGiven)

@@ -168,3 +168,59 @@ def decode_error_body(response: httpx.Response, decoder: Callable[[Any], Any] | 
         except (KeyError, TypeError, ValueError, AttributeError):
             pass
     return data
+
+
+def encode_form(value: Any) -> list[tuple[str, str]]:
+    """A form body (application/x-www-form-urlencoded) as pairs. Nested objects become
+    `a[b]=v` (deepObject), lists at the top repeat their name (`form`, explode) and lists inside
+    objects are indexed (`a[b][0]=v`), as form-encoded APIs such as Stripe's read them."""
+    if not isinstance(value, Mapping):
+        return []
+    pairs: list[tuple[str, str]] = []
+    for name, item in value.items():
+        if isinstance(item, (list, tuple)) and not any(
+            isinstance(v, (Mapping, list, tuple)) for v in item
+        ):
+            pairs.extend((str(name), _scalar(v)) for v in item if v is not None)
+        else:
+            _flatten(str(name), item, pairs)
+    return pairs
+
+
+def _flatten(prefix: str, value: Any, pairs: list[tuple[str, str]]) -> None:
+    if isinstance(value, NotGiven) or value is None:
+        return
+    if isinstance(value, Mapping):
+        if not value:
+            pairs.append((prefix, ""))  # an empty object, as Stripe reads it
+        for key, item in value.items():
+            _flatten(f"{prefix}[{key}]", item, pairs)
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            _flatten(f"{prefix}[{index}]", item, pairs)
+    else:
+        pairs.append((prefix, _scalar(value)))
+
+
+def encode_multipart(value: Any) -> list[tuple[str, Any]]:
+    """A multipart/form-data body as httpx `files` parts: files (bytes, file objects or
+    `(filename, content[, content type])` tuples) as they are, lists as repeated parts, objects
+    as JSON (the default for them, OAS 3.1 §4.8.15), scalars as text parts without a filename."""
+    parts: list[tuple[str, Any]] = []
+    for name, item in (value or {}).items():
+        for part in item if isinstance(item, list) else [item]:
+            if isinstance(part, NotGiven) or part is None:
+                continue
+            if _is_file(part):
+                parts.append((name, part))
+            elif isinstance(part, (Mapping, list)):
+                parts.append((name, (None, json.dumps(encode_value(part)), "application/json")))
+            else:
+                parts.append((name, (None, _scalar(part))))
+    return parts
+
+
+def _is_file(value: Any) -> bool:
+    if isinstance(value, (bytes, bytearray)) or hasattr(value, "read"):
+        return True
+    return isinstance(value, tuple) and len(value) in (2, 3) and _is_file(value[1])

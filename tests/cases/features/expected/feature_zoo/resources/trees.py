@@ -14,7 +14,7 @@ from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._pagination import AsyncPager, SyncPager, attr_path
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
-from .._utils import encode_query
+from .._utils import encode_form, encode_query
 from .._validation import Rule, check_request
 from ..errors import error_for_response
 from ..models.list_trees_response import ListTreesResponse
@@ -50,7 +50,7 @@ def _plant_tree_request(*, species: str, height: float | NotGiven = NOT_GIVEN) -
     return Request(
         method="POST",
         path="/trees",
-        data=payload,
+        form=encode_form(payload),
         security=(("apiKey",),),
     )
 
