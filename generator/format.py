@@ -4,15 +4,22 @@ Contract: `format_files(files)` returns the same mapping with each `.py` source 
 black with an explicit `Mode` (never the user's configuration), so output depends only on the
 pinned black major version. A template bug that yields invalid Python raises `InternalError`
 naming the file and line.
+
+Black is most of a large document's generation time, so beyond a few dozen files the work is
+spread over the machine's cores; the result does not depend on how it was spread.
 """
 
 from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
 
 import black
 from black.mode import Mode, TargetVersion
 from black.parsing import InvalidInput
 
 MODE = Mode(target_versions={TargetVersion.PY310}, line_length=100)
+PARALLEL_FROM = 48  # files; below this, starting worker processes costs more than it saves
 
 
 class InternalError(Exception):
@@ -20,7 +27,18 @@ class InternalError(Exception):
 
 
 def format_files(files: dict[str, str]) -> dict[str, str]:
-    return {path: format_source(path, source) if path.endswith(".py") else source for path, source in files.items()}
+    python = [(path, source) for path, source in files.items() if path.endswith(".py")]
+    workers = min(os.cpu_count() or 1, 8)
+    if len(python) >= PARALLEL_FROM and workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            formatted = dict(zip([p for p, _ in python], pool.map(_format_pair, python, chunksize=8)))
+    else:
+        formatted = {path: format_source(path, source) for path, source in python}
+    return {path: formatted.get(path, source) for path, source in files.items()}
+
+
+def _format_pair(item: tuple[str, str]) -> str:
+    return format_source(*item)
 
 
 def format_source(path: str, source: str) -> str:

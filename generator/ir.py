@@ -259,6 +259,13 @@ class Field:
     read_only: bool = False
     write_only: bool = False
 
+    @property
+    def null_guard(self) -> bool:
+        """Whether decoding must let a `null` through although the schema does not allow one:
+        servers send `null` for optional fields they have no value for, and the client reads it
+        as None rather than failing."""
+        return not self.required and not self.type.plain and self.type.kind != "nullable"
+
 
 @dataclass(frozen=True, slots=True)
 class ObjectModel:
@@ -507,6 +514,15 @@ class StatusError:
 
 
 @dataclass(frozen=True, slots=True)
+class Example:
+    """An `example` or `examples` payload of the document, with the type it should decode to."""
+
+    pointer: str
+    type: TypeRef
+    json: str  # the payload, as JSON text (the IR holds no mutable data)
+
+
+@dataclass(frozen=True, slots=True)
 class Api:
     package: str
     title: str
@@ -519,6 +535,7 @@ class Api:
     groups: tuple[Group, ...]
     security: tuple[SecurityScheme, ...]
     status_errors: tuple[StatusError, ...]  # by status
+    examples: tuple[Example, ...] = ()
 
     @property
     def models(self) -> tuple[Model, ...]:

@@ -19,7 +19,7 @@ class CreateSenderPoolRequest:
     name: str | NotGiven = NOT_GIVEN
     """The friendly name of the SenderPool."""
 
-    senders: list[SenderReference] | NotGiven = NOT_GIVEN
+    senders: list[SenderReference] | None | NotGiven = NOT_GIVEN
     """The Senders the SenderPool starts with."""
 
     tags: Tags | NotGiven = NOT_GIVEN
@@ -43,7 +43,11 @@ class CreateSenderPoolRequest:
         return cls(
             name=data["name"] if "name" in data else NOT_GIVEN,
             senders=(
-                [SenderReference.from_dict(v0) for v0 in data["senders"]]
+                (
+                    None
+                    if data["senders"] is None
+                    else [SenderReference.from_dict(v0) for v0 in data["senders"]]
+                )
                 if "senders" in data
                 else NOT_GIVEN
             ),
@@ -56,7 +60,9 @@ class CreateSenderPoolRequest:
         data: dict[str, Any] = dict(self.additional_properties)
         if not isinstance(self.name, NotGiven):
             data["name"] = self.name
-        if not isinstance(self.senders, NotGiven):
+        if self.senders is None:
+            data["senders"] = None
+        elif not isinstance(self.senders, NotGiven):
             data["senders"] = [v0.to_dict() for v0 in self.senders]
         if not isinstance(self.tags, NotGiven):
             data["tags"] = self.tags

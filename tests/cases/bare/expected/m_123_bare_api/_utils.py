@@ -131,17 +131,38 @@ def encode_value(value: Any) -> Any:
 
 
 def decode_union(value: Any, decoders: Iterable[Callable[[Any], Any]]) -> Any:
-    """Decode with the first member decoder that accepts the value.
+    """Decode with the member that fits best, for a union without a discriminator.
 
-    A value no decoder accepts is kept as it came (the API may have added a member this client
-    does not know), though it is then not of the declared type.
+    Each member decoder that accepts the value is a candidate; for an object, the model whose
+    properties cover most of the value's keys (and that would drop fewest) wins, ties going to
+    the first listed. A value no decoder accepts is kept as it came (the API may have added a
+    member this client does not know), though it is then not of the declared type.
     """
+    best: tuple[int, int] | None = None
+    chosen: Any = value
     for decoder in decoders:
         try:
-            return decoder(value)
+            decoded = decoder(value)
         except (KeyError, TypeError, ValueError, AttributeError):
             continue
-    return value
+        score = _fit(decoder, value)
+        if best is None or score > best:
+            best, chosen = score, decoded
+    return chosen
+
+
+def _fit(decoder: Callable[[Any], Any], value: Any) -> tuple[int, int]:
+    """(keys the model knows, minus keys it would drop): higher fits better."""
+    model = getattr(decoder, "__self__", None)
+    known = getattr(model, "_PROPERTIES", None)
+    if not isinstance(value, Mapping) or known is None:
+        return (0, 0)
+    keeps_unknown = any(
+        name.startswith("additional_properties")
+        for name in getattr(model, "__dataclass_fields__", {})
+    )
+    unknown = sum(1 for key in value if key not in known)
+    return (len(value) - unknown, 0 if keeps_unknown else -unknown)
 
 
 def decode_tagged(value: Any, tag: str, decoders: Mapping[str, Callable[[Any], Any]]) -> Any:

@@ -21,11 +21,11 @@ class Awkward:
     type_: str | NotGiven = NOT_GIVEN
     n_1_st: int | NotGiven = NOT_GIVEN
     self_: bool | NotGiven = NOT_GIVEN
-    list_: list[Priority] | NotGiven = NOT_GIVEN
+    list_: list[Priority] | None | NotGiven = NOT_GIVEN
     ref_like: str | NotGiven = NOT_GIVEN
     additional_properties: str | NotGiven = NOT_GIVEN
-    created: datetime.datetime | NotGiven = NOT_GIVEN
-    stamps: dict[str, datetime.date] | NotGiven = NOT_GIVEN
+    created: datetime.datetime | None | NotGiven = NOT_GIVEN
+    stamps: dict[str, datetime.date] | None | NotGiven = NOT_GIVEN
     additional_properties_2: dict[str, int] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 
@@ -53,14 +53,26 @@ class Awkward:
             type_=data["type"] if "type" in data else NOT_GIVEN,
             n_1_st=data["1st"] if "1st" in data else NOT_GIVEN,
             self_=data["self"] if "self" in data else NOT_GIVEN,
-            list_=[Priority(v0) for v0 in data["list"]] if "list" in data else NOT_GIVEN,
+            list_=(
+                (None if data["list"] is None else [Priority(v0) for v0 in data["list"]])
+                if "list" in data
+                else NOT_GIVEN
+            ),
             ref_like=data["$ref-like"] if "$ref-like" in data else NOT_GIVEN,
             additional_properties=(
                 data["additional_properties"] if "additional_properties" in data else NOT_GIVEN
             ),
-            created=parse_datetime(data["created"]) if "created" in data else NOT_GIVEN,
+            created=(
+                (None if data["created"] is None else parse_datetime(data["created"]))
+                if "created" in data
+                else NOT_GIVEN
+            ),
             stamps=(
-                {k0: parse_date(v0) for k0, v0 in data["stamps"].items()}
+                (
+                    None
+                    if data["stamps"] is None
+                    else {k0: parse_date(v0) for k0, v0 in data["stamps"].items()}
+                )
                 if "stamps" in data
                 else NOT_GIVEN
             ),
@@ -78,14 +90,20 @@ class Awkward:
             data["1st"] = self.n_1_st
         if not isinstance(self.self_, NotGiven):
             data["self"] = self.self_
-        if not isinstance(self.list_, NotGiven):
+        if self.list_ is None:
+            data["list"] = None
+        elif not isinstance(self.list_, NotGiven):
             data["list"] = [v0.value for v0 in self.list_]
         if not isinstance(self.ref_like, NotGiven):
             data["$ref-like"] = self.ref_like
         if not isinstance(self.additional_properties, NotGiven):
             data["additional_properties"] = self.additional_properties
-        if not isinstance(self.created, NotGiven):
+        if self.created is None:
+            data["created"] = None
+        elif not isinstance(self.created, NotGiven):
             data["created"] = format_datetime(self.created)
-        if not isinstance(self.stamps, NotGiven):
+        if self.stamps is None:
+            data["stamps"] = None
+        elif not isinstance(self.stamps, NotGiven):
             data["stamps"] = {k0: format_date(v0) for k0, v0 in self.stamps.items()}
         return data

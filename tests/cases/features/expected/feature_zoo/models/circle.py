@@ -14,7 +14,7 @@ from .._validation import Rule
 class Circle:
     kind: Literal["circle"]
     radius: float
-    center: CircleCenter | NotGiven = NOT_GIVEN
+    center: CircleCenter | None | NotGiven = NOT_GIVEN
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 
@@ -30,7 +30,11 @@ class Circle:
         return cls(
             kind=data["kind"],
             radius=data["radius"],
-            center=CircleCenter.from_dict(data["center"]) if "center" in data else NOT_GIVEN,
+            center=(
+                (None if data["center"] is None else CircleCenter.from_dict(data["center"]))
+                if "center" in data
+                else NOT_GIVEN
+            ),
             additional_properties={k: v for k, v in data.items() if k not in cls._PROPERTIES},
         )
 
@@ -39,7 +43,9 @@ class Circle:
         data: dict[str, Any] = dict(self.additional_properties)
         data["kind"] = self.kind
         data["radius"] = self.radius
-        if not isinstance(self.center, NotGiven):
+        if self.center is None:
+            data["center"] = None
+        elif not isinstance(self.center, NotGiven):
             data["center"] = self.center.to_dict()
         return data
 

@@ -14,7 +14,7 @@ from .tree_node import TreeNode
 @dataclass(slots=True, kw_only=True)
 class ListTreesResponse:
     data: list[TreeNode]
-    meta: ListTreesResponseMeta | NotGiven = NOT_GIVEN
+    meta: ListTreesResponseMeta | None | NotGiven = NOT_GIVEN
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 
@@ -29,7 +29,11 @@ class ListTreesResponse:
         """Read the model from JSON data."""
         return cls(
             data=[TreeNode.from_dict(v0) for v0 in data["data"]],
-            meta=ListTreesResponseMeta.from_dict(data["meta"]) if "meta" in data else NOT_GIVEN,
+            meta=(
+                (None if data["meta"] is None else ListTreesResponseMeta.from_dict(data["meta"]))
+                if "meta" in data
+                else NOT_GIVEN
+            ),
             additional_properties={k: v for k, v in data.items() if k not in cls._PROPERTIES},
         )
 
@@ -37,7 +41,9 @@ class ListTreesResponse:
         """The model as JSON data; fields that were not given are left out."""
         data: dict[str, Any] = dict(self.additional_properties)
         data["data"] = [v0.to_dict() for v0 in self.data]
-        if not isinstance(self.meta, NotGiven):
+        if self.meta is None:
+            data["meta"] = None
+        elif not isinstance(self.meta, NotGiven):
             data["meta"] = self.meta.to_dict()
         return data
 

@@ -15,8 +15,8 @@ class TreeNode:
     """A node with children of its own kind."""
 
     name: str
-    children: list[TreeNode] | NotGiven = NOT_GIVEN
-    parent: TreeLink | NotGiven = NOT_GIVEN
+    children: list[TreeNode] | None | NotGiven = NOT_GIVEN
+    parent: TreeLink | None | NotGiven = NOT_GIVEN
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 
@@ -36,11 +36,19 @@ class TreeNode:
         return cls(
             name=data["name"],
             children=(
-                [TreeNode.from_dict(v0) for v0 in data["children"]]
+                (
+                    None
+                    if data["children"] is None
+                    else [TreeNode.from_dict(v0) for v0 in data["children"]]
+                )
                 if "children" in data
                 else NOT_GIVEN
             ),
-            parent=TreeLink.from_dict(data["parent"]) if "parent" in data else NOT_GIVEN,
+            parent=(
+                (None if data["parent"] is None else TreeLink.from_dict(data["parent"]))
+                if "parent" in data
+                else NOT_GIVEN
+            ),
             additional_properties={k: v for k, v in data.items() if k not in cls._PROPERTIES},
         )
 
@@ -48,16 +56,20 @@ class TreeNode:
         """The model as JSON data; fields that were not given are left out."""
         data: dict[str, Any] = dict(self.additional_properties)
         data["name"] = self.name
-        if not isinstance(self.children, NotGiven):
+        if self.children is None:
+            data["children"] = None
+        elif not isinstance(self.children, NotGiven):
             data["children"] = [v0.to_dict() for v0 in self.children]
-        if not isinstance(self.parent, NotGiven):
+        if self.parent is None:
+            data["parent"] = None
+        elif not isinstance(self.parent, NotGiven):
             data["parent"] = self.parent.to_dict()
         return data
 
 
 @dataclass(slots=True, kw_only=True)
 class TreeLink:
-    node: TreeNode | NotGiven = NOT_GIVEN
+    node: TreeNode | None | NotGiven = NOT_GIVEN
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 
@@ -69,13 +81,19 @@ class TreeLink:
     def from_dict(cls, data: Mapping[str, Any]) -> TreeLink:
         """Read the model from JSON data."""
         return cls(
-            node=TreeNode.from_dict(data["node"]) if "node" in data else NOT_GIVEN,
+            node=(
+                (None if data["node"] is None else TreeNode.from_dict(data["node"]))
+                if "node" in data
+                else NOT_GIVEN
+            ),
             additional_properties={k: v for k, v in data.items() if k not in cls._PROPERTIES},
         )
 
     def to_dict(self) -> dict[str, Any]:
         """The model as JSON data; fields that were not given are left out."""
         data: dict[str, Any] = dict(self.additional_properties)
-        if not isinstance(self.node, NotGiven):
+        if self.node is None:
+            data["node"] = None
+        elif not isinstance(self.node, NotGiven):
             data["node"] = self.node.to_dict()
         return data

@@ -21,8 +21,8 @@ class Pet:
     tag: str | None | NotGiven = NOT_GIVEN
     """A free-form tag, or null."""
 
-    kind: PetKind | NotGiven = NOT_GIVEN
-    birthday: datetime.date | NotGiven = NOT_GIVEN
+    kind: PetKind | None | NotGiven = NOT_GIVEN
+    birthday: datetime.date | None | NotGiven = NOT_GIVEN
     id: int
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
@@ -39,8 +39,16 @@ class Pet:
         return cls(
             name=data["name"],
             tag=data["tag"] if "tag" in data else NOT_GIVEN,
-            kind=PetKind(data["kind"]) if "kind" in data else NOT_GIVEN,
-            birthday=parse_date(data["birthday"]) if "birthday" in data else NOT_GIVEN,
+            kind=(
+                (None if data["kind"] is None else PetKind(data["kind"]))
+                if "kind" in data
+                else NOT_GIVEN
+            ),
+            birthday=(
+                (None if data["birthday"] is None else parse_date(data["birthday"]))
+                if "birthday" in data
+                else NOT_GIVEN
+            ),
             id=data["id"],
             additional_properties={k: v for k, v in data.items() if k not in cls._PROPERTIES},
         )
@@ -51,9 +59,13 @@ class Pet:
         data["name"] = self.name
         if not isinstance(self.tag, NotGiven):
             data["tag"] = self.tag
-        if not isinstance(self.kind, NotGiven):
+        if self.kind is None:
+            data["kind"] = None
+        elif not isinstance(self.kind, NotGiven):
             data["kind"] = self.kind.value
-        if not isinstance(self.birthday, NotGiven):
+        if self.birthday is None:
+            data["birthday"] = None
+        elif not isinstance(self.birthday, NotGiven):
             data["birthday"] = format_date(self.birthday)
         data["id"] = self.id
         return data

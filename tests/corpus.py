@@ -1,0 +1,205 @@
+"""The real-world corpus (../shared/specs): generate each document, and measure what came out.
+
+Used by tests/test_corpus.py, and runnable as a script that prints the per-document table:
+
+    python -m tests.corpus [NAME ...]
+
+Columns: operations in the document, operations generated, warnings that skip or degrade
+something (with reasons, below the table), example payloads and how many round-trip, mypy
+errors, and seconds to generate.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import ir
+from generator.diagnostics import Level
+from generator.pipeline import generate_files
+from generator.render import _environment, import_lines, type_imports, Context
+from generator.write import write_tree
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = ROOT.parent / "shared" / "specs"
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def documents() -> list[Path]:
+    if not SPECS.is_dir():
+        return []
+    return sorted(p for p in SPECS.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+
+
+def invalid_documents() -> set[str]:
+    """The documents INDEX.tsv records as failing strict validation: generated with --lenient."""
+    index = SPECS / "INDEX.tsv"
+    if not index.is_file():
+        return set()
+    with index.open(encoding="utf-8") as rows:
+        return {
+            row["file"]
+            for row in csv.DictReader(rows, delimiter="\t")
+            if row.get("validation(openapi-spec-validator 0.9.0)", "").startswith("INVALID")
+        }
+
+
+def count_operations(data: dict[str, object]) -> int:
+    paths = data.get("paths") or {}
+    assert isinstance(paths, dict)
+    return sum(1 for item in paths.values() if isinstance(item, dict) for m in HTTP_METHODS if isinstance(item.get(m), dict))
+
+
+@dataclass
+class Outcome:
+    name: str
+    lenient: bool
+    operations: int = 0
+    generated: int = 0
+    degraded: list[str] = field(default_factory=list)  # builder warnings: what was skipped or typed as Any
+    examples: int = 0
+    failed_examples: list[str] = field(default_factory=list)
+    mypy_errors: int = 0
+    mypy_output: str = ""
+    seconds: float = 0.0
+
+
+def run(document: Path, workdir: Path, *, mypy: bool = True) -> Outcome:
+    """Generate `document` into `workdir`, import it, round-trip its examples, type-check it."""
+    import yaml
+
+    lenient = document.name in invalid_documents()
+    outcome = Outcome(document.name, lenient)
+    started = time.perf_counter()
+    result = generate_files(document, lenient=lenient)
+    outcome.seconds = time.perf_counter() - started
+    api = result.api
+    write_tree(result.files, workdir / api.package)
+    text = document.read_text(encoding="utf-8")
+    data = json.loads(text) if document.suffix == ".json" else yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    outcome.operations = count_operations(data)
+    outcome.generated = sum(len(group.operations) for group in api.groups)
+    outcome.degraded = [
+        f"{w.pointer}: {w.message}"
+        for w in result.warnings
+        if w.level is Level.WARNING and not _is_validation(w.message, lenient)
+    ]
+    outcome.examples = len(api.examples)
+    outcome.failed_examples = _round_trip(api, workdir)
+    if mypy:
+        check = subprocess.run(
+            [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "--cache-dir", str(ROOT / ".mypy_cache" / "corpus"), api.package],
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+        )
+        outcome.mypy_output = check.stdout + check.stderr
+        outcome.mypy_errors = sum(": error:" in line for line in outcome.mypy_output.splitlines())
+        if check.returncode != 0 and not outcome.mypy_errors:
+            outcome.mypy_errors = 1
+    return outcome
+
+
+def _is_validation(message: str, lenient: bool) -> bool:
+    """Lenient mode turns the validator's errors into warnings; those are the document's."""
+    builder = ("typed as Any", "not supported", "skipped", "not checked", "x-clientgen-wait", "pagination")
+    return lenient and not any(b in message for b in builder)
+
+
+_PROBE = '''\
+import json, sys
+{imports}
+
+def keys_kept(original, encoded, where):
+    if isinstance(original, dict) and isinstance(encoded, dict):
+        for key, value in original.items():
+            if key not in encoded:
+                raise AssertionError(f"{{where}}: {{key!r}} was dropped")
+            keys_kept(value, encoded[key], f"{{where}}/{{key}}")
+    elif isinstance(original, list) and isinstance(encoded, list) and len(original) == len(encoded):
+        for index, (a, b) in enumerate(zip(original, encoded)):
+            keys_kept(a, b, f"{{where}}/{{index}}")
+
+failures = []
+{cases}
+print(json.dumps(failures))
+'''
+
+_CASE = '''\
+try:
+    v = json.loads({payload!r})
+    x = {decode}
+    d = {encode}
+    keys_kept(v, json.loads(json.dumps(d, default=str)), "")
+    v2 = json.loads(json.dumps(d, default=str))
+    x2 = {decode2}
+    assert x == x2, f"{{x!r}} != {{x2!r}}"
+except Exception as exc:
+    failures.append({pointer!r} + ": " + type(exc).__name__ + ": " + str(exc)[:200])
+'''
+
+
+def _round_trip(api: ir.Api, workdir: Path) -> list[str]:
+    """Decode each example with the generated models, encode it again, decode that: nothing may
+    be dropped or changed. Runs in a fresh interpreter, so packages with one name do not meet."""
+    if not api.examples:
+        return []
+    macros = _environment().get_template("macros.jinja").module
+    ctx = Context(api, {m.name: module.name for module in api.modules for m in module.models})
+    needed: set[ir.Import] = set()
+    cases = []
+    for example in api.examples:
+        needed |= type_imports(example.type, ctx)
+        cases.append(
+            _CASE.format(
+                payload=example.json,
+                decode=macros.decode(example.type, "v"),
+                encode=macros.encode(example.type, "x"),
+                decode2=macros.decode(example.type, "v2"),
+                pointer=example.pointer,
+            )
+        )
+    lines = import_lines(needed, "probe")
+    imports = "\n".join(line.replace("from .", f"from {api.package}.") for line in lines)
+    probe = workdir / f"_probe_{api.package}.py"
+    probe.write_text(_PROBE.format(imports=imports, cases="".join(cases)), encoding="utf-8")
+    run = subprocess.run([sys.executable, str(probe)], cwd=workdir, capture_output=True, text=True)
+    if run.returncode != 0:
+        return [f"the probe failed: {run.stderr.strip()[-500:]}"]
+    failures: list[str] = json.loads(run.stdout)
+    return failures
+
+
+def main(argv: list[str]) -> int:
+    import tempfile
+
+    chosen = [p for p in documents() if not argv or p.name in argv or p.stem in argv]
+    if not chosen:
+        print(f"no documents (looked in {SPECS})")
+        return 1
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for document in chosen:
+            outcome = run(document, Path(tmp) / document.stem)
+            rows.append(outcome)
+            print(
+                f"{outcome.name:36} {'lenient' if outcome.lenient else 'strict ':8} ops {outcome.generated:4}/{outcome.operations:<4}"
+                f" degraded {len(outcome.degraded):3}  examples {outcome.examples - len(outcome.failed_examples):4}/{outcome.examples:<4}"
+                f" mypy errors {outcome.mypy_errors:4}  {outcome.seconds:6.1f}s",
+                flush=True,
+            )
+    for outcome in rows:
+        for line in outcome.degraded + outcome.failed_examples:
+            print(f"  {outcome.name}: {line}")
+        if outcome.mypy_errors:
+            print(f"  {outcome.name}: mypy:\n" + "\n".join("    " + l for l in outcome.mypy_output.splitlines()[:10]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
