@@ -73,6 +73,7 @@ class _Op:
     node: Mapping[str, Any]
     common_params: list[Any]
     ptr: list[str | int]
+    path_servers: Any = None
 
 
 @dataclass
@@ -115,6 +116,7 @@ class _Builder:
             built = self.schema_type({"$ref": "#" + pointer(["components", "schemas", key])}, class_name(key))
             self.record_examples(["components", "schemas", key], schemas[key], built)
         groups = self.build_groups()
+        self.build_event_payloads()
         security = self.build_security_schemes(package)
         return ir.Api(
             package=package,
@@ -216,7 +218,32 @@ class _Builder:
             common = list(item.get("parameters") or [])
             for method in HTTP_METHODS:
                 if isinstance(item.get(method), dict):
-                    yield _Op(path, method, item[method], common, ["paths", path, method])
+                    yield _Op(path, method, item[method], common, ["paths", path, method], item.get("servers"))
+
+    def build_event_payloads(self) -> None:
+        """Webhooks (OAS 3.1 §4.8.1) and callbacks (§4.8.18) are requests the API sends, not
+        calls the client makes: their payloads become models (to read what arrives), and no
+        method is generated for them."""
+        events: list[tuple[str, Any, list[str | int]]] = [
+            (str(name), item, ["webhooks", name]) for name, item in (self.data.get("webhooks") or {}).items()
+        ]
+        for op in self.iter_operations():
+            for name, callback in (op.node.get("callbacks") or {}).items():
+                callback, _ = self.resolver.deref(callback)
+                for expression, item in (callback or {}).items():
+                    events.append(
+                        (f"{op.node.get('operationId', '')} {name}", item, [*op.ptr, "callbacks", name, expression])
+                    )
+        for name, item, ptr in events:
+            item, _ = self.resolver.deref(item)
+            for method in HTTP_METHODS:
+                operation = item.get(method) if isinstance(item, dict) else None
+                body, _ = self.resolver.deref((operation or {}).get("requestBody") or {})
+                for media_type, media in ((body or {}).get("content") or {}).items():
+                    if _media_kind(media_type) == "json" and isinstance(media, dict) and "schema" in media:
+                        hint = pascal(f"{name} {'' if method == 'post' else method} payload")
+                        built = self.schema_type(media["schema"], hint)
+                        self.record_examples([*ptr, method, "requestBody", "content", media_type], media, built)
 
     def build_operation(self, op: _Op, methods: Scope) -> ir.Operation:
         """An Operation Object (OAS 3.1 §4.8.10): its parameters, body, responses and security."""
@@ -255,7 +282,7 @@ class _Builder:
             name=name,
             function=name,
             method=op.method.upper(),
-            path=op.path,
+            path=_plain_template(op.path),
             doc=_join(node.get("summary"), node.get("description")),
             deprecated=bool(node.get("deprecated")),
             path_params=tuple(by_location["path"]),
@@ -267,6 +294,7 @@ class _Builder:
             successes=successes,
             errors=errors,
             security=self.build_security_requirement(node.get("security", self.data.get("security"))),
+            server=self.build_server_url(node.get("servers") or op.path_servers),
             returns=returns,
             pagination=pagination,
         )
@@ -1035,6 +1063,13 @@ def _text(value: Any) -> str | None:
 def _join(*parts: Any) -> str | None:
     texts = [t for t in (_text(p) for p in parts) if t]
     return "\n\n".join(dict.fromkeys(texts)) or None
+
+
+def _plain_template(path: str) -> str:
+    """The path with plain `{name}` variables: RFC 6570 operators and modifiers (`{.name}`,
+    `{;name*}`), which OpenAPI path templates do not have but some documents use, are dropped;
+    the parameter's `style` says how its value is written."""
+    return re.sub(r"\{[+#./;?&]?([^{}*:]+)(?:\*|:\d+)?\}", r"{\1}", path)
 
 
 def _is_map(schema: Any) -> bool:

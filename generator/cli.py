@@ -58,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 _LENIENT = "report validation problems as warnings and generate what is sound, listing what was skipped"
 
 
+_REMOTE = "fetch $refs to http(s) documents (refused by default)"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="clientgen", description="Generate a typed Python client from an OpenAPI 3.0/3.1 document."
@@ -76,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("--package", metavar="NAME", help="the package name (default: from the document's title)")
     generate.add_argument("--lenient", action="store_true", help=_LENIENT)
+    generate.add_argument("--allow-remote-refs", action="store_true", help=_REMOTE)
     generate.add_argument(
         "--check",
         action="store_true",
@@ -86,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("validate", help="check a document and report every problem")
     check.add_argument("spec", type=Path, metavar="SPEC")
     check.add_argument("--lenient", action="store_true", help=_LENIENT)
+    check.add_argument("--allow-remote-refs", action="store_true", help=_REMOTE)
     check.set_defaults(run=_validate)
     return parser
 
@@ -95,7 +100,7 @@ def _generate(args: argparse.Namespace) -> int:
     if args.package is not None and not args.package.isidentifier():
         print(f"error: --package {args.package!r} is not a Python identifier", file=sys.stderr)
         return EXIT_BAD_INPUT
-    result = generate_files(args.spec, args.package, lenient=args.lenient)
+    result = generate_files(args.spec, args.package, lenient=args.lenient, allow_remote=args.allow_remote_refs)
     _print_diagnostics(args.spec, result.warnings)
     target = args.output / result.api.package
     if args.check:
@@ -116,7 +121,7 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    api, warnings = load_and_build(args.spec, lenient=args.lenient)
+    api, warnings = load_and_build(args.spec, lenient=args.lenient, allow_remote=args.allow_remote_refs)
     _print_diagnostics(args.spec, warnings)
     operations = sum(len(g.operations) for g in api.groups)
     print(f"{args.spec}: valid OpenAPI; {operations} operations, {len(api.models)} models")

@@ -423,6 +423,12 @@ class Operation:
     returns: TypeRef | None
     pagination: Pagination | None = None
     wait: Wait | None = None
+    server: str | None = None  # a base URL of the operation's own (path- or operation-level servers)
+
+    @property
+    def path_styles(self) -> tuple[Parameter, ...]:
+        """Path parameters written in a style other than `simple` (label, matrix)."""
+        return tuple(p for p in self.path_params if p.style != "simple" or p.explode)
 
     @property
     def typed_errors(self) -> tuple[Response, ...]:

@@ -139,3 +139,27 @@ def _index_lines(text: str) -> dict[str, int]:
             for index, item in enumerate(node.value):
                 stack.append((f"{ptr}/{index}", item))
     return lines
+
+
+MAX_REMOTE_BYTES = 50 * 1024 * 1024
+
+
+def load_uri(uri: str, *, allow_remote: bool = False) -> Any:
+    """The data of a referenced document: a `file:` URI from disk, an `http(s):` one fetched
+    (with a timeout and a size cap) only when `allow_remote`; anything else is refused."""
+    from urllib.parse import unquote, urlsplit
+    from urllib.request import urlopen
+
+    parts = urlsplit(uri)
+    if parts.scheme == "file":
+        return load(Path(unquote(parts.path))).data
+    if parts.scheme in ("http", "https") and allow_remote:
+        try:
+            with urlopen(uri, timeout=30) as answer:  # noqa: S310 - the user asked for it
+                raw = answer.read(MAX_REMOTE_BYTES + 1)
+        except OSError as exc:
+            raise DiagnosticError([Diagnostic("", f"cannot fetch {uri}: {exc}")]) from None
+        if len(raw) > MAX_REMOTE_BYTES:
+            raise DiagnosticError([Diagnostic("", f"{uri} is larger than {MAX_REMOTE_BYTES} bytes")])
+        return _parse(raw.decode("utf-8-sig", errors="replace"), looks_like_json=raw.lstrip()[:1] == b"{")
+    raise LookupError(f"{uri}: only local files are read (pass --allow-remote-refs to fetch remote documents)")

@@ -29,11 +29,13 @@ class Result:
     source: str  # the document's path as the user gave it, for diagnostics
 
 
-def load_and_build(spec: Path, package: str | None = None, *, lenient: bool = False) -> tuple[ir.Api, list[Diagnostic]]:
+def load_and_build(
+    spec: Path, package: str | None = None, *, lenient: bool = False, allow_remote: bool = False
+) -> tuple[ir.Api, list[Diagnostic]]:
     """Every stage up to the IR. With `lenient`, validation problems are warnings and the builder
     skips (and reports) what it cannot build, instead of stopping."""
     document = load(spec)
-    resolver = Resolver(document)
+    resolver = Resolver(document, allow_remote=allow_remote)
     _, problems = validate(document, resolver, lenient=lenient)
     info = document.data.get("info")
     title = info.get("title") if isinstance(info, dict) else None
@@ -41,8 +43,10 @@ def load_and_build(spec: Path, package: str | None = None, *, lenient: bool = Fa
     return api, problems + warnings
 
 
-def generate_files(spec: Path, package: str | None = None, *, lenient: bool = False) -> Result:
-    api, warnings = load_and_build(spec, package, lenient=lenient)
+def generate_files(
+    spec: Path, package: str | None = None, *, lenient: bool = False, allow_remote: bool = False
+) -> Result:
+    api, warnings = load_and_build(spec, package, lenient=lenient, allow_remote=allow_remote)
     files = format_files(render(api))
     return Result(api, with_manifest(files, api.source_sha256), tuple(sorted(warnings)), str(spec))
 

@@ -4,23 +4,24 @@ Contract: `Resolver(document)` answers `deref(node)` for any object of the docum
 `$ref` points at (following chains), together with the URI that names it, so the builder can tell a
 reference to `#/components/schemas/Pet` from an inline schema. `check_refs(document)` walks the
 whole document once and returns a diagnostic for every `$ref` whose target does not exist.
-Relative references to other files are loaded from disk; remote (http/https) references are refused.
+Relative references to other files are loaded from disk. Remote (http/https) references are
+refused unless the user opts in (`allow_remote`, the `--allow-remote-refs` flag); then they are
+fetched once each, with a timeout, and parsed like local files.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import referencing
 import referencing.exceptions
 from referencing import Registry, Resource, Specification
 
 from .diagnostics import Diagnostic, DiagnosticError, pointer
-from .load import Document, load
+from .load import Document, load_uri
 
 # Keys whose values are data, not OpenAPI/Schema objects, outside a map of user-chosen names.
 _DATA_KEYS = frozenset({"example", "default", "const", "enum", "value"})
@@ -46,8 +47,9 @@ class Ref:
 class Resolver:
     """Follows `$ref`s within a document and the files it refers to."""
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, *, allow_remote: bool = False) -> None:
         self.base_uri = document.path.resolve().as_uri()
+        self.allow_remote = allow_remote
         self._files: dict[str, Resource[Any]] = {}
         root = _OPAQUE.create_resource(document.data)
         registry: Registry[Any] = Registry(retrieve=self._retrieve)  # type: ignore[call-arg]
@@ -73,12 +75,13 @@ class Resolver:
         return node, uri
 
     def _retrieve(self, uri: str) -> Resource[Any]:
-        """Load a referenced file from disk, once; refuse anything that is not a `file:` URI."""
+        """Load a referenced document once: from disk, or (opted in) from the network."""
         if uri not in self._files:
-            parts = urlsplit(uri)
-            if parts.scheme != "file":
+            if urlsplit(uri).scheme not in ("file", "http", "https") or (
+                urlsplit(uri).scheme != "file" and not self.allow_remote
+            ):
                 raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
-            self._files[uri] = _OPAQUE.create_resource(load(Path(unquote(parts.path))).data)
+            self._files[uri] = _OPAQUE.create_resource(load_uri(uri, allow_remote=self.allow_remote))
         return self._files[uri]
 
 
@@ -87,8 +90,9 @@ def check_refs(document: Document, resolver: Resolver) -> list[Diagnostic]:
     problems = []
     for path, ref in _iter_refs(document.data, []):
         ptr = pointer([*path, "$ref"])
-        if ref.split("#", 1)[0].startswith(("http://", "https://")):
-            problems.append(Diagnostic(ptr, f"remote $ref {ref!r} is not fetched", line=document.line_of(ptr)))
+        if ref.split("#", 1)[0].startswith(("http://", "https://")) and not resolver.allow_remote:
+            message = f"remote $ref {ref!r} is not fetched (pass --allow-remote-refs to fetch it)"
+            problems.append(Diagnostic(ptr, message, line=document.line_of(ptr)))
             continue
         try:
             resolver.lookup(ref)

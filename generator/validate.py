@@ -9,41 +9,33 @@ official schema of that version, each with its JSON pointer and line.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
-from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import referencing.exceptions
 from jsonschema.exceptions import ValidationError
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
 from .diagnostics import Diagnostic, DiagnosticError, Level, pointer
-from .load import Document, load
+from .load import Document, load_uri
 from .resolve import Resolver, check_refs
 
 
-def _read_local_file(uri: str) -> Any:
-    """The validator's only way out: local files, read by our loader. No network, ever."""
-    parts = urlsplit(uri)
-    if parts.scheme != "file":
-        raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
-    return load(Path(unquote(parts.path))).data
+def _validator(version: str, allow_remote: bool) -> type[OpenAPIV30SpecValidator | OpenAPIV31SpecValidator]:
+    """openapi-spec-validator's validator for `version`, reading referenced documents only the
+    way the resolver does: local files, and remote ones only when the user opted in. (Left to
+    itself, jsonschema-path would fetch any URL, falling back to urllib for unknown schemes.)"""
+    read = functools.partial(load_uri, allow_remote=allow_remote)
+    handlers = {scheme: read for scheme in ("file", "http", "https", "ftp", "data")}
+    base = _VALIDATORS[version]
+    return type(base.__name__, (base,), {"resolver_handlers": handlers})
 
 
-# jsonschema-path falls back to urllib for a scheme it has no handler for: give it one for each.
-_HANDLERS = {scheme: _read_local_file for scheme in ("file", "http", "https", "ftp", "data")}
-
-
-class _V30(OpenAPIV30SpecValidator):
-    resolver_handlers = _HANDLERS  # type: ignore[assignment]  # any callable(uri) is a handler
-
-
-class _V31(OpenAPIV31SpecValidator):
-    resolver_handlers = _HANDLERS  # type: ignore[assignment]
-
-
-_VALIDATORS: dict[str, type[OpenAPIV30SpecValidator | OpenAPIV31SpecValidator]] = {"3.0": _V30, "3.1": _V31}
+_VALIDATORS: dict[str, type[OpenAPIV30SpecValidator | OpenAPIV31SpecValidator]] = {
+    "3.0": OpenAPIV30SpecValidator,
+    "3.1": OpenAPIV31SpecValidator,
+}
 
 
 def validate(document: Document, resolver: Resolver, *, lenient: bool = False) -> tuple[str, list[Diagnostic]]:
@@ -51,7 +43,7 @@ def validate(document: Document, resolver: Resolver, *, lenient: bool = False) -
     problems as warnings instead of raising them (an unsupported version still raises)."""
     version = openapi_version(document)
     problems = check_refs(document, resolver)
-    validator = _VALIDATORS[version](document.data, base_uri=resolver.base_uri)
+    validator = _validator(version, resolver.allow_remote)(document.data, base_uri=resolver.base_uri)
     locate = _Locator(document)
     found: list[Diagnostic] = []
     try:

@@ -405,3 +405,43 @@ def test_wait_spec_outcome() -> None:
     assert spec.outcome({"status": Color("COMPLETED")}) is True
     with pytest.raises(OperationFailedError):
         spec.outcome({"status": "CANCELED"})
+
+
+@pytest.mark.parametrize(
+    ("value", "style", "explode", "expected"),
+    [
+        (5, "simple", False, "/x/5"),
+        ([3, 4], "simple", False, "/x/3,4"),
+        ({"a": 1, "b": 2}, "simple", False, "/x/a,1,b,2"),
+        ({"a": 1, "b": 2}, "simple", True, "/x/a=1,b=2"),
+        (5, "label", False, "/x/.5"),
+        ([3, 4], "label", False, "/x/.3,4"),
+        ([3, 4], "label", True, "/x/.3.4"),
+        (5, "matrix", False, "/x/;id=5"),
+        ([3, 4], "matrix", False, "/x/;id=3,4"),
+        ([3, 4], "matrix", True, "/x/;id=3;id=4"),
+        ({"a": 1, "b": 2}, "matrix", True, "/x/;a=1;b=2"),
+    ],
+)
+def test_format_path_styles(value: object, style: str, explode: bool, expected: str) -> None:
+    assert format_path("/x/{id}", {"id": value}, {"id": (style, explode)}) == expected
+
+
+def test_form_and_multipart_encoding() -> None:
+    from generator.runtime._utils import encode_form, encode_multipart
+
+    assert encode_form({"expand": ["a", "b"], "card": {"number": "42", "exp": {"month": 1}}, "items": [{"price": "p"}], "on": True}) == [
+        ("expand", "a"),
+        ("expand", "b"),
+        ("card[number]", "42"),
+        ("card[exp][month]", "1"),
+        ("items[0][price]", "p"),
+        ("on", "true"),
+    ]
+    parts = encode_multipart({"file": ("a.txt", b"hi", "text/plain"), "tags": ["x", "y"], "meta": {"k": 1}, "skip": NOT_GIVEN})
+    assert parts == [
+        ("file", ("a.txt", b"hi", "text/plain")),
+        ("tags", (None, "x")),
+        ("tags", (None, "y")),
+        ("meta", (None, '{"k": 1}', "application/json")),
+    ]

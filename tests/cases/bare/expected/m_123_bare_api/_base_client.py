@@ -62,6 +62,7 @@ class Request:
     content: bytes | str | None = None
     content_type: str | None = None
     security: Security = ()
+    server: str | None = None  # the operation's own base URL, when the document gives it one
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,9 +189,10 @@ class _BaseClient:
             content = urlencode(request.form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         files = encode_multipart(request.multipart) if request.multipart is not None else None
+        base = httpx.URL(request.server.rstrip("/") + "/") if request.server else self.base_url
         return client.build_request(
             request.method,
-            self.base_url.join(request.path.lstrip("/")),
+            base.join(request.path.lstrip("/")),
             params=tuple(params) or None,
             headers=headers,
             json=request.json,

@@ -39,13 +39,41 @@ def format_date(value: datetime.date) -> str:
     return value.isoformat()
 
 
-def format_path(template: str, values: Mapping[str, Any]) -> str:
-    """Fill `{name}` in a path template, each value percent-encoded as one path segment.
+def format_path(
+    template: str, values: Mapping[str, Any], styles: Mapping[str, tuple[str, bool]] | None = None
+) -> str:
+    """Fill `{name}` in a path template, each value percent-encoded, in its parameter's style
+    (`simple` unless `styles` says `label` or `matrix`, OAS 3.1 §4.8.12.4).
 
     A value of "." or ".." is encoded too (`%2E`), so that it cannot be read as a dot segment
     and send the request to another resource (RFC 3986 §5.2.4).
     """
-    return _PATH_PARAM.sub(lambda m: _segment(values[m.group(1)]), template)
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        style, explode = (styles or {}).get(name, ("simple", False))
+        return _styled(name, values[name], style, explode)
+
+    return _PATH_PARAM.sub(fill, template)
+
+
+def _styled(name: str, value: Any, style: str, explode: bool) -> str:
+    if isinstance(value, Mapping):
+        pairs = [(str(k), _segment(v)) for k, v in value.items()]
+        items = [f"{k}={v}" for k, v in pairs] if explode else [x for pair in pairs for x in pair]
+    elif isinstance(value, (list, tuple)):
+        items = [_segment(v) for v in value]
+    else:
+        items = [_segment(value)]
+    if style == "label":
+        return "." + ("." if explode else ",").join(items)
+    if style == "matrix":
+        if explode and isinstance(value, (list, tuple)):
+            return "".join(f";{name}={item}" for item in items)
+        if explode and isinstance(value, Mapping):
+            return "".join(f";{item}" for item in items)
+        return f";{name}=" + ",".join(items)
+    return ",".join(items)
 
 
 def _segment(value: Any) -> str:
