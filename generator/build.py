@@ -125,7 +125,7 @@ class _Builder:
             doc=_text(info.get("description")),
             base_url=self.build_server_url(self.data.get("servers")),
             source_name=self.document.name,
-            source_sha256=self.document.sha256,
+            source_sha256=self.resolver.digest(self.document.sha256),
             modules=self.model_modules(),
             groups=groups,
             security=security,

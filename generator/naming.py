@@ -21,9 +21,30 @@ _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])\d*|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+")
 _RESERVED = frozenset(keyword.kwlist) | {"_", "case", "match", "type", "self", "cls"}
 
 
+# Letters that Unicode does not decompose into ASCII ones.
+_LETTERS = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "Ae",
+        "ø": "o",
+        "Ø": "O",
+        "œ": "oe",
+        "Œ": "Oe",
+        "đ": "d",
+        "Đ": "D",
+        "ł": "l",
+        "Ł": "L",
+        "þ": "th",
+        "Þ": "Th",
+    }
+)
+
+
 def words(raw: str) -> list[str]:
-    """Split `raw` into words at case changes, digits runs and any non-alphanumeric character."""
-    ascii_text = unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode("ascii")
+    """Split `raw` into words at case changes, digits runs and any non-alphanumeric character;
+    accented letters lose their accents (`Größe` → `Grosse`), other scripts are dropped."""
+    ascii_text = unicodedata.normalize("NFKD", raw.translate(_LETTERS)).encode("ascii", "ignore").decode("ascii")
     return _WORD.findall(ascii_text)
 
 

@@ -11,6 +11,8 @@ fetched once each, with a timeout, and parsed like local files.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -51,6 +53,9 @@ class Resolver:
         self.base_uri = document.path.resolve().as_uri()
         self.allow_remote = allow_remote
         self._files: dict[str, Resource[Any]] = {}
+        # The document each `$ref` object of another file came from, so that its relative
+        # reference resolves against that file wherever the builder meets it.
+        self._origin: dict[int, str] = {}
         root = _OPAQUE.create_resource(document.data)
         registry: Registry[Any] = Registry(retrieve=self._retrieve)  # type: ignore[call-arg]
         self._registry = registry.with_resource(self.base_uri, root)
@@ -65,6 +70,8 @@ class Resolver:
         """Follow `node`'s `$ref` chain, if any; return the final object and its URI (None if inline)."""
         uri: str | None = None
         seen: set[str] = set()
+        if base_uri is None and self._origin:
+            base_uri = self._origin.get(id(node))
         while isinstance(node, dict) and isinstance(node.get("$ref"), str):
             ref = self.lookup(node["$ref"], base_uri)
             if ref.uri in seen:
@@ -74,6 +81,18 @@ class Resolver:
             base_uri = uri.split("#", 1)[0]
         return node, uri
 
+    def digest(self, root_sha256: str) -> str:
+        """The root document's SHA-256, or, when it refers to other documents, a SHA-256 over it
+        and their contents (named relative to it), so that editing any of them shows."""
+        if not self._files:
+            return root_sha256
+        digest = hashlib.sha256(root_sha256.encode())
+        base = self.base_uri.rsplit("/", 1)[0] + "/"
+        for uri in sorted(self._files):
+            name = uri.removeprefix(base)
+            digest.update(name.encode() + json.dumps(self._files[uri].contents, sort_keys=True).encode())
+        return digest.hexdigest()
+
     def _retrieve(self, uri: str) -> Resource[Any]:
         """Load a referenced document once: from disk, or (opted in) from the network."""
         if uri not in self._files:
@@ -81,7 +100,17 @@ class Resolver:
                 urlsplit(uri).scheme != "file" and not self.allow_remote
             ):
                 raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
-            self._files[uri] = _OPAQUE.create_resource(load_uri(uri, allow_remote=self.allow_remote))
+            data = load_uri(uri, allow_remote=self.allow_remote)
+            self._files[uri] = _OPAQUE.create_resource(data)
+            stack = [data]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, dict):
+                    if isinstance(node.get("$ref"), str):
+                        self._origin[id(node)] = uri
+                    stack.extend(node.values())
+                elif isinstance(node, list):
+                    stack.extend(node)
         return self._files[uri]
 
 

@@ -52,7 +52,9 @@ def invalid_documents() -> set[str]:
 def count_operations(data: dict[str, object]) -> int:
     paths = data.get("paths") or {}
     assert isinstance(paths, dict)
-    return sum(1 for item in paths.values() if isinstance(item, dict) for m in HTTP_METHODS if isinstance(item.get(m), dict))
+    return sum(
+        1 for item in paths.values() if isinstance(item, dict) for m in HTTP_METHODS if isinstance(item.get(m), dict)
+    )
 
 
 @dataclass
@@ -81,7 +83,11 @@ def run(document: Path, workdir: Path, *, mypy: bool = True) -> Outcome:
     api = result.api
     write_tree(result.files, workdir / api.package)
     text = document.read_text(encoding="utf-8")
-    data = json.loads(text) if document.suffix == ".json" else yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data = (
+        json.loads(text)
+        if document.suffix == ".json"
+        else yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    )
     outcome.operations = count_operations(data)
     outcome.generated = sum(len(group.operations) for group in api.groups)
     outcome.degraded = [
@@ -93,7 +99,16 @@ def run(document: Path, workdir: Path, *, mypy: bool = True) -> Outcome:
     outcome.failed_examples = _round_trip(api, workdir)
     if mypy:
         check = subprocess.run(
-            [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "--cache-dir", str(ROOT / ".mypy_cache" / "corpus"), api.package],
+            [
+                sys.executable,
+                "-m",
+                "mypy",
+                "--strict",
+                "--no-error-summary",
+                "--cache-dir",
+                str(ROOT / ".mypy_cache" / "corpus"),
+                api.package,
+            ],
             cwd=workdir,
             capture_output=True,
             text=True,
@@ -111,7 +126,7 @@ def _is_validation(message: str, lenient: bool) -> bool:
     return lenient and not any(b in message for b in builder)
 
 
-_PROBE = '''\
+_PROBE = """\
 import json, sys
 {imports}
 
@@ -128,9 +143,9 @@ def keys_kept(original, encoded, where):
 failures = []
 {cases}
 print(json.dumps(failures))
-'''
+"""
 
-_CASE = '''\
+_CASE = """\
 try:
     v = json.loads({payload!r})
     x = {decode}
@@ -141,7 +156,7 @@ try:
     assert x == x2, f"{{x!r}} != {{x2!r}}"
 except Exception as exc:
     failures.append({pointer!r} + ": " + type(exc).__name__ + ": " + str(exc)[:200])
-'''
+"""
 
 
 def _round_trip(api: ir.Api, workdir: Path) -> list[str]:

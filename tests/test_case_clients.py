@@ -307,3 +307,85 @@ def test_body_constraints_are_checked_before_sending(
         with pytest.raises(zoo.RequestValidationError, match="limit: greater than 50"):
             client.trees.list_page(limit=51)
     assert httpserver.log == []
+
+
+# -- uploads: multipart, nested forms, cookie and OAuth credentials, path styles, servers ---------
+
+
+@pytest.fixture(scope="module")
+def uploads() -> Iterator[ModuleType]:
+    yield from _import("uploads", "uploads_and_events")
+
+
+@pytest.fixture(scope="module")
+def multifile() -> Iterator[ModuleType]:
+    yield from _import("multifile", "multi_file")
+
+
+def test_multipart_upload_with_a_file_a_list_and_an_object(uploads: ModuleType, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/files", method="POST").respond_with_json({"id": "f1", "size": 2}, status=201)
+    with uploads.Client(access_token="tok", base_url=httpserver.url_for("/")) as client:
+        stored = client.files.upload(
+            file=("a.txt", b"hi", "text/plain"), labels=["x", "y"], metadata=uploads.UploadFileBodyMetadata(owner="me")
+        )
+    request = _only_request(httpserver)
+    assert request.headers["Authorization"] == "Bearer tok"  # OAuth 2 sends its access token as a bearer token
+    assert request.content_type.startswith("multipart/form-data")
+    assert request.files["file"].filename == "a.txt" and request.files["file"].read() == b"hi"
+    assert request.form.getlist("labels") == ["x", "y"]
+    assert request.form.get("metadata") == '{"owner": "me"}'  # an object part is sent as JSON
+    assert (stored.id, stored.size) == ("f1", 2)
+
+
+def test_nested_form_body_on_its_own_server(uploads: ModuleType, httpserver: HTTPServer) -> None:
+    """The operation's own `servers` URL wins over the client's; the test sends the request the
+    method builds to the local server instead (the API's host is not reachable from here)."""
+    import dataclasses
+    import decimal
+
+    from uploads_and_events.resources import charges
+
+    httpserver.expect_request("/v1/charges", method="POST").respond_with_json({"id": "ch_1", "amount": "10.50"})
+    card = uploads.CreateChargeBodyCard(number="4242", exp=uploads.CreateChargeBodyCardExp(month=1, year=30))
+    request = charges._create_request(amount=decimal.Decimal("10.50"), expand=["customer"], card=card)
+    assert request.server == "https://payments.example.com/v1"
+    with uploads.Client(api_key="s-1", base_url="http://unused.invalid/") as client:
+        local = dataclasses.replace(request, server=httpserver.url_for("/v1"))
+        charge = client.send(local, charges._create_response)
+    sent = _only_request(httpserver)
+    assert parse_qsl(sent.get_data(as_text=True)) == [
+        ("amount", "10.50"),
+        ("expand", "customer"),
+        ("card[number]", "4242"),
+        ("card[exp][month]", "1"),
+        ("card[exp][year]", "30"),
+    ]
+    assert sent.headers["Cookie"] == "sid=s-1"
+    assert charge.amount == decimal.Decimal("10.50")
+
+
+def test_label_and_matrix_path_parameters(uploads: ModuleType, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/reports/.2024;month=7").respond_with_data("a,b\n", content_type="text/csv")
+    with uploads.Client(access_token="t", base_url=httpserver.url_for("/")) as client:
+        assert client.reports.get(2024, 7, grosse="L") == "a,b\n"
+    assert parse_qsl(_only_request(httpserver).query_string.decode()) == [("Größe", "L")]
+
+
+def test_webhook_and_callback_payloads_are_models(uploads: ModuleType) -> None:
+    event = uploads.FileScannedPayload.from_dict({"fileId": "f1", "verdict": "infected"})
+    assert event.verdict is uploads.FileScannedPayloadVerdict.INFECTED
+    callback = uploads.UploadFileOnScannedPayload.from_dict({"fileId": "f1", "scannedAt": "2024-01-01T00:00:00Z"})
+    assert callback.scanned_at.year == 2024
+    assert not hasattr(uploads.Client, "file_scanned")  # no method for a request the API sends
+
+
+def test_read_only_fields_are_not_sent_and_write_only_not_required(uploads: ModuleType) -> None:
+    stored = uploads.StoredFile.from_dict({"size": 3})  # `id` is read-only: absent from a request body
+    assert stored.id is uploads.NOT_GIVEN and stored.size == 3
+
+
+def test_multi_file_document(multifile: ModuleType, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/things/t1").respond_with_json({"id": "t1", "parts": [{"name": "bolt", "weight": 0.5}]})
+    with multifile.Client(base_url=httpserver.url_for("/")) as client:
+        thing = client.get_thing("t1")
+    assert thing.parts[0].name == "bolt" and type(thing.parts[0]).__name__ == "Part"

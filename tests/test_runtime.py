@@ -430,7 +430,9 @@ def test_format_path_styles(value: object, style: str, explode: bool, expected: 
 def test_form_and_multipart_encoding() -> None:
     from generator.runtime._utils import encode_form, encode_multipart
 
-    assert encode_form({"expand": ["a", "b"], "card": {"number": "42", "exp": {"month": 1}}, "items": [{"price": "p"}], "on": True}) == [
+    assert encode_form(
+        {"expand": ["a", "b"], "card": {"number": "42", "exp": {"month": 1}}, "items": [{"price": "p"}], "on": True}
+    ) == [
         ("expand", "a"),
         ("expand", "b"),
         ("card[number]", "42"),
@@ -438,7 +440,9 @@ def test_form_and_multipart_encoding() -> None:
         ("items[0][price]", "p"),
         ("on", "true"),
     ]
-    parts = encode_multipart({"file": ("a.txt", b"hi", "text/plain"), "tags": ["x", "y"], "meta": {"k": 1}, "skip": NOT_GIVEN})
+    parts = encode_multipart(
+        {"file": ("a.txt", b"hi", "text/plain"), "tags": ["x", "y"], "meta": {"k": 1}, "skip": NOT_GIVEN}
+    )
     assert parts == [
         ("file", ("a.txt", b"hi", "text/plain")),
         ("tags", (None, "x")),
