@@ -52,7 +52,10 @@ _RESERVED_FIELDS = frozenset({"datetime", "uuid", "to_dict", "from_dict", "field
 # Builtins that annotations use: a field of that name would shadow them in the class body.
 _ANNOTATION_BUILTINS = frozenset({"str", "int", "float", "bool", "bytes", "list", "dict"})
 # Arguments every method has or may get, and names the method bodies use.
-_RESERVED_ARGS = frozenset({"self", "httpx", "timeout", "extra_headers", "extra_query", "extra_body", "max_retries"})
+_RESERVED_ARGS = frozenset(
+    {"self", "httpx", "timeout", "extra_headers", "extra_query", "extra_body", "max_retries"}
+    | {"payload", "page", "cursor", "response", "result"}  # names the generated bodies use
+)
 # Attributes of the client classes that a resource group must not shadow.
 _RESERVED_GROUPS = frozenset({"base_url", "close", "request", "send", "http_client", "with_raw_response", "aclose"})
 
@@ -430,7 +433,7 @@ class _Builder:
             location=where,
             type=self.schema_type(schema, hint + pascal(wire)),
             required=bool(param.get("required")) or where == "path",
-            doc=_text(param.get("description")),
+            doc=_with_default(_text(param.get("description")), self.resolver.deref(schema)[0]),
             style=str(style),
             explode=bool(param.get("explode", style == "form")),
             check=self.build_check(schema),
@@ -818,7 +821,7 @@ class _Builder:
                     wire=wire,
                     type=field_type,
                     required=wire in required and not read_only and not write_only,
-                    doc=own_doc or borrowed,
+                    doc=_with_default(own_doc or borrowed, target if isinstance(target, dict) else {}),
                     read_only=read_only,
                     write_only=write_only,
                 )
@@ -1070,6 +1073,15 @@ def _plain_template(path: str) -> str:
     `{;name*}`), which OpenAPI path templates do not have but some documents use, are dropped;
     the parameter's `style` says how its value is written."""
     return re.sub(r"\{[+#./;?&]?([^{}*:]+)(?:\*|:\d+)?\}", r"{\1}", path)
+
+
+def _with_default(doc: str | None, schema: Any) -> str | None:
+    """The description, noting the schema's `default`: what the server assumes when the value
+    is not sent (the client sends nothing in its place)."""
+    if not isinstance(schema, dict) or "default" not in schema:
+        return doc
+    note = f"Defaults to {json.dumps(schema['default'])}."
+    return f"{doc} {note}" if doc else note
 
 
 def _is_map(schema: Any) -> bool:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from generator import ir
 from generator.diagnostics import Level
+from generator.load import load
 from generator.pipeline import generate_files
 from generator.render import _environment, import_lines, type_imports, Context
 from generator.write import write_tree
@@ -66,6 +67,7 @@ class Outcome:
     degraded: list[str] = field(default_factory=list)  # builder warnings: what was skipped or typed as Any
     examples: int = 0
     failed_examples: list[str] = field(default_factory=list)
+    invalid_examples: list[str] = field(default_factory=list)  # examples that break their schema
     mypy_errors: int = 0
     mypy_output: str = ""
     seconds: float = 0.0
@@ -73,8 +75,6 @@ class Outcome:
 
 def run(document: Path, workdir: Path, *, mypy: bool = True) -> Outcome:
     """Generate `document` into `workdir`, import it, round-trip its examples, type-check it."""
-    import yaml
-
     lenient = document.name in invalid_documents()
     outcome = Outcome(document.name, lenient)
     started = time.perf_counter()
@@ -96,7 +96,11 @@ def run(document: Path, workdir: Path, *, mypy: bool = True) -> Outcome:
         if w.level is Level.WARNING and not _is_validation(w.message, lenient)
     ]
     outcome.examples = len(api.examples)
-    outcome.failed_examples = _round_trip(api, workdir)
+    failed = _round_trip(api, workdir)
+    # An example that breaks its own schema is the document's error, not the client's.
+    invalid = _invalid_examples(document, data, [f.split(": ", 1)[0] for f in failed])
+    outcome.failed_examples = [f for f in failed if f.split(": ", 1)[0] not in invalid]
+    outcome.invalid_examples = sorted(invalid)
     if mypy:
         check = subprocess.run(
             [
@@ -118,6 +122,34 @@ def run(document: Path, workdir: Path, *, mypy: bool = True) -> Outcome:
         if check.returncode != 0 and not outcome.mypy_errors:
             outcome.mypy_errors = 1
     return outcome
+
+
+def _invalid_examples(document: Path, data: dict[str, object], pointers: list[str]) -> set[str]:
+    """Which of these example payloads break the schema they illustrate (JSON Schema 2020-12,
+    the dialect of OpenAPI 3.1; for 3.0 documents an approximation)."""
+    if not pointers:
+        return set()
+    from jsonschema import Draft202012Validator
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT202012
+
+    from generator.diagnostics import pointer_parts
+
+    uri = document.resolve().as_uri()
+    registry = Registry().with_resource(uri, DRAFT202012.create_resource(data))
+    invalid = set()
+    for ptr in pointers:
+        parts = pointer_parts(ptr)
+        example: object = data
+        for part in parts:
+            example = example[int(part)] if isinstance(example, list) else example[part]  # type: ignore[index]
+        cut = parts.index("examples") if "examples" in parts else parts.index("example")
+        owner = parts[:cut]
+        schema_parts = owner if owner[:2] == ["components", "schemas"] else [*owner, "schema"]
+        schema = {"$ref": uri + "#" + "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in schema_parts)}
+        if any(True for _ in Draft202012Validator(schema, registry=registry).iter_errors(example)):
+            invalid.add(ptr)
+    return invalid
 
 
 def _is_validation(message: str, lenient: bool) -> bool:
@@ -204,13 +236,16 @@ def main(argv: list[str]) -> int:
             rows.append(outcome)
             print(
                 f"{outcome.name:36} {'lenient' if outcome.lenient else 'strict ':8} ops {outcome.generated:4}/{outcome.operations:<4}"
-                f" degraded {len(outcome.degraded):3}  examples {outcome.examples - len(outcome.failed_examples):4}/{outcome.examples:<4}"
+                f" degraded {len(outcome.degraded):3}  examples {outcome.examples - len(outcome.failed_examples) - len(outcome.invalid_examples):4}/{outcome.examples:<4}"
+                f" (+{len(outcome.invalid_examples)} invalid)"
                 f" mypy errors {outcome.mypy_errors:4}  {outcome.seconds:6.1f}s",
                 flush=True,
             )
     for outcome in rows:
         for line in outcome.degraded + outcome.failed_examples:
             print(f"  {outcome.name}: {line}")
+        for line in outcome.invalid_examples:
+            print(f"  {outcome.name}: {line}: the example breaks its own schema")
         if outcome.mypy_errors:
             print(f"  {outcome.name}: mypy:\n" + "\n".join("    " + l for l in outcome.mypy_output.splitlines()[:10]))
     return 0

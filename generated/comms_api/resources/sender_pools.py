@@ -323,7 +323,7 @@ class SenderPools(SyncResource):
             end_date: Only items created before this time.
             operation_id: Only SenderPools changed by this operation.
             page_token: The token of the page to read, from a previous page's `pagination.next`.
-            page_size: How many items a page holds.
+            page_size: How many items a page holds. Defaults to 50.
         """
 
         def page(cursor: str | NotGiven) -> SenderPoolPage:
@@ -368,7 +368,7 @@ class SenderPools(SyncResource):
             end_date: Only items created before this time.
             operation_id: Only SenderPools changed by this operation.
             page_token: The token of the page to read, from a previous page's `pagination.next`.
-            page_size: How many items a page holds.
+            page_size: How many items a page holds. Defaults to 50.
         """
         return self._client.send(
             _list_request(
@@ -504,7 +504,7 @@ class SenderPools(SyncResource):
             start_date: Only items created at or after this time.
             end_date: Only items created before this time.
             page_token: The token of the page to read, from a previous page's `pagination.next`.
-            page_size: How many items a page holds.
+            page_size: How many items a page holds. Defaults to 50.
         """
 
         def page(cursor: str | NotGiven) -> SenderPage:
@@ -555,7 +555,7 @@ class SenderPools(SyncResource):
             start_date: Only items created at or after this time.
             end_date: Only items created before this time.
             page_token: The token of the page to read, from a previous page's `pagination.next`.
-            page_size: How many items a page holds.
+            page_size: How many items a page holds. Defaults to 50.
         """
         return self._client.send(
             _list_senders_request(
@@ -641,7 +641,7 @@ class SenderPools(SyncResource):
             end_date: Only items created before this time.
             status: Only operations in this status.
             page_token: The token of the page to read, from a previous page's `pagination.next`.
-            page_size: How many items a page holds.
+            page_size: How many items a page holds. Defaults to 50.
         """
 
         def page(cursor: str | NotGiven) -> SenderPoolOperationPage:
@@ -686,7 +686,7 @@ class SenderPools(SyncResource):
             end_date: Only items created before this time.
             status: Only operations in this status.
             page_token: The token of the page to read, from a previous page's `pagination.next`.
-            page_size: How many items a page holds.
+            page_size: How many items a page holds. Defaults to 50.
         """
         return self._client.send(
             _list_operations_request(
@@ -751,7 +751,7 @@ class AsyncSenderPools(AsyncResource):
             end_date: Only items created before this time.
             operation_id: Only SenderPools changed by this operation.
             page_token: The token of the page to read, from a previous page's `pagination.next`.
-            page_size: How many items a page holds.
+            page_size: How many items a page holds. Defaults to 50.
         """
 
         async def page(cursor: str | NotGiven) -> SenderPoolPage:
@@ -796,7 +796,7 @@ class AsyncSenderPools(AsyncResource):
             end_date: Only items created before this time.
             operation_id: Only SenderPools changed by this operation.
             page_token: The token of the page to read, from a previous page's `pagination.next`.
-            page_size: How many items a page holds.
+            page_size: How many items a page holds. Defaults to 50.
         """
         return await self._client.send(
             _list_request(
@@ -932,7 +932,7 @@ class AsyncSenderPools(AsyncResource):
             start_date: Only items created at or after this time.
             end_date: Only items created before this time.
             page_token: The token of the page to read, from a previous page's `pagination.next`.
-            page_size: How many items a page holds.
+            page_size: How many items a page holds. Defaults to 50.
         """
 
         async def page(cursor: str | NotGiven) -> SenderPage:
@@ -983,7 +983,7 @@ class AsyncSenderPools(AsyncResource):
             start_date: Only items created at or after this time.
             end_date: Only items created before this time.
             page_token: The token of the page to read, from a previous page's `pagination.next`.
-            page_size: How many items a page holds.
+            page_size: How many items a page holds. Defaults to 50.
         """
         return await self._client.send(
             _list_senders_request(
@@ -1069,7 +1069,7 @@ class AsyncSenderPools(AsyncResource):
             end_date: Only items created before this time.
             status: Only operations in this status.
             page_token: The token of the page to read, from a previous page's `pagination.next`.
-            page_size: How many items a page holds.
+            page_size: How many items a page holds. Defaults to 50.
         """
 
         async def page(cursor: str | NotGiven) -> SenderPoolOperationPage:
@@ -1114,7 +1114,7 @@ class AsyncSenderPools(AsyncResource):
             end_date: Only items created before this time.
             status: Only operations in this status.
             page_token: The token of the page to read, from a previous page's `pagination.next`.
-            page_size: How many items a page holds.
+            page_size: How many items a page holds. Defaults to 50.
         """
         return await self._client.send(
             _list_operations_request(
