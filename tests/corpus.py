@@ -82,12 +82,7 @@ def run(document: Path, workdir: Path, *, mypy: bool = True) -> Outcome:
     outcome.seconds = time.perf_counter() - started
     api = result.api
     write_tree(result.files, workdir / api.package)
-    text = document.read_text(encoding="utf-8")
-    data = (
-        json.loads(text)
-        if document.suffix == ".json"
-        else yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    )
+    data = load(document).data
     outcome.operations = count_operations(data)
     outcome.generated = sum(len(group.operations) for group in api.groups)
     outcome.degraded = [
