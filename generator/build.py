@@ -96,6 +96,7 @@ class _Builder:
     waits: dict[int, tuple[Any, list[str | int]]] = field(default_factory=dict)  # id(operation) -> extension
     operation_ids: dict[int, str] = field(default_factory=dict)  # id(operation) -> its operationId
     examples: list[ir.Example] = field(default_factory=list)
+    recursive: set[str] = field(default_factory=set)  # aliases that refer to themselves
 
     @property
     def data(self) -> dict[str, Any]:
@@ -682,16 +683,16 @@ class _Builder:
                 self.models[name] = self.build_object(schema, name)
                 return ref
             if uri in self.in_progress:
-                self.warn(
-                    _pointer_of(uri), f"{name} is defined only in terms of itself, through no class; typed as Any"
-                )
-                return ANY
+                # Met again while being built: a recursion through no class.
+                self.recursive.add(name)
+                return ir.RecursiveRef(name)
             self.in_progress.add(uri)
             target = self.inline_schema(schema, name, uri.split("#", 1)[0])
             self.in_progress.discard(uri)
-            alias = ir.AliasRef(name, target)
+            recursive = ir.RecursiveRef(name) if name in self.recursive else None
+            alias: ir.TypeRef = recursive or ir.AliasRef(name, target)
             self.by_uri[uri] = alias
-            self.models[name] = ir.AliasModel(name, _text(_get(schema, "description")), target)
+            self.models[name] = ir.AliasModel(name, _text(_get(schema, "description")), target, recursive)
             return alias
         finally:
             self.owners.pop()
@@ -1233,7 +1234,7 @@ def _references(model: ir.Model) -> set[str]:
         t.name
         for root in types
         for t in ir.walk(root, into_aliases=False)
-        if isinstance(t, (ir.ModelRef, ir.EnumRef, ir.AliasRef))
+        if isinstance(t, (ir.ModelRef, ir.EnumRef, ir.AliasRef, ir.RecursiveRef))
     }
 
 

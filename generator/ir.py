@@ -99,6 +99,30 @@ class AliasRef:
 
 
 @dataclass(frozen=True, slots=True)
+class RecursiveRef:
+    """A type alias that refers to itself through no class (`Tree = list[Tree]`): written as a
+    string alias, and coded by the functions generated beside it."""
+
+    kind: ClassVar[str] = "recursive"
+    name: str
+    plain: ClassVar[bool] = False
+    decodes_to_any: ClassVar[bool] = False
+    children: ClassVar[tuple[()]] = ()
+
+    @property
+    def decoder(self) -> str:
+        return f"decode_{_snake(self.name)}"
+
+    @property
+    def encoder(self) -> str:
+        return f"encode_{_snake(self.name)}"
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
+@dataclass(frozen=True, slots=True)
 class ListOf:
     kind: ClassVar[str] = "list"
     item: TypeRef
@@ -190,7 +214,9 @@ class LiteralOf:
     children: ClassVar[tuple[()]] = ()
 
 
-TypeRef: TypeAlias = Primitive | ModelRef | EnumRef | AliasRef | ListOf | MapOf | Nullable | UnionOf | LiteralOf
+TypeRef: TypeAlias = (
+    Primitive | ModelRef | EnumRef | AliasRef | RecursiveRef | ListOf | MapOf | Nullable | UnionOf | LiteralOf
+)
 
 
 def walk(t: TypeRef, *, into_aliases: bool) -> Iterator[TypeRef]:
@@ -313,6 +339,15 @@ class AliasModel:
     name: str
     doc: str | None
     target: TypeRef
+    recursive: RecursiveRef | None = None  # set when the alias refers to itself
+
+    @property
+    def deferred(self) -> bool:
+        """Whether the alias must be written as a string: it takes part in a recursion, so a
+        name in it may not be defined yet when the module runs."""
+        return self.recursive is not None or any(
+            isinstance(t, RecursiveRef) for t in walk(self.target, into_aliases=True)
+        )
 
 
 Model: TypeAlias = ObjectModel | EnumModel | AliasModel

@@ -158,7 +158,7 @@ def annotation(t: ir.TypeRef, shadowed: frozenset[str] = frozenset()) -> str:
 
     if isinstance(t, ir.Primitive):
         return builtin(t.annotation)
-    if isinstance(t, (ir.ModelRef, ir.EnumRef, ir.AliasRef)):
+    if isinstance(t, (ir.ModelRef, ir.EnumRef, ir.AliasRef, ir.RecursiveRef)):
         return t.name
     if isinstance(t, ir.ListOf):
         return f"{builtin('list')}[{annotation(t.item, shadowed)}]"
@@ -184,9 +184,17 @@ def type_imports(t: ir.TypeRef | None, ctx: Context, *, codec: bool = True) -> s
                 found.update(part.codec_imports)
         elif isinstance(part, (ir.ModelRef, ir.EnumRef, ir.AliasRef)):
             found.add(ir.Import(f".models.{ctx.module_of[part.name]}", part.name))
+        elif isinstance(part, ir.RecursiveRef):
+            module = f".models.{ctx.module_of[part.name]}"
+            found.add(ir.Import(module, part.name))
+            if codec:
+                found |= {ir.Import(module, part.decoder), ir.Import(module, part.encoder)}
         elif isinstance(part, ir.UnionOf) and codec and not part.plain:
             found.add(ir.Import("._utils", "decode_tagged" if part.discriminator else "decode_union"))
             found.add(ir.Import("._utils", "encode_value"))
+            found |= {ir.Import("._utils", f"expect_{m.kind}") for m in part.members if m.kind in ("list", "map")}
+            if not part.discriminator and any(m.plain for m in part.members):
+                found.add(ir.Import("._utils", "keep"))
         elif isinstance(part, ir.LiteralOf) and part.value is not None:
             found.add(ir.Import("typing", "Literal"))
     return found
@@ -267,6 +275,14 @@ def model_imports(ctx: Context, file: ir.ModelModule, module: str) -> list[str]:
         else:
             found.add(ir.Import("typing", "TypeAlias"))
             found |= type_imports(model.target, ctx)
+            if model.recursive is not None:
+                found.add(ir.Import("typing", "Any"))
+    local |= {
+        f
+        for m in file.models
+        if isinstance(m, ir.AliasModel) and m.recursive
+        for f in (m.recursive.decoder, m.recursive.encoder)
+    }
     return import_lines((i for i in found if i.name not in local or not i.module.startswith(".models.")), module)
 
 

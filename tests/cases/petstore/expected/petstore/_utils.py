@@ -169,6 +169,10 @@ def decode_union(value: Any, decoders: Iterable[Callable[[Any], Any]]) -> Any:
     best: tuple[int, int] | None = None
     chosen: Any = value
     for decoder in decoders:
+        if hasattr(getattr(decoder, "__self__", None), "_PROPERTIES") and not isinstance(
+            value, Mapping
+        ):
+            continue  # a model reads only objects
         try:
             decoded = decoder(value)
         except (KeyError, TypeError, ValueError, AttributeError):
@@ -177,6 +181,11 @@ def decode_union(value: Any, decoders: Iterable[Callable[[Any], Any]]) -> Any:
         if best is None or score > best:
             best, chosen = score, decoded
     return chosen
+
+
+def keep(value: Any) -> Any:
+    """The decoder of a union member whose JSON value is already its Python value."""
+    return value
 
 
 def _fit(decoder: Callable[[Any], Any], value: Any) -> tuple[int, int]:
@@ -191,6 +200,20 @@ def _fit(decoder: Callable[[Any], Any], value: Any) -> tuple[int, int]:
     )
     unknown = sum(1 for key in value if key not in known)
     return (len(value) - unknown, 0 if keeps_unknown else -unknown)
+
+
+def expect_list(value: Any) -> list[Any]:
+    """`value`, which must be a JSON array (a union member's decoder refuses anything else)."""
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list, not {type(value).__name__}")
+    return value
+
+
+def expect_map(value: Any) -> dict[str, Any]:
+    """`value`, which must be a JSON object (a union member's decoder refuses anything else)."""
+    if not isinstance(value, dict):
+        raise TypeError(f"expected an object, not {type(value).__name__}")
+    return value
 
 
 def decode_tagged(value: Any, tag: str, decoders: Mapping[str, Callable[[Any], Any]]) -> Any:
