@@ -155,6 +155,7 @@ def _is_validation(message: str, lenient: bool) -> bool:
 
 _PROBE = """\
 import json, sys
+import {package}
 {imports}
 
 def keys_kept(original, encoded, where):
@@ -187,10 +188,9 @@ except Exception as exc:
 
 
 def _round_trip(api: ir.Api, workdir: Path) -> list[str]:
-    """Decode each example with the generated models, encode it again, decode that: nothing may
-    be dropped or changed. Runs in a fresh interpreter, so packages with one name do not meet."""
-    if not api.examples:
-        return []
+    """Import the package, then decode each example with the generated models, encode it again,
+    decode that: nothing may be dropped or changed. Runs in a fresh interpreter, so packages with
+    one name do not meet."""
     macros = _environment().get_template("macros.jinja").module
     ctx = Context(api, {m.name: module.name for module in api.modules for m in module.models})
     needed: set[ir.Import] = set()
@@ -209,7 +209,7 @@ def _round_trip(api: ir.Api, workdir: Path) -> list[str]:
     lines = import_lines(needed, "probe")
     imports = "\n".join(line.replace("from .", f"from {api.package}.") for line in lines)
     probe = workdir / f"_probe_{api.package}.py"
-    probe.write_text(_PROBE.format(imports=imports, cases="".join(cases)), encoding="utf-8")
+    probe.write_text(_PROBE.format(package=api.package, imports=imports, cases="".join(cases)), encoding="utf-8")
     run = subprocess.run([sys.executable, str(probe)], cwd=workdir, capture_output=True, text=True)
     if run.returncode != 0:
         return [f"the probe failed: {run.stderr.strip()[-500:]}"]
