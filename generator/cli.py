@@ -17,7 +17,9 @@ from . import __version__
 from .diagnostics import Diagnostic, DiagnosticError
 from .format import InternalError
 from .pipeline import generate_files, load_and_build
-from .write import OwnershipError, diff_tree, write_tree
+from .config import Target, load_targets
+from .diff import compare, render_json, render_text, surface
+from .write import OwnershipError, diff_tree, recorded_api, write_tree
 
 EXIT_OK, EXIT_STALE, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -69,11 +71,17 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     generate = commands.add_parser("generate", help="generate (or --check) the client package")
-    generate.add_argument("spec", type=Path, metavar="SPEC", help="the OpenAPI document (YAML or JSON)")
+    generate.add_argument(
+        "spec",
+        type=Path,
+        metavar="SPEC",
+        nargs="?",
+        help="the OpenAPI document (default: [tool.clientgen] in pyproject.toml)",
+    )
     generate.add_argument(
         "--output",
         type=Path,
-        default=Path("generated"),
+        default=None,
         metavar="DIR",
         help="where the package folder goes (default: generated)",
     )
@@ -87,6 +95,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     generate.set_defaults(run=_generate)
 
+    diff = commands.add_parser("diff", help="what changes in the client's public API between two documents")
+    diff.add_argument("old", type=Path, metavar="OLD")
+    diff.add_argument("new", type=Path, metavar="NEW")
+    diff.add_argument("--format", choices=("text", "json"), default="text")
+    diff.add_argument(
+        "--fail-on", choices=("breaking", "any", "none"), default="none", help="exit 1 when there are such changes"
+    )
+    diff.add_argument("--lenient", action="store_true", help=_LENIENT)
+    diff.set_defaults(run=_diff, spec=None)
+
     check = commands.add_parser("validate", help="check a document and report every problem")
     check.add_argument("spec", type=Path, metavar="SPEC")
     check.add_argument("--lenient", action="store_true", help=_LENIENT)
@@ -96,28 +114,60 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _generate(args: argparse.Namespace) -> int:
+    if args.spec is not None:
+        return _generate_one(args, Target(args.spec, args.output or Path("generated"), args.package, args.lenient))
+    targets = load_targets(Path.cwd())
+    if len(targets) == 1:  # flags override the configuration of a single target
+        only = targets[0]
+        targets = [
+            Target(only.spec, args.output or only.output, args.package or only.package, args.lenient or only.lenient)
+        ]
+    codes = []
+    for target in targets:
+        args.spec = target.spec
+        codes.append(_generate_one(args, target))
+    return max(codes)
+
+
+def _generate_one(args: argparse.Namespace, config: Target) -> int:
     started = time.perf_counter()
-    if args.package is not None and not args.package.isidentifier():
-        print(f"error: --package {args.package!r} is not a Python identifier", file=sys.stderr)
+    if config.package is not None and not config.package.isidentifier():
+        print(f"error: --package {config.package!r} is not a Python identifier", file=sys.stderr)
         return EXIT_BAD_INPUT
-    result = generate_files(args.spec, args.package, lenient=args.lenient, allow_remote=args.allow_remote_refs)
-    _print_diagnostics(args.spec, result.warnings)
-    target = args.output / result.api.package
+    result = generate_files(config.spec, config.package, lenient=config.lenient, allow_remote=args.allow_remote_refs)
+    _print_diagnostics(config.spec, result.warnings)
+    target = config.output / result.api.package
     if args.check:
         diff = diff_tree(result.files, target)
         if diff:
             sys.stdout.write(diff)
             print(
-                f"{target} is stale: regenerate with `python -m generator generate {args.spec} --output {args.output}`",
+                f"{target} is stale: regenerate with `python -m generator generate {config.spec} --output {config.output}`",
                 file=sys.stderr,
             )
             return EXIT_STALE
         print(f"{target} is up to date", file=sys.stderr)
         return EXIT_OK
+    before = recorded_api(target)
     written, unchanged, removed = write_tree(result.files, target)
     seconds = time.perf_counter() - started
     print(f"{target}: {written} written, {unchanged} unchanged, {removed} removed in {seconds:.2f}s", file=sys.stderr)
+    if before is not None:
+        changes = compare(before, surface(result.api))
+        if changes:
+            sys.stderr.write("API changes since the last generation:\n" + render_text(changes))
     return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    args.spec = args.old  # for the diagnostics of a broken document
+    old, _ = load_and_build(args.old, lenient=args.lenient)
+    args.spec = args.new
+    new, _ = load_and_build(args.new, lenient=args.lenient)
+    changes = compare(surface(old), surface(new))
+    sys.stdout.write(render_json(changes) if args.format == "json" else render_text(changes))
+    failing = {"breaking": any(c.kind == "breaking" for c in changes), "any": bool(changes), "none": False}
+    return EXIT_STALE if failing[args.fail_on] else EXIT_OK
 
 
 def _validate(args: argparse.Namespace) -> int:

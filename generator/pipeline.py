@@ -12,6 +12,7 @@ from pathlib import Path
 from . import ir
 from .build import build_api
 from .diagnostics import Diagnostic
+from .diff import surface
 from .format import format_files
 from .load import load
 from .naming import module_name
@@ -48,7 +49,7 @@ def generate_files(
 ) -> Result:
     api, warnings = load_and_build(spec, package, lenient=lenient, allow_remote=allow_remote)
     files = format_files(render(api))
-    return Result(api, with_manifest(files, api.source_sha256), tuple(sorted(warnings)), str(spec))
+    return Result(api, with_manifest(files, api.source_sha256, surface(api)), tuple(sorted(warnings)), str(spec))
 
 
 def default_package_name(title: object) -> str:

@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 
@@ -29,10 +30,24 @@ class OwnershipError(Exception):
     """Writing would destroy a file the generator did not write."""
 
 
-def with_manifest(files: dict[str, str], source_sha256: str) -> dict[str, str]:
-    """`files` plus the manifest that lists them."""
-    manifest = {"generator": f"clientgen {__version__}", "source_sha256": source_sha256, "files": sorted(files)}
-    return {**files, MANIFEST: json.dumps(manifest, indent=2) + "\n"}
+def with_manifest(files: dict[str, str], source_sha256: str, api: dict[str, Any]) -> dict[str, str]:
+    """`files` plus the manifest that lists them, with the public API they make (see `diff`)."""
+    manifest = {
+        "generator": f"clientgen {__version__}",
+        "source_sha256": source_sha256,
+        "files": sorted(files),
+        "api": api,
+    }
+    return {**files, MANIFEST: json.dumps(manifest, indent=1, sort_keys=True) + "\n"}
+
+
+def recorded_api(target: Path) -> dict[str, Any] | None:
+    """The public API recorded in `target`'s manifest, if it has one."""
+    try:
+        api = json.loads((target / MANIFEST).read_text(encoding="utf-8")).get("api")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return api if isinstance(api, dict) else None
 
 
 def owned_files(target: Path) -> set[str]:

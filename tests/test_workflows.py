@@ -1,0 +1,78 @@
+"""The ways users run the generator: configured in pyproject.toml, vendored under another name,
+and as a pre-commit hook."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from pytest_httpserver import HTTPServer
+
+from .conftest import GENERATED, ROOT, SPEC
+
+
+def test_configured_targets_generate_with_no_arguments(tmp_path: Path) -> None:
+    shutil.copy(SPEC, tmp_path / "comms.yaml")
+    shutil.copy(ROOT / "tests" / "cases" / "bare" / "spec.yaml", tmp_path / "bare.yaml")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.clientgen]\n[[tool.clientgen.targets]]\nspec = "comms.yaml"\noutput = "clients"\n'
+        '[[tool.clientgen.targets]]\nspec = "bare.yaml"\noutput = "clients"\npackage = "bare"\n',
+        encoding="utf-8",
+    )
+    run = subprocess.run([sys.executable, "-m", "generator", "generate"], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "clients" / "comms_api" / "_client.py").is_file()
+    assert (tmp_path / "clients" / "bare" / "_client.py").is_file()
+    check = subprocess.run(
+        [sys.executable, "-m", "generator", "generate", "--check"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stderr
+
+
+def test_missing_configuration_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "generator", "generate"], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 2
+    assert "has no [tool.clientgen] table" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_vendored_copy_under_another_name_works(tmp_path: Path, httpserver: HTTPServer) -> None:
+    """Copied into another project under another folder name, the client imports and calls."""
+    shutil.copytree(
+        GENERATED / "comms_api", tmp_path / "third_party_comms", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    httpserver.expect_request("/v1/SenderPools/p1", method="PATCH", json={"tags": {"tier": "1"}}).respond_with_json(
+        {"resourceId": "p1", "resourceLocation": "https://x/p1"}, status=202
+    )
+    script = (
+        "import third_party_comms as comms\n"
+        f"client = comms.Client(account_id='a', auth_token='b', base_url={httpserver.url_for('/')!r})\n"
+        "print(client.sender_pools.update('p1', tags={'tier': '1'}).body.resource_id)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True)
+    assert (run.returncode, run.stdout.strip()) == (0, "p1"), run.stderr
+
+
+@pytest.mark.parametrize(("edit", "code"), [(False, 0), (True, 1)])
+def test_pre_commit_hook_definition_runs(tmp_path: Path, edit: bool, code: int) -> None:
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "clientgen-check" and hook["pass_filenames"] is False
+    shutil.copytree(GENERATED, tmp_path / "generated", ignore=shutil.ignore_patterns("__pycache__"))
+    if edit:
+        (tmp_path / "generated" / "comms_api" / "_version.py").write_text("__version__ = 'edited'\n", encoding="utf-8")
+    entry = shlex.split(hook["entry"])
+    script = Path(sys.executable).parent / entry[0]  # the console script pip installed
+    command = [
+        str(script) if script.exists() else entry[0],
+        *entry[1:],
+        str(SPEC),
+        "--output",
+        str(tmp_path / "generated"),
+    ]
+    run = subprocess.run(command, capture_output=True, text=True)
+    assert run.returncode == code, run.stderr
