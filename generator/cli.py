@@ -88,6 +88,9 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--package", metavar="NAME", help="the package name (default: from the document's title)")
     generate.add_argument("--lenient", action="store_true", help=_LENIENT)
     generate.add_argument("--allow-remote-refs", action="store_true", help=_REMOTE)
+    loudness = generate.add_mutually_exclusive_group()
+    loudness.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+    loudness.add_argument("--verbose", "-v", action="store_true", help="print each stage and its time")
     generate.add_argument(
         "--check",
         action="store_true",
@@ -113,6 +116,46 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Reporter:
+    """What a run tells its user on stderr. On a terminal, the stage and files done of total on
+    one line that keeps being rewritten; otherwise (CI, a pipe) only warnings, errors and a
+    one-line summary. `--quiet`: errors only. `--verbose`: each stage with its time."""
+
+    def __init__(self, *, quiet: bool = False, verbose: bool = False) -> None:
+        self.quiet = quiet
+        self.verbose = verbose
+        self.live = sys.stderr.isatty() and not quiet and not verbose
+        self._stage: str | None = None
+        self._since = time.perf_counter()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self._stage:
+            self._end_stage()
+            self._stage, self._since = stage, time.perf_counter()
+        if self.live:
+            counts = f" {done}/{total} files" if total else ""
+            sys.stderr.write(f"\r\x1b[Kclientgen: {stage}{counts}")
+            sys.stderr.flush()
+
+    def _end_stage(self) -> None:
+        if self.verbose and self._stage is not None:
+            print(f"clientgen: {self._stage} {time.perf_counter() - self._since:.2f}s", file=sys.stderr)
+
+    def done(self) -> None:
+        self._end_stage()
+        self._stage = None
+        if self.live:
+            sys.stderr.write("\r\x1b[K")
+
+    def say(self, message: str) -> None:
+        if not self.quiet:
+            sys.stderr.write(message if message.endswith("\n") else message + "\n")
+
+    def diagnostics(self, spec: Path, diagnostics: Sequence[Diagnostic]) -> None:
+        if not self.quiet:
+            _print_diagnostics(spec, diagnostics)
+
+
 def _generate(args: argparse.Namespace) -> int:
     if args.spec is not None:
         return _generate_one(args, Target(args.spec, args.output or Path("generated"), args.package, args.lenient))
@@ -131,11 +174,17 @@ def _generate(args: argparse.Namespace) -> int:
 
 def _generate_one(args: argparse.Namespace, config: Target) -> int:
     started = time.perf_counter()
+    report = Reporter(quiet=args.quiet, verbose=args.verbose)
     if config.package is not None and not config.package.isidentifier():
         print(f"error: --package {config.package!r} is not a Python identifier", file=sys.stderr)
         return EXIT_BAD_INPUT
-    result = generate_files(config.spec, config.package, lenient=config.lenient, allow_remote=args.allow_remote_refs)
-    _print_diagnostics(config.spec, result.warnings)
+    try:
+        result = generate_files(
+            config.spec, config.package, lenient=config.lenient, allow_remote=args.allow_remote_refs, progress=report
+        )
+    finally:
+        report.done()
+    report.diagnostics(config.spec, result.warnings)
     target = config.output / result.api.package
     if args.check:
         diff = diff_tree(result.files, target)
@@ -146,16 +195,18 @@ def _generate_one(args: argparse.Namespace, config: Target) -> int:
                 file=sys.stderr,
             )
             return EXIT_STALE
-        print(f"{target} is up to date", file=sys.stderr)
+        report.say(f"{target} is up to date")
         return EXIT_OK
     before = recorded_api(target)
+    report("write", 0, 0)
     written, unchanged, removed = write_tree(result.files, target)
+    report.done()
     seconds = time.perf_counter() - started
-    print(f"{target}: {written} written, {unchanged} unchanged, {removed} removed in {seconds:.2f}s", file=sys.stderr)
+    report.say(f"{target}: {written} written, {unchanged} unchanged, {removed} removed in {seconds:.2f}s")
     if before is not None:
         changes = compare(before, surface(result.api))
         if changes:
-            sys.stderr.write("API changes since the last generation:\n" + render_text(changes))
+            report.say("API changes since the last generation:\n" + render_text(changes))
     return EXIT_OK
 
 

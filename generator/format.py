@@ -12,6 +12,7 @@ spread over the machine's cores; the result does not depend on how it was spread
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
 import black
@@ -26,14 +27,22 @@ class InternalError(Exception):
     """The generator produced something wrong: a bug of ours, not of the document."""
 
 
-def format_files(files: dict[str, str]) -> dict[str, str]:
+def format_files(files: dict[str, str], progress: Callable[[int, int], None] | None = None) -> dict[str, str]:
+    """Every `.py` file formatted; `progress(done, total)` is told as files are done."""
     python = [(path, source) for path, source in files.items() if path.endswith(".py")]
     workers = min(os.cpu_count() or 1, 8)
+    formatted: dict[str, str] = {}
     if len(python) >= PARALLEL_FROM and workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            formatted = dict(zip([p for p, _ in python], pool.map(_format_pair, python, chunksize=8)))
+            for (path, _), source in zip(python, pool.map(_format_pair, python, chunksize=8)):
+                formatted[path] = source
+                if progress is not None:
+                    progress(len(formatted), len(python))
     else:
-        formatted = {path: format_source(path, source) for path, source in python}
+        for path, source in python:
+            formatted[path] = format_source(path, source)
+            if progress is not None:
+                progress(len(formatted), len(python))
     return {path: formatted.get(path, source) for path, source in files.items()}
 
 

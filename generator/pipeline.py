@@ -6,6 +6,7 @@ tests can compare whole trees without touching the disk.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,25 +31,48 @@ class Result:
     source: str  # the document's path as the user gave it, for diagnostics
 
 
+Progress = Callable[[str, int, int], None]
+"""Told each stage as it starts (`stage, 0, 0`), and the formatting stage file by file (`done, total`)."""
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    pass
+
+
 def load_and_build(
-    spec: Path, package: str | None = None, *, lenient: bool = False, allow_remote: bool = False
+    spec: Path,
+    package: str | None = None,
+    *,
+    lenient: bool = False,
+    allow_remote: bool = False,
+    progress: Progress = _silent,
 ) -> tuple[ir.Api, list[Diagnostic]]:
     """Every stage up to the IR. With `lenient`, validation problems are warnings and the builder
     skips (and reports) what it cannot build, instead of stopping."""
+    progress("load", 0, 0)
     document = load(spec)
     resolver = Resolver(document, allow_remote=allow_remote)
+    progress("validate", 0, 0)
     _, problems = validate(document, resolver, lenient=lenient)
     info = document.data.get("info")
     title = info.get("title") if isinstance(info, dict) else None
+    progress("build", 0, 0)
     api, warnings = build_api(document, resolver, package or default_package_name(title))
     return api, problems + warnings
 
 
 def generate_files(
-    spec: Path, package: str | None = None, *, lenient: bool = False, allow_remote: bool = False
+    spec: Path,
+    package: str | None = None,
+    *,
+    lenient: bool = False,
+    allow_remote: bool = False,
+    progress: Progress = _silent,
 ) -> Result:
-    api, warnings = load_and_build(spec, package, lenient=lenient, allow_remote=allow_remote)
-    files = format_files(render(api))
+    api, warnings = load_and_build(spec, package, lenient=lenient, allow_remote=allow_remote, progress=progress)
+    progress("render", 0, 0)
+    rendered = render(api)
+    files = format_files(rendered, lambda done, total: progress("format", done, total))
     return Result(api, with_manifest(files, api.source_sha256, surface(api)), tuple(sorted(warnings)), str(spec))
 
 

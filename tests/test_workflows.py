@@ -76,3 +76,43 @@ def test_pre_commit_hook_definition_runs(tmp_path: Path, edit: bool, code: int) 
     ]
     run = subprocess.run(command, capture_output=True, text=True)
     assert run.returncode == code, run.stderr
+
+
+def _generate(tmp_path: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "generator", "generate", str(SPEC), "--output", str(tmp_path / "out"), *flags]
+    return subprocess.run(command, capture_output=True, text=True)
+
+
+def test_piped_output_is_one_summary_line(tmp_path: Path) -> None:
+    run = _generate(tmp_path)
+    assert run.returncode == 0 and run.stdout == ""
+    (line,) = run.stderr.splitlines()
+    assert line.endswith("s") and "written" in line and "\r" not in run.stderr
+
+
+def test_quiet_prints_nothing_and_verbose_prints_each_stage(tmp_path: Path) -> None:
+    assert _generate(tmp_path, "--quiet").stderr == ""
+    stages = [line.split()[1] for line in _generate(tmp_path, "--verbose").stderr.splitlines()[:-1]]
+    assert stages == ["load", "validate", "build", "render", "format", "write"]
+
+
+def test_a_terminal_sees_progress(tmp_path: Path) -> None:
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    command = [sys.executable, "-m", "generator", "generate", str(SPEC), "--output", str(tmp_path / "out")]
+    process = subprocess.Popen(command, stderr=follower, stdout=subprocess.DEVNULL)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert process.wait() == 0
+    text = seen.decode()
+    assert "clientgen: format 1/" in text and "\r" in text and "written" in text
