@@ -88,6 +88,9 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--package", metavar="NAME", help="the package name (default: from the document's title)")
     generate.add_argument("--lenient", action="store_true", help=_LENIENT)
     generate.add_argument("--allow-remote-refs", action="store_true", help=_REMOTE)
+    generate.add_argument(
+        "--client-pyproject", action="store_true", help="also write a pyproject.toml that makes the package installable"
+    )
     loudness = generate.add_mutually_exclusive_group()
     loudness.add_argument("--quiet", "-q", action="store_true", help="print errors only")
     loudness.add_argument("--verbose", "-v", action="store_true", help="print each stage and its time")
@@ -158,12 +161,19 @@ class Reporter:
 
 def _generate(args: argparse.Namespace) -> int:
     if args.spec is not None:
-        return _generate_one(args, Target(args.spec, args.output or Path("generated"), args.package, args.lenient))
+        target = Target(args.spec, args.output or Path("generated"), args.package, args.lenient, args.client_pyproject)
+        return _generate_one(args, target)
     targets = load_targets(Path.cwd())
     if len(targets) == 1:  # flags override the configuration of a single target
         only = targets[0]
         targets = [
-            Target(only.spec, args.output or only.output, args.package or only.package, args.lenient or only.lenient)
+            Target(
+                only.spec,
+                args.output or only.output,
+                args.package or only.package,
+                args.lenient or only.lenient,
+                args.client_pyproject or only.client_pyproject,
+            )
         ]
     codes = []
     for target in targets:
@@ -180,7 +190,12 @@ def _generate_one(args: argparse.Namespace, config: Target) -> int:
         return EXIT_BAD_INPUT
     try:
         result = generate_files(
-            config.spec, config.package, lenient=config.lenient, allow_remote=args.allow_remote_refs, progress=report
+            config.spec,
+            config.package,
+            lenient=config.lenient,
+            allow_remote=args.allow_remote_refs,
+            client_pyproject=config.client_pyproject,
+            progress=report,
         )
     finally:
         report.done()

@@ -5,6 +5,7 @@
     output = "generated"          # where the package folder goes (default: generated)
     package = "comms_api"         # optional; default: from the document's title
     lenient = false               # optional
+    client_pyproject = false      # optional: make the package folder installable on its own
 
 or, for several clients, `[[tool.clientgen.targets]]` tables with the same keys. Paths are
 relative to the pyproject.toml. Flags on the command line override a single target's settings.
@@ -31,6 +32,7 @@ class Target:
     output: Path
     package: str | None = None
     lenient: bool = False
+    client_pyproject: bool = False
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -66,6 +68,7 @@ def load_targets(start: Path) -> list[Target]:
                 output=root / str(entry.get("output", "generated")),
                 package=str(package) if package else None,
                 lenient=bool(entry.get("lenient", False)),
+                client_pyproject=bool(entry.get("client_pyproject", False)),
             )
         )
     return targets

@@ -67,11 +67,12 @@ def generate_files(
     *,
     lenient: bool = False,
     allow_remote: bool = False,
+    client_pyproject: bool = False,
     progress: Progress = _silent,
 ) -> Result:
     api, warnings = load_and_build(spec, package, lenient=lenient, allow_remote=allow_remote, progress=progress)
     progress("render", 0, 0)
-    rendered = render(api)
+    rendered = render(api, client_pyproject=client_pyproject)
     files = format_files(rendered, lambda done, total: progress("format", done, total))
     return Result(api, with_manifest(files, api.source_sha256, surface(api)), tuple(sorted(warnings)), str(spec))
 

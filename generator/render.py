@@ -13,6 +13,8 @@ only filters are those below; every string from the document that lands in code 
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,8 +59,9 @@ class Context:
     module_of: dict[str, str]  # model class name -> its module under models/
 
 
-def render(api: ir.Api) -> dict[str, str]:
-    """Every file of the package `api.package`, by path relative to the package root."""
+def render(api: ir.Api, *, client_pyproject: bool = False) -> dict[str, str]:
+    """Every file of the package `api.package`, by path relative to the package root; with
+    `client_pyproject`, also a pyproject.toml that makes the folder installable on its own."""
     env = _environment()
     ctx = Context(api, {m.name: module.name for module in api.modules for m in module.models})
     header = file_header(api)
@@ -92,7 +95,23 @@ def render(api: ir.Api) -> dict[str, str]:
         files[runtime_file] = header + (runtime_dir() / runtime_file).read_text(encoding="utf-8")
     files["py.typed"] = ""
     files["README.md"] = env.get_template("README.md.jinja").render(api=api)
+    if client_pyproject:
+        template = env.get_template("client_pyproject.toml.jinja")
+        files["pyproject.toml"] = template.render(
+            api=api, distribution=api.package.replace("_", "-"), version=_pep440(api.version)
+        )
     return dict(sorted(files.items()))
+
+
+def _pep440(version: str) -> str:
+    """The document's version if it is a valid package version, else `0.0.0+<version>`-ish."""
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return str(Version(version))
+    except InvalidVersion:
+        local = ".".join(part for part in re.split(r"[^A-Za-z0-9]+", version) if part)
+        return f"0.0.0+{local}" if local else "0.0.0"
 
 
 def file_header(api: ir.Api) -> str:
@@ -111,7 +130,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.filters.update(pystr=pystr, docstring=docstring, annotation=annotation)
+    env.filters.update(pystr=pystr, docstring=docstring, annotation=annotation, tomlstr=tomlstr)
     return env
 
 
@@ -127,6 +146,11 @@ def pystr(value: object) -> str:
     if value is None or isinstance(value, (str, bool, int, float)):
         return repr(value)
     raise TypeError(f"not a scalar: {value!r}")
+
+
+def tomlstr(value: str) -> str:
+    """A TOML basic string holding `value` (JSON's string escapes are TOML's)."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def docstring(text: str | None) -> str:

@@ -155,3 +155,22 @@ def test_rule_macro_draws_nested_checks(macros) -> None:  # type: ignore[no-unty
         "items=Rule(model=lambda: Pet._RULE))"
     )
     assert str(macros.rule(ir.Check())) == "Rule()"
+
+
+@pytest.mark.parametrize(
+    ("version", "expected"),
+    [("1.0.0", "1.0.0"), ("2023-09-12", "0.0.0+2023.09.12"), ("v2", "2"), ("beta three", "0.0.0+beta.three"), ("", "0.0.0")],
+)
+def test_client_versions_are_valid_package_versions(version: str, expected: str) -> None:
+    from generator.render import _pep440
+
+    assert _pep440(version) == expected
+
+
+def test_tomlstr_is_a_toml_string_of_the_value() -> None:
+    import tomllib
+
+    from generator.render import tomlstr
+
+    for value in ['a "quoted" \\ title', "line\nbreak", "Größe"]:
+        assert tomllib.loads(f"x = {tomlstr(value)}")["x"] == value

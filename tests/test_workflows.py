@@ -116,3 +116,24 @@ def test_a_terminal_sees_progress(tmp_path: Path) -> None:
     assert process.wait() == 0
     text = seen.decode()
     assert "clientgen: format 1/" in text and "\r" in text and "written" in text
+
+
+@pytest.mark.slow
+def test_client_pyproject_makes_the_package_installable(tmp_path: Path) -> None:
+    run = _generate(tmp_path, "--client-pyproject")
+    assert run.returncode == 0, run.stderr
+    package = tmp_path / "out" / "comms_api"
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path / "wheels"), str(package)],
+        capture_output=True,
+        text=True,
+    )
+    assert build.returncode == 0, build.stderr
+    (wheel,) = (tmp_path / "wheels").glob("comms_api-1.0.0-*.whl")
+    import zipfile
+
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"comms_api/__init__.py", "comms_api/models/sender_pool.py", "comms_api/resources/sender_pools.py"} <= names
+    assert "comms_api/py.typed" in names
+    metadata = zipfile.ZipFile(wheel).read("comms_api-1.0.0.dist-info/METADATA").decode()
+    assert "Requires-Dist: httpx" in metadata
