@@ -270,16 +270,10 @@ class _Builder:
                     by_location[where].append(self.build_parameter(param, hint, args, ptr))
         successes, errors = self.build_responses(node.get("responses") or {}, hint, [*op.ptr, "responses"])
         returns = _union([r.type for r in successes])
-        wait = next(
-            (
-                (self.resolver.deref(raw)[0].get("x-clientgen-wait"), [*op.ptr, "responses", status])
-                for status, raw in (node.get("responses") or {}).items()
-                if str(status) == "202"
-                and isinstance(self.resolver.deref(raw)[0], dict)
-                and "x-clientgen-wait" in self.resolver.deref(raw)[0]
-            ),
-            None,
-        )
+        accepted, _ = self.resolver.deref((node.get("responses") or {}).get("202"))
+        wait = None
+        if isinstance(accepted, dict) and "x-clientgen-wait" in accepted:
+            wait = (accepted["x-clientgen-wait"], [*op.ptr, "responses", "202"])
         parameters = [p for location in by_location.values() for p in location]
         pagination = self.build_pagination(node.get("x-fern-pagination"), parameters, returns, name, methods, op.ptr)
         operation = ir.Operation(

@@ -163,11 +163,7 @@ class _BaseClient:
     ) -> httpx.Request:
         headers = {**self._headers, **request.headers}
         params = list(request.params)
-        cookies = dict(request.cookies)
-        for auth in self._select_auth(request.security):
-            auth.apply(headers, params, cookies)
-        if cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        self._authorize(request.security, headers, params, dict(request.cookies))
         if request.content_type is not None:
             headers["Content-Type"] = request.content_type
         headers.update(options.extra_headers or {})
@@ -189,6 +185,15 @@ class _BaseClient:
             timeout=options.timeout if not isinstance(options.timeout, NotGiven) else httpx.USE_CLIENT_DEFAULT,
         )
 
+    def _authorize(
+        self, security: Security, headers: dict[str, str], params: list[tuple[str, str]], cookies: dict[str, str]
+    ) -> None:
+        """Add the credentials `security` asks for, and the cookies, to a request's parts."""
+        for auth in self._select_auth(security):
+            auth.apply(headers, params, cookies)
+        if cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+
     def _select_auth(self, security: Security) -> list[Auth]:
         """The credentials of the first alternative the client holds all schemes of."""
         if not security:
@@ -208,11 +213,7 @@ class _BaseClient:
         same_origin = (url.scheme, url.host, url.port) == (self.base_url.scheme, self.base_url.host, self.base_url.port)
         headers = dict(self._headers)
         params: list[tuple[str, str]] = []
-        cookies: dict[str, str] = {}
-        for auth in self._select_auth(security) if same_origin else []:
-            auth.apply(headers, params, cookies)
-        if cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        self._authorize(security if same_origin else (), headers, params, {})
         return self._http.build_request("GET", url, params=tuple(params) or None, headers=headers)
 
     def _retries(self, options: CallOptions) -> int:
