@@ -405,6 +405,11 @@ class Response:
     doc: str | None = None
 
     @property
+    def key(self) -> int | str:
+        """How the error-body decoders are keyed: the code, or "4XX" / "default"."""
+        return int(self.status) if self.status.isdigit() else self.status.upper() if self.status_class else self.status
+
+    @property
     def status_class(self) -> int | None:
         """For a range such as "2XX", its first digit; None for a single code or "default"."""
         return int(self.status[0]) if len(self.status) == 3 and self.status[1:].upper() == "XX" else None

@@ -389,3 +389,12 @@ def test_multi_file_document(multifile: ModuleType, httpserver: HTTPServer) -> N
     with multifile.Client(base_url=httpserver.url_for("/")) as client:
         thing = client.get_thing("t1")
     assert thing.parts[0].name == "bolt" and type(thing.parts[0]).__name__ == "Part"
+
+
+def test_default_error_model_applies_beside_typed_statuses(petstore: ModuleType, httpserver: HTTPServer) -> None:
+    """create_pets types 422 and `default`: an undocumented status decodes with the default model."""
+    httpserver.expect_request("/pets", method="POST").respond_with_json({"code": 7, "message": "down"}, status=500)
+    with petstore.Client(token="t", base_url=httpserver.url_for("/"), max_retries=0) as client:
+        with pytest.raises(petstore.UnexpectedStatusError) as raised:
+            client.pets.create_pets(name="x")
+    assert isinstance(raised.value.body, petstore.Error) and raised.value.body.message == "down"

@@ -64,7 +64,7 @@ def _create_pets_request(
 def _create_pets_response(response: httpx.Response) -> Pet:
     if response.status_code == 201:
         return Pet.from_dict(response.json())
-    raise error_for_response(response, {422: ValidationError.from_dict, "DEFAULT": Error.from_dict})
+    raise error_for_response(response, {422: ValidationError.from_dict, "default": Error.from_dict})
 
 
 def _show_pet_by_id_request(
