@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+import re
 from pathlib import Path
 from typing import Any
 
@@ -151,8 +152,21 @@ def test_no_change_and_text_output(run_cli) -> None:  # type: ignore[no-untyped-
 def test_generate_reports_what_a_regeneration_changed(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "out"
     assert run_cli("generate", SPEC, "--output", out).code == 0
-    new = _edited(tmp_path, _delete(["paths", UPDATE, "patch"]))
-    result = run_cli("generate", new, "--output", out)
+    package = out / "comms_api"
+    assert (package / "models/update_sender_pool_request.py").exists()
+
+    def retire_update(doc: dict[str, Any]) -> None:
+        """The operation and the request model only it used."""
+        del doc["paths"][UPDATE]["patch"]
+        del _schemas(doc)["UpdateSenderPoolRequest"]
+
+    result = run_cli("generate", _edited(tmp_path, retire_update), "--output", out)
+
     assert result.code == 0
     assert "API changes since the last generation:" in result.stderr
     assert "breaking: client.sender_pools.update: operation removed" in result.stderr
+    assert "breaking: models.UpdateSenderPoolRequest: model removed" in result.stderr
+    assert re.search(r"\b1 removed\b", result.stderr), result.stderr
+    assert not (package / "models/update_sender_pool_request.py").exists()
+    resource = (package / "resources/sender_pools.py").read_text(encoding="utf-8")
+    assert "def update(" not in resource and "def create(" in resource

@@ -14,7 +14,7 @@ from generator.runtime._base_client import NO_OPTIONS, ApiKeyAuth, BasicAuth, Be
 from generator.runtime._exceptions import ApiStatusError, MissingCredentialsError, RequestValidationError, status_error
 from generator.runtime._pagination import SyncPager, attr_path
 from generator.runtime._retries import backoff, retry_after, retry_delay, should_retry_error, should_retry_status
-from generator.runtime._types import NOT_GIVEN, NotGiven, OpenIntEnum, OpenStrEnum
+from generator.runtime._types import NOT_GIVEN, NotGiven, OpenIntEnum, OpenStrEnum, model_repr
 from generator.runtime._utils import (
     decode_error_body,
     decode_tagged,
@@ -449,3 +449,21 @@ def test_form_and_multipart_encoding() -> None:
         ("tags", (None, "y")),
         ("meta", (None, '{"k": 1}', "application/json")),
     ]
+
+
+def test_model_repr_shows_what_was_given() -> None:
+    import dataclasses
+
+    @dataclasses.dataclass(slots=True, kw_only=True, repr=False)
+    class Pool:
+        id: str
+        name: str | None | NotGiven = NOT_GIVEN
+        tags: dict[str, str] | NotGiven = NOT_GIVEN
+        additional_properties: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+        def __repr__(self) -> str:
+            return model_repr(self)
+
+    assert repr(Pool(id="p")) == "Pool(id='p')"
+    assert repr(Pool(id="p", name=None, tags={})) == "Pool(id='p', name=None, tags={})"
+    assert repr(Pool(id="p", additional_properties={"x": 1})) == "Pool(id='p', additional_properties={'x': 1})"

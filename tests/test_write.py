@@ -147,6 +147,29 @@ def test_only_the_changed_file_is_rewritten(out: Path, fresh: dict[str, bytes], 
     assert [p for p, ns in mtimes(package).items() if ns != OLD_TIME_NS] == ["errors.py"]
 
 
+def test_a_changed_description_rewrites_one_file(
+    tmp_path: Path, out: Path, fresh: dict[str, bytes], run_cli: Run
+) -> None:
+    """A document edit touches the files generated from what changed, and the manifest's hash."""
+    package = out / PACKAGE
+    for path in fresh:
+        os.utime(package / path, ns=(OLD_TIME_NS, OLD_TIME_NS))
+    text = SPEC.read_text(encoding="utf-8")
+    old = "description: When the SenderPool was last updated."
+    assert text.count(old) == 1
+    edited = tmp_path / "comms.yaml"
+    edited.write_text(text.replace(old, "description: When the SenderPool last changed."), encoding="utf-8")
+
+    result = run_cli("generate", edited, "--output", out)
+
+    assert result.code == 0, result.stderr
+    rewritten = sorted(p for p, ns in mtimes(package).items() if ns != OLD_TIME_NS)
+    assert rewritten == [MANIFEST, "models/sender_pool.py"]
+    assert "When the SenderPool last changed." in (package / "models/sender_pool.py").read_text(encoding="utf-8")
+    assert read_manifest(package)["source_sha256"] != json.loads(fresh[MANIFEST])["source_sha256"]
+    assert summary(result.stderr) == (2, len(fresh) - 2, 0)
+
+
 # --------------------------------------------------------------------------------------------
 # --check
 

@@ -1,7 +1,8 @@
-"""The "not given" sentinel and open enums."""
+"""The "not given" sentinel, open enums, and how models show themselves."""
 
 from __future__ import annotations
 
+import dataclasses
 from enum import Enum
 from typing import IO, Any, Final, Union
 
@@ -37,6 +38,21 @@ class NotGiven:
 
 
 NOT_GIVEN: Final = NotGiven()
+
+
+def model_repr(model: Any) -> str:
+    """`Name(field=value, ...)` with only the fields that were given.
+
+    A model's optional fields default to `NOT_GIVEN`; listing them all would bury the data in
+    noise. Properties the schema does not list are shown when there are any.
+    """
+    parts = []
+    for spec in dataclasses.fields(model):
+        value = getattr(model, spec.name)
+        if value is NOT_GIVEN or (not value and spec.default_factory is dict):
+            continue  # not given, or no unlisted properties
+        parts.append(f"{spec.name}={value!r}")
+    return f"{type(model).__name__}({', '.join(parts)})"
 
 
 class OpenStrEnum(str, Enum):
