@@ -182,6 +182,14 @@ def _generate(args: argparse.Namespace) -> int:
     return max(codes)
 
 
+def _shown(path: Path) -> Path:
+    """`path` relative to the working folder when it is inside it, as users typed it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
 def _generate_one(args: argparse.Namespace, config: Target) -> int:
     started = time.perf_counter()
     report = Reporter(quiet=args.quiet, verbose=args.verbose)
@@ -201,23 +209,24 @@ def _generate_one(args: argparse.Namespace, config: Target) -> int:
         report.done()
     report.diagnostics(config.spec, result.warnings)
     target = config.output / result.api.package
+    shown = _shown(target)
     if args.check:
         diff = diff_tree(result.files, target)
         if diff:
             sys.stdout.write(diff)
             print(
-                f"{target} is stale: regenerate with `python -m generator generate {config.spec} --output {config.output}`",
+                f"{shown} is stale: regenerate it (the same command without --check)",
                 file=sys.stderr,
             )
             return EXIT_STALE
-        report.say(f"{target} is up to date")
+        report.say(f"{shown} is up to date")
         return EXIT_OK
     before = recorded_api(target)
     report("write", 0, 0)
     written, unchanged, removed = write_tree(result.files, target)
     report.done()
     seconds = time.perf_counter() - started
-    report.say(f"{target}: {written} written, {unchanged} unchanged, {removed} removed in {seconds:.2f}s")
+    report.say(f"{shown}: {written} written, {unchanged} unchanged, {removed} removed in {seconds:.2f}s")
     if before is not None:
         changes = compare(before, surface(result.api))
         if changes:
