@@ -79,6 +79,25 @@ class _Op:
     path_servers: Any = None
 
 
+MAX_TYPE_NESTING = 64
+
+
+def _nesting(t: ir.TypeRef) -> int:
+    """How many brackets deep the annotation of `t` goes."""
+    depth = 0
+    while True:
+        if isinstance(t, ir.Nullable):
+            t = t.inner
+        elif isinstance(t, ir.ListOf):
+            t, depth = t.item, depth + 1
+        elif isinstance(t, ir.MapOf):
+            t, depth = t.value, depth + 1
+        elif isinstance(t, ir.UnionOf):
+            return depth + 1 + max((_nesting(m) for m in t.members), default=0)
+        else:
+            return depth
+
+
 @dataclass
 class _Builder:
     document: Document
@@ -89,6 +108,7 @@ class _Builder:
     claimed: list[str] = field(default_factory=list)  # class names in the order they were claimed
     owner: dict[str, str] = field(default_factory=dict)  # inline model -> the model it was met in
     by_uri: dict[str, ir.TypeRef] = field(default_factory=dict)
+    inline_models: dict[int, str] = field(default_factory=dict)  # id() of an inline object schema -> its model
     component_names: dict[str, str] = field(default_factory=dict)  # schema URI -> class name
     component_keys: dict[str, str] = field(default_factory=dict)  # schema URI -> key in components
     in_progress: set[str] = field(default_factory=set)
@@ -728,6 +748,7 @@ class _Builder:
             result = self.schema_type(schema["allOf"][0], hint, base_uri)
         elif _is_object(schema, self.resolver):
             name = self.claim_class(class_name(hint))
+            self.inline_models[id(schema)] = name
             self.owners.append(name)
             try:
                 self.models[name] = self.build_object(schema, name)
@@ -739,10 +760,10 @@ class _Builder:
             result = ir.MapOf(
                 ANY
                 if additional in (True, None, {}) or additional is False
-                else self.schema_type(additional, hint + "Value", base_uri)
+                else self.shallow(self.schema_type(additional, hint + "Value", base_uri), hint)
             )
         elif "array" in types:
-            result = ir.ListOf(self.schema_type(schema.get("items", {}), hint + "Item", base_uri))
+            result = ir.ListOf(self.shallow(self.schema_type(schema.get("items", {}), hint + "Item", base_uri), hint))
         else:
             scalars = [t for t in types if t != "null"]
             if len(scalars) > 1:
@@ -752,6 +773,15 @@ class _Builder:
             else:
                 result = ANY
         return ir.Nullable(result) if nullable and not isinstance(result, ir.Nullable) and result is not ANY else result
+
+    def shallow(self, inner: ir.TypeRef, hint: str) -> ir.TypeRef:
+        """`inner`, or `Any` when lists and maps nest so deep that Python could not parse the
+        annotation (its parser allows 200 open brackets)."""
+        if _nesting(inner) < MAX_TYPE_NESTING:
+            return inner
+        where = hint if len(hint) <= 40 else hint[:40] + "…"
+        self.warn([], f"{where}: lists and maps nest more than {MAX_TYPE_NESTING} levels deep; deeper levels are typed Any")
+        return ANY
 
     def build_union(
         self, schema: Mapping[str, Any], hint: str, base_uri: str | None, nullable: bool
@@ -851,6 +881,8 @@ class _Builder:
             if uri in seen:
                 return None
             seen = seen | {uri}
+        elif id(target) in self.inline_models:
+            return ir.Check(model=self.inline_models[id(target)])
         for key in ("oneOf", "anyOf"):
             members = [m for m in target.get(key) or [] if _types_of(self.resolver.deref(m)[0]) != ["null"]]
             if key in target:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
@@ -24,11 +25,46 @@ from .write import OwnershipError, diff_tree, recorded_api, write_tree
 EXIT_OK, EXIT_STALE, EXIT_BAD_INPUT = 0, 1, 2
 
 
+# Deeply nested schemas are walked recursively (by the validator, the builder, the templates). The
+# work runs on a thread with a large stack and a raised recursion limit, so that nesting a
+# thousand levels deep is handled rather than refused; the stack is address space, only touched
+# as deep as the document goes.
+_STACK_BYTES = 512 * 2**20
+_RECURSION_LIMIT = 60_000
+
+
+def _on_deep_stack(run: Callable[[], int]) -> int:
+    """`run()` on a thread with a deep stack; its result, or its exception raised here."""
+    outcome: list[int] = []
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            outcome.append(run())
+        except BaseException as exc:  # noqa: BLE001 - handed to the calling thread
+            failure.append(exc)
+
+    previous_stack, previous_limit = threading.stack_size(_STACK_BYTES), sys.getrecursionlimit()
+    sys.setrecursionlimit(_RECURSION_LIMIT)
+    try:
+        worker = threading.Thread(target=target, name="clientgen", daemon=True)
+        worker.start()
+    finally:
+        threading.stack_size(previous_stack)
+    try:
+        worker.join()
+    finally:
+        sys.setrecursionlimit(previous_limit)
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.run(args))
+        return _on_deep_stack(lambda: int(args.run(args)))
     except DiagnosticError as exc:
         _print_diagnostics(args.spec, exc.diagnostics)
         errors = sum(d.level.value == "error" for d in exc.diagnostics)
@@ -44,6 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except RecursionError:
         print(f"{args.spec}: error: the document nests or refers to itself too deeply", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except MemoryError:
+        print(f"{args.spec}: error: the document is too large to generate from in this memory", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted; the output folder is unchanged", file=sys.stderr)
@@ -61,6 +100,7 @@ _LENIENT = "report validation problems as warnings and generate what is sound, l
 
 
 _REMOTE = "fetch $refs to http(s) documents (refused by default)"
+_OUTSIDE = "read $refs to files outside the document's folder (refused by default)"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -88,6 +128,7 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--package", metavar="NAME", help="the package name (default: from the document's title)")
     generate.add_argument("--lenient", action="store_true", help=_LENIENT)
     generate.add_argument("--allow-remote-refs", action="store_true", help=_REMOTE)
+    generate.add_argument("--allow-outside-refs", action="store_true", help=_OUTSIDE)
     generate.add_argument(
         "--client-pyproject", action="store_true", help="also write a pyproject.toml that makes the package installable"
     )
@@ -115,6 +156,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("spec", type=Path, metavar="SPEC")
     check.add_argument("--lenient", action="store_true", help=_LENIENT)
     check.add_argument("--allow-remote-refs", action="store_true", help=_REMOTE)
+    check.add_argument("--allow-outside-refs", action="store_true", help=_OUTSIDE)
     check.set_defaults(run=_validate)
     return parser
 
@@ -202,6 +244,7 @@ def _generate_one(args: argparse.Namespace, config: Target) -> int:
             config.package,
             lenient=config.lenient,
             allow_remote=args.allow_remote_refs,
+            allow_outside=args.allow_outside_refs,
             client_pyproject=config.client_pyproject,
             progress=report,
         )
@@ -246,7 +289,9 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    api, warnings = load_and_build(args.spec, lenient=args.lenient, allow_remote=args.allow_remote_refs)
+    api, warnings = load_and_build(
+        args.spec, lenient=args.lenient, allow_remote=args.allow_remote_refs, allow_outside=args.allow_outside_refs
+    )
     _print_diagnostics(args.spec, warnings)
     operations = sum(len(g.operations) for g in api.groups)
     print(f"{args.spec}: valid OpenAPI; {operations} operations, {len(api.models)} models")

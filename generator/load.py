@@ -9,6 +9,7 @@ example is text, not a `datetime.date`.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import json
@@ -28,11 +29,36 @@ class _JsonLikeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     would leave JSON's types), and mapping keys always strings (`200:` is the key "200", as
     OpenAPI means it)."""
 
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[Diagnostic] = []
+        self.aliased = False
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects:
+            self.aliased = True  # only an alias (`*name`) meets a node a second time
+        return super().construct_object(node, deep=deep)
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode) and key.value != "<<"]
+        if len(set(keys)) != len(keys):
+            self._note_duplicates(node)
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
         if all(type(key) is str for key in mapping):
             return mapping
         return {_json_key(key): value for key, value in mapping.items()}
+
+    def _note_duplicates(self, node: yaml.MappingNode) -> None:
+        first: dict[str, int] = {}
+        for key, _ in node.value:
+            if not isinstance(key, yaml.ScalarNode) or key.value == "<<":
+                continue
+            line = key.start_mark.line + 1
+            if key.value in first:
+                message = f"duplicate key {key.value!r} (first at line {first[key.value]}); YAML allows a key once"
+                self.duplicates.append(Diagnostic("", message, line=line))
+            else:
+                first[key.value] = line
 
 
 def _json_key(key: object) -> str:
@@ -94,16 +120,31 @@ def load(path: Path) -> Document:
 
 def _parse(text: str, *, looks_like_json: bool) -> Any:
     if looks_like_json:
+        duplicates: list[str] = []
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=functools.partial(_json_object, duplicates=duplicates))
         except json.JSONDecodeError as exc:
             if text.lstrip()[:1] in "{[":
                 raise DiagnosticError([Diagnostic("", f"malformed JSON: {exc.msg}", line=exc.lineno)]) from None
+        finally:
+            if duplicates:
+                raise DiagnosticError(
+                    [Diagnostic("", f"duplicate key {key!r} in an object; JSON objects name a key once") for key in duplicates]
+                )
     # The cyclic collector finds nothing to free in a fresh parse tree but walks it repeatedly.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return yaml.load(text, Loader=_JsonLikeLoader)  # noqa: S506 - a safe loader
+        loader = _JsonLikeLoader(text)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+        if loader.duplicates:
+            raise DiagnosticError(loader.duplicates)
+        if loader.aliased:
+            _check_expansion(data)
+        return data
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -114,6 +155,48 @@ def _parse(text: str, *, looks_like_json: bool) -> Any:
     finally:
         if gc_was_enabled:
             gc.enable()
+
+
+def _json_object(pairs: list[tuple[str, Any]], duplicates: list[str]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        duplicates.extend(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
+    return obj
+
+
+# YAML aliases let a small text stand for an enormous tree ("billion laughs": nine aliases of nine
+# aliases of ... expand a 1 KB file to 10^9 values); any later walk over it would never end.
+MAX_EXPANSION = 2_000_000  # values, counting each alias as a copy of what it names
+
+
+def _check_expansion(data: Any) -> None:
+    """Refuse data whose aliases expand it past `MAX_EXPANSION` values, or that contains itself."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if not isinstance(node, (dict, list)) or (id(node) in sizes and not children_done):
+            continue
+        children = [v for v in (node.values() if isinstance(node, dict) else node) if isinstance(v, (dict, list))]
+        if children_done:
+            on_path.discard(id(node))
+            size = len(node) + 1 + sum(sizes[id(c)] for c in children)
+            if size > MAX_EXPANSION:
+                raise DiagnosticError(
+                    [Diagnostic("", f"YAML aliases expand the document past {MAX_EXPANSION:,} values; it is refused")]
+                )
+            sizes[id(node)] = size
+            continue
+        if id(node) in on_path:
+            raise DiagnosticError([Diagnostic("", "a YAML alias refers to a collection that contains it")])
+        on_path.add(id(node))
+        stack.append((node, True))
+        for child in children:
+            if id(child) in on_path:
+                raise DiagnosticError([Diagnostic("", "a YAML alias refers to a collection that contains it")])
+            stack.append((child, False))
 
 
 def _index_lines(text: str) -> dict[str, int]:
@@ -144,15 +227,28 @@ def _index_lines(text: str) -> dict[str, int]:
 MAX_REMOTE_BYTES = 50 * 1024 * 1024
 
 
-def load_uri(uri: str, *, allow_remote: bool = False) -> Any:
+class RefusedError(LookupError):
+    """A referenced document the user has not allowed the generator to read."""
+
+
+def load_uri(uri: str, *, allow_remote: bool = False, within: Path | None = None) -> Any:
     """The data of a referenced document: a `file:` URI from disk, an `http(s):` one fetched
-    (with a timeout and a size cap) only when `allow_remote`; anything else is refused."""
+    (with a timeout and a size cap) only when `allow_remote`; anything else is refused.
+
+    With `within`, a file is read only if it lies in that folder or below it once symbolic links
+    are followed, so that a document cannot make the generator read `/etc/passwd` or `~/.ssh`.
+    """
     from urllib.parse import unquote, urlsplit
     from urllib.request import urlopen
 
     parts = urlsplit(uri)
     if parts.scheme == "file":
-        return load(Path(unquote(parts.path))).data
+        path = Path(unquote(parts.path))
+        if within is not None and not path.resolve().is_relative_to(within.resolve()):
+            raise RefusedError(
+                f"{path} is outside the document's folder, and is not read (pass --allow-outside-refs to read it)"
+            )
+        return load(path).data
     if parts.scheme in ("http", "https") and allow_remote:
         try:
             with urlopen(uri, timeout=30) as answer:  # noqa: S310 - the user asked for it
@@ -162,4 +258,4 @@ def load_uri(uri: str, *, allow_remote: bool = False) -> Any:
         if len(raw) > MAX_REMOTE_BYTES:
             raise DiagnosticError([Diagnostic("", f"{uri} is larger than {MAX_REMOTE_BYTES} bytes")])
         return _parse(raw.decode("utf-8-sig", errors="replace"), looks_like_json=raw.lstrip()[:1] == b"{")
-    raise LookupError(f"{uri}: only local files are read (pass --allow-remote-refs to fetch remote documents)")
+    raise RefusedError(f"{uri}: only local files are read (pass --allow-remote-refs to fetch remote documents)")

@@ -82,7 +82,13 @@ def constant_name(raw: str | int | float | bool | None) -> str:
     return _escape(name, prefix="VALUE_", fallback="VALUE")
 
 
+# Longer names are cut: they are unreadable, and names become file names (at most 255 bytes).
+# A cut name that collides with another is told apart by `Scope.claim`.
+MAX_NAME = 64
+
+
 def _escape(name: str, *, prefix: str, fallback: str) -> str:
+    name = name[:MAX_NAME].rstrip("_")
     if not name:
         return fallback
     if name[0].isdigit():

@@ -45,13 +45,14 @@ def load_and_build(
     *,
     lenient: bool = False,
     allow_remote: bool = False,
+    allow_outside: bool = False,
     progress: Progress = _silent,
 ) -> tuple[ir.Api, list[Diagnostic]]:
     """Every stage up to the IR. With `lenient`, validation problems are warnings and the builder
     skips (and reports) what it cannot build, instead of stopping."""
     progress("load", 0, 0)
     document = load(spec)
-    resolver = Resolver(document, allow_remote=allow_remote)
+    resolver = Resolver(document, allow_remote=allow_remote, allow_outside=allow_outside)
     progress("validate", 0, 0)
     _, problems = validate(document, resolver, lenient=lenient)
     info = document.data.get("info")
@@ -67,10 +68,13 @@ def generate_files(
     *,
     lenient: bool = False,
     allow_remote: bool = False,
+    allow_outside: bool = False,
     client_pyproject: bool = False,
     progress: Progress = _silent,
 ) -> Result:
-    api, warnings = load_and_build(spec, package, lenient=lenient, allow_remote=allow_remote, progress=progress)
+    api, warnings = load_and_build(
+        spec, package, lenient=lenient, allow_remote=allow_remote, allow_outside=allow_outside, progress=progress
+    )
     progress("render", 0, 0)
     rendered = render(api, client_pyproject=client_pyproject)
     files = format_files(rendered, lambda done, total: progress("format", done, total))

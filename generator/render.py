@@ -170,8 +170,9 @@ def docstring(text: str | None) -> str:
         ch if ch in "\n\t" or ch.isprintable() else ch.encode("unicode_escape").decode("ascii").replace("\\", "\\\\")
         for ch in body
     )
-    if body.endswith('"'):
-        body = body[:-1] + '\\"'
+    trailing_backslashes = len(body[:-1]) - len(body[:-1].rstrip("\\"))
+    if body.endswith('"') and trailing_backslashes % 2 == 0:
+        body = body[:-1] + '\\"'  # an unescaped quote would merge into the closing three
     if "\n" in body:
         body += "\n"  # a multi-line docstring closes on a line of its own (PEP 257)
     return f'"""{body}"""'

@@ -15,6 +15,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -23,7 +24,7 @@ import referencing.exceptions
 from referencing import Registry, Resource, Specification
 
 from .diagnostics import Diagnostic, DiagnosticError, pointer
-from .load import Document, load_uri
+from .load import Document, RefusedError, load_uri
 
 # Keys whose values are data, not OpenAPI/Schema objects, outside a map of user-chosen names.
 _DATA_KEYS = frozenset({"example", "default", "const", "enum", "value"})
@@ -49,9 +50,11 @@ class Ref:
 class Resolver:
     """Follows `$ref`s within a document and the files it refers to."""
 
-    def __init__(self, document: Document, *, allow_remote: bool = False) -> None:
+    def __init__(self, document: Document, *, allow_remote: bool = False, allow_outside: bool = False) -> None:
         self.base_uri = document.path.resolve().as_uri()
         self.allow_remote = allow_remote
+        # Files are read from the document's folder and below, unless the user opts out.
+        self.within: Path | None = None if allow_outside else document.path.resolve().parent
         self._files: dict[str, Resource[Any]] = {}
         # The document each `$ref` object of another file came from, so that its relative
         # reference resolves against that file wherever the builder meets it.
@@ -100,7 +103,7 @@ class Resolver:
                 urlsplit(uri).scheme != "file" and not self.allow_remote
             ):
                 raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
-            data = load_uri(uri, allow_remote=self.allow_remote)
+            data = load_uri(uri, allow_remote=self.allow_remote, within=self.within)
             self._files[uri] = _OPAQUE.create_resource(data)
             stack = [data]
             while stack:
@@ -130,6 +133,37 @@ def check_refs(document: Document, resolver: Resolver) -> list[Diagnostic]:
     return problems
 
 
+def check_ref_cycles(document: Document, resolver: Resolver) -> list[Diagnostic]:
+    """A diagnostic for every `$ref` that leads, `$ref` after `$ref`, back to itself: a name
+    for nothing (`A: {$ref: B}`, `B: {$ref: A}`), on which any reader would loop."""
+    problems = []
+    for path, ref in _iter_refs(document.data, []):
+        cycle = _ref_cycle(resolver, ref)
+        if cycle is not None:
+            ptr = pointer([*path, "$ref"])
+            chain = " → ".join(uri.rsplit("#", 1)[-1] or "/" for uri in cycle)
+            message = f"$ref {ref!r} starts a cycle of references that never reaches an object: {chain}"
+            problems.append(Diagnostic(ptr, message, line=document.line_of(ptr)))
+    return problems
+
+
+def _ref_cycle(resolver: Resolver, ref: str) -> list[str] | None:
+    """The URIs of the loop, if following `ref` from object to `$ref` object comes back on itself."""
+    seen: list[str] = []
+    base: str | None = None
+    while True:
+        try:
+            found = resolver.lookup(ref, base)
+        except (referencing.exceptions.Unresolvable, LookupError, ValueError):
+            return None  # reported where that `$ref` is written
+        if found.uri in seen:
+            return [*seen[seen.index(found.uri) :], found.uri]
+        seen.append(found.uri)
+        if not (isinstance(found.target, dict) and isinstance(found.target.get("$ref"), str)):
+            return None
+        ref, base = found.target["$ref"], found.uri.split("#", 1)[0]
+
+
 def _iter_refs(node: Any, path: list[str | int], in_name_map: bool = False) -> Iterator[tuple[list[str | int], str]]:
     if isinstance(node, dict):
         ref = node.get("$ref")
@@ -154,6 +188,8 @@ def _why(exc: BaseException) -> str:
     for cause in reversed(chain):
         if isinstance(cause, DiagnosticError):
             return "cannot load it: " + "; ".join(d.message for d in cause.diagnostics)
+        if isinstance(cause, RefusedError):
+            return str(cause)
         if isinstance(cause, referencing.exceptions.NoSuchResource):
             return "only references to local files are followed"
         if isinstance(cause, referencing.exceptions.PointerToNowhere):

@@ -1,9 +1,14 @@
 """Stage 2, validate: is this an OpenAPI 3.0 or 3.1 document we can trust?
 
 Contract: `validate(document, resolver)` returns the OpenAPI version ("3.0" or "3.1") or raises
-`DiagnosticError` listing every problem (with `lenient`, it returns them as warnings instead): an unsupported version (Swagger 2.0 gets a one-line
-answer), `$ref`s that lead nowhere, and each error openapi-spec-validator reports against the
-official schema of that version, each with its JSON pointer and line.
+`DiagnosticError` listing every problem: an unsupported version (Swagger 2.0 gets a one-line
+answer), `$ref`s that lead nowhere, in a circle or out of bounds (another folder, the network),
+and each error openapi-spec-validator reports against the official schema of that version, each
+with its JSON pointer and line. With `lenient`, the validator's errors are returned as warnings
+instead; the others still stop the run.
+
+openapi-spec-validator is used with two repairs that keep its verdicts: it reads referenced files
+only as the resolver allows, and it survives schemas that reach themselves through `allOf`.
 """
 
 from __future__ import annotations
@@ -16,25 +21,75 @@ from typing import Any
 import referencing.exceptions
 from jsonschema.exceptions import ValidationError
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator.validation import keywords
 
 from .diagnostics import Diagnostic, DiagnosticError, Level, pointer
 from .load import Document, load_uri
-from .resolve import Resolver, check_refs
+from .resolve import Resolver, check_ref_cycles, check_refs
 
 
-def _validator(version: str, allow_remote: bool) -> type[OpenAPIV30SpecValidator | OpenAPIV31SpecValidator]:
+def _validator(resolver: Resolver, version: str) -> type[OpenAPIV30SpecValidator | OpenAPIV31SpecValidator]:
     """openapi-spec-validator's validator for `version`, reading referenced documents only the
-    way the resolver does: local files, and remote ones only when the user opted in. (Left to
-    itself, jsonschema-path would fetch any URL, falling back to urllib for unknown schemes.)"""
-    read = functools.partial(load_uri, allow_remote=allow_remote)
+    way the resolver does: local files in the document's folder, and others only when the user
+    opted in. (Left to itself, jsonschema-path would read any file and fetch any URL.)"""
+    read = functools.partial(load_uri, allow_remote=resolver.allow_remote, within=resolver.within)
     handlers = {scheme: read for scheme in ("file", "http", "https", "ftp", "data")}
     base = _VALIDATORS[version]
     return type(base.__name__, (base,), {"resolver_handlers": handlers})
 
 
+class _IdSet(set[int]):
+    """The validator keeps the schemas it has visited in lists, so each visit costs a scan of all
+    before it (quadratic on a large document); a set answers the same questions at once."""
+
+    def append(self, item: int) -> None:
+        self.add(item)
+
+
+def _cycle_safe(base: type[keywords.SchemaValidator]) -> type[keywords.SchemaValidator]:
+    """`base`, the validator's Schema Object checks, with the same verdicts but safe on cycles.
+
+    openapi-spec-validator collects the properties an `allOf` brings in by following every
+    subschema with no memory of where it has been, so a schema that reaches itself through
+    `allOf` (legal, and common in recursive models) recurses until the stack runs out. Here each
+    schema is visited once per collection, which yields the same set of names.
+    """
+
+    class CycleSafe(base):  # type: ignore[valid-type,misc]
+        def __init__(self, registry: Any) -> None:
+            super().__init__(registry)
+            self.visited_schema_ids = _IdSet()
+            self.meta_checked_schema_ids = _IdSet()
+
+        def _collect_properties(self, schema: Any, seen: set[int] | None = None) -> set[str]:
+            seen = set() if seen is None else seen
+            if id(schema.read_value()) in seen:
+                return set()
+            seen.add(id(schema.read_value()))
+            names: set[str] = set()
+            if "properties" in schema:
+                names.update((schema / "properties").keys())
+            for keyword in ("allOf", "anyOf", "oneOf"):
+                if keyword in schema:
+                    for sub in schema / keyword:
+                        names |= self._collect_properties(sub, seen)
+            for keyword in ("items", "not"):
+                if keyword in schema:
+                    names |= self._collect_properties(schema / keyword, seen)
+            return names
+
+    CycleSafe.__name__ = CycleSafe.__qualname__ = base.__name__
+    return CycleSafe
+
+
+def _with_safe_schemas(base: type[Any]) -> type[Any]:
+    validators = {**base.keyword_validators, "schema": _cycle_safe(base.keyword_validators["schema"])}
+    return type(base.__name__, (base,), {"keyword_validators": validators})
+
+
 _VALIDATORS: dict[str, type[OpenAPIV30SpecValidator | OpenAPIV31SpecValidator]] = {
-    "3.0": OpenAPIV30SpecValidator,
-    "3.1": OpenAPIV31SpecValidator,
+    "3.0": _with_safe_schemas(OpenAPIV30SpecValidator),
+    "3.1": _with_safe_schemas(OpenAPIV31SpecValidator),
 }
 
 
@@ -42,12 +97,14 @@ def validate(document: Document, resolver: Resolver, *, lenient: bool = False) -
     """Check `document`; see the module docstring. Returns the version and, with `lenient`, the
     problems as warnings instead of raising them (an unsupported version still raises)."""
     version = openapi_version(document)
-    problems = check_refs(document, resolver)
-    validator = _validator(version, resolver.allow_remote)(document.data, base_uri=resolver.base_uri)
+    cycles = check_ref_cycles(document, resolver)
+    problems = check_refs(document, resolver) + cycles
+    validator = _validator(resolver, version)(document.data, base_uri=resolver.base_uri)
     locate = _Locator(document)
     found: list[Diagnostic] = []
     try:
-        for error in validator.iter_errors():
+        # The validator would follow a cycle of `$ref`s forever; those are reported already.
+        for error in validator.iter_errors() if not cycles else ():
             found.append(_diagnostic(document, error, locate))
     except RecursionError:
         found.append(Diagnostic("", "the document nests or refers to itself too deeply to validate"))
@@ -60,10 +117,11 @@ def validate(document: Document, resolver: Resolver, *, lenient: bool = False) -
             found.append(
                 Diagnostic("", f"openapi-spec-validator could not check this document ({type(exc).__name__}: {exc})")
             )
-    problems.extend(found)
-    if problems and not lenient:
-        raise DiagnosticError(problems)
-    return version, [dataclasses.replace(p, level=Level.WARNING) for p in problems]
+    # A `$ref` that leads nowhere (or in a circle) leaves nothing to generate from, so even
+    # `lenient` does not pass over it; what the validator found is listed with it.
+    if problems or (found and not lenient):
+        raise DiagnosticError(problems + found)
+    return version, [dataclasses.replace(p, level=Level.WARNING) for p in found]
 
 
 def openapi_version(document: Document) -> str:

@@ -9,6 +9,9 @@ Contract:
   package. It never deletes or overwrites a file that is not in the manifest; it stops with
   `OwnershipError` naming the file instead. A folder that has no manifest but has content is not
   ours, and is left alone.
+- Symbolic links are never followed out of the folder: a user's link is carried over as a link,
+  a package folder that is itself a link is refused, and leftovers of an interrupted run that
+  turn out to be links are unlinked, never emptied.
 - `diff_tree(files, target)` writes nothing and returns a unified diff of what would change.
 """
 
@@ -63,6 +66,11 @@ def write_tree(files: dict[str, str], target: Path) -> tuple[int, int, int]:
     """Make `target` hold `files`; return how many files were written, unchanged and removed."""
     staging = target.with_name(f".{target.name}.clientgen-new")
     retired = target.with_name(f".{target.name}.clientgen-old")
+    if target.is_symlink():
+        raise OwnershipError(
+            f"{target} is a symbolic link; the generator replaces the whole folder, so give the folder it"
+            f" points to ({target.resolve()}) instead"
+        )
     _recover(target, staging, retired)
     owned = owned_files(target)
     existing = _list_files(target)
@@ -89,7 +97,7 @@ def write_tree(files: dict[str, str], target: Path) -> tuple[int, int, int]:
     for path in foreign:
         destination = staging / path
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(target / path, destination)
+        shutil.copy2(target / path, destination, follow_symlinks=False)  # a link stays a link
     removed = len((owned & existing) - set(files))
     if target.exists():
         os.replace(target, retired)
@@ -120,10 +128,13 @@ def diff_tree(files: dict[str, str], target: Path) -> str:
 
 def _recover(target: Path, staging: Path, retired: Path) -> None:
     """Finish or undo a swap that an earlier run did not complete."""
-    if retired.exists() and not target.exists():
+    if retired.is_dir() and not retired.is_symlink() and not target.exists():
         os.replace(retired, target)
-    shutil.rmtree(staging, ignore_errors=True)
-    shutil.rmtree(retired, ignore_errors=True)
+    for leftover in (staging, retired):
+        if leftover.is_symlink() or leftover.is_file():
+            leftover.unlink()  # not ours to follow: whatever it points to stays
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _list_files(root: Path) -> set[str]:

@@ -281,6 +281,64 @@ def test_user_files_survive_regeneration(out: Path, fresh: dict[str, bytes], run
     assert set(read_manifest(package)["files"]).isdisjoint(USER_FILES)
 
 
+# --------------------------------------------------------------------------------------------
+# Symbolic links: never followed out of the output folder
+
+
+def _outside(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+    """A folder beside the output, with a file in it, and what it holds."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "precious.txt").write_text("keep me\n", encoding="utf-8")
+    return outside, snapshot(outside)
+
+
+def test_a_users_link_out_of_the_package_stays_a_link(
+    tmp_path: Path, out: Path, fresh: dict[str, bytes], run_cli: Run
+) -> None:
+    outside, before = _outside(tmp_path)
+    package = out / PACKAGE
+    (package / "data").symlink_to(outside, target_is_directory=True)
+    (package / "notes.txt").symlink_to(outside / "precious.txt")
+
+    result = generate(run_cli, out, "--package", PACKAGE)
+
+    assert result.code == 0, result.stderr
+    assert (package / "data").is_symlink() and (package / "data").resolve() == outside.resolve()
+    assert (package / "notes.txt").is_symlink()
+    assert snapshot(outside) == before
+    assert leftovers(out) == []
+
+
+def test_a_package_folder_that_is_a_link_is_refused(tmp_path: Path, run_cli: Run) -> None:
+    outside, before = _outside(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / PACKAGE).symlink_to(outside, target_is_directory=True)
+
+    result = generate(run_cli, out)
+
+    assert result.code == 2
+    assert "symbolic link" in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(outside) == before
+    assert (out / PACKAGE).is_symlink()
+
+
+@pytest.mark.parametrize("leftover", ["clientgen-new", "clientgen-old"])
+def test_a_planted_staging_link_is_unlinked_not_followed(
+    tmp_path: Path, out: Path, fresh: dict[str, bytes], run_cli: Run, leftover: str
+) -> None:
+    outside, before = _outside(tmp_path)
+    (out / f".{PACKAGE}.{leftover}").symlink_to(outside, target_is_directory=True)
+
+    result = generate(run_cli, out)
+
+    assert result.code == 0, result.stderr
+    assert snapshot(outside) == before
+    assert snapshot(out / PACKAGE) == fresh
+    assert leftovers(out) == []
+
+
 def test_user_file_at_a_generated_path_stops_the_run(tmp_path: Path, run_cli: Run) -> None:
     out = tmp_path / "out"
     package = out / PACKAGE
