@@ -21,7 +21,7 @@ from . import ir
 from .diagnostics import Diagnostic, Level, pointer, pointer_parts
 from .load import Document
 from .naming import Scope, attr_name, class_name, constant_name, method_name, module_name, pascal
-from .resolve import Resolver
+from .resolve import Resolver, mapping_target
 from .types import ANY, primitive
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -80,6 +80,7 @@ class _Op:
 
 
 MAX_TYPE_NESTING = 64
+_STATUS = re.compile(r"[1-5](?:[0-9][0-9]|XX)|default", re.IGNORECASE)
 
 
 def _nesting(t: ir.TypeRef) -> int:
@@ -522,6 +523,9 @@ class _Builder:
         no_success = not any(s.startswith("2") for s in statuses)
         for status, raw in responses.items():
             status = str(status)
+            if not _STATUS.fullmatch(status):
+                self.warn([*ptr, status], f"{status!r} is not a status code, a range like 4XX, or default; skipped")
+                continue
             if status.startswith("2"):
                 suffix = "Response" + (status.upper() if several else "")
             elif status == "default":
@@ -659,7 +663,7 @@ class _Builder:
 
     def schema_type(self, node: Any, hint: str, base_uri: str | None = None) -> ir.TypeRef:
         """A Schema Object (OAS 3.1 §4.8.24) as a type: a reference names a model, else it is inline."""
-        if isinstance(node, dict) and "$ref" in node:
+        if isinstance(node, dict) and isinstance(node.get("$ref"), str):
             if node.get("nullable") is True or "null" in _types_of(node):
                 # `nullable` beside a `$ref`: ignored by the letter of OAS 3.0, meant by its authors.
                 inner = self.schema_type({"$ref": node["$ref"]}, hint, base_uri)
@@ -737,7 +741,8 @@ class _Builder:
         types = _types_of(schema)
         nullable = "null" in types or schema.get("nullable") is True
         result: ir.TypeRef
-        if "const" in schema:
+        if "const" in schema and (schema["const"] is None or isinstance(schema["const"], (str, int, bool))):
+            # `Literal[...]` takes these; a number or structure `const` is typed by its schema
             result = ir.LiteralOf(schema["const"])
         elif "enum" in schema and _is_enum(schema):
             name = self.claim_class(class_name(hint))
@@ -813,8 +818,7 @@ class _Builder:
             return None
         mapping: dict[str, ir.ModelRef] = {}
         for value, ref in (discriminator.get("mapping") or {}).items():
-            target = ref if str(ref).startswith(("#", ".")) or "/" in str(ref) else f"#/components/schemas/{ref}"
-            built = self.schema_type({"$ref": target}, class_name(str(value)))
+            built = self.schema_type({"$ref": mapping_target(ref)}, class_name(str(value)))
             if isinstance(built, ir.ModelRef):
                 mapping[str(value)] = built
         for member in raw:
@@ -968,8 +972,10 @@ class _Builder:
             required |= more_required
             if additional is None:
                 additional = more_additional
-        properties.update(schema.get("properties") or {})
-        required |= {str(r) for r in schema.get("required") or []}
+        own = schema.get("properties")
+        properties.update(own if isinstance(own, dict) else {})
+        names = schema.get("required")
+        required |= {str(r) for r in names} if isinstance(names, list) else set()
         return properties, required, additional
 
     def build_enum(self, schema: Mapping[str, Any], name: str) -> bool:
@@ -1155,15 +1161,18 @@ def _has_own_object_keywords(schema: Mapping[str, Any]) -> bool:
     return bool(schema.get("properties")) or "additionalProperties" in schema
 
 
-def _is_object(schema: Any, resolver: Resolver) -> bool:
-    """Does this schema describe an object with named properties (here or through `allOf`)?"""
+def _is_object(schema: Any, resolver: Resolver, seen: frozenset[int] = frozenset()) -> bool:
+    """Does this schema describe an object with named properties (here or through `allOf`)?
+    A schema met again through its own `allOf` adds nothing."""
     if not isinstance(schema, dict) or "oneOf" in schema or "anyOf" in schema or "enum" in schema:
         return False
     if schema.get("properties"):
         return True
     parts = schema.get("allOf") or []
+    if id(schema) in seen or not isinstance(parts, list):
+        return False
     if len(parts) > 1 or (parts and _has_own_object_keywords(schema)):
-        return any(_is_object(resolver.deref(p)[0], resolver) for p in parts)
+        return any(_is_object(resolver.deref(p)[0], resolver, seen | {id(schema)}) for p in parts)
     return False
 
 

@@ -6,13 +6,15 @@ tests can compare whole trees without touching the disk.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import ir
 from .build import build_api
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, DiagnosticError, Level
 from .diff import surface
 from .format import format_files
 from .load import load
@@ -58,8 +60,27 @@ def load_and_build(
     info = document.data.get("info")
     title = info.get("title") if isinstance(info, dict) else None
     progress("build", 0, 0)
-    api, warnings = build_api(document, resolver, package or default_package_name(title))
+    with _around(problems):
+        api, warnings = build_api(document, resolver, package or default_package_name(title))
     return api, problems + warnings
+
+
+# What reading a document of the wrong shape raises in the builder and the templates.
+_MALFORMED = (AttributeError, TypeError, KeyError, ValueError, IndexError, AssertionError, LookupError)
+
+
+@contextmanager
+def _around(problems: list[Diagnostic]) -> Iterator[None]:
+    """With `--lenient`, the build reads a document the validator found wrong. Where its problems
+    break the shapes the builder relies on, the run stops with exit status 2, listing them; a
+    failure on a document without problems is a bug of the generator, and goes up as one."""
+    try:
+        yield
+    except _MALFORMED as exc:
+        if not problems:
+            raise
+        lead = Diagnostic("", f"--lenient cannot generate around these problems ({type(exc).__name__}: {exc})")
+        raise DiagnosticError([lead, *(dataclasses.replace(p, level=Level.ERROR) for p in problems)]) from exc
 
 
 def generate_files(
@@ -76,9 +97,15 @@ def generate_files(
         spec, package, lenient=lenient, allow_remote=allow_remote, allow_outside=allow_outside, progress=progress
     )
     progress("render", 0, 0)
-    rendered = render(api, client_pyproject=client_pyproject)
+    rendered = render_files(api, warnings, client_pyproject=client_pyproject)
     files = format_files(rendered, lambda done, total: progress("format", done, total))
     return Result(api, with_manifest(files, api.source_sha256, surface(api)), tuple(sorted(warnings)), str(spec))
+
+
+def render_files(api: ir.Api, warnings: list[Diagnostic], *, client_pyproject: bool = False) -> dict[str, str]:
+    """The package's files, unformatted (see `_around` for a lenient run's broken values)."""
+    with _around([w for w in warnings if w.level is Level.WARNING]):
+        return render(api, client_pyproject=client_pyproject)
 
 
 def default_package_name(title: object) -> str:

@@ -128,9 +128,39 @@ def check_refs(document: Document, resolver: Resolver) -> list[Diagnostic]:
             continue
         try:
             resolver.lookup(ref)
-        except (referencing.exceptions.Unresolvable, LookupError, ValueError) as exc:
+        except (referencing.exceptions.Unresolvable, LookupError, ValueError, TypeError) as exc:
             problems.append(Diagnostic(ptr, f"unresolvable $ref {ref!r}: {_why(exc)}", line=document.line_of(ptr)))
+    for path, target in _iter_mappings(document.data, []):
+        try:
+            resolver.lookup(target)
+        except (referencing.exceptions.Unresolvable, LookupError, ValueError, TypeError) as exc:
+            ptr = pointer(path)
+            message = f"discriminator mapping to {target!r} leads nowhere: {_why(exc)}"
+            problems.append(Diagnostic(ptr, message, line=document.line_of(ptr)))
     return problems
+
+
+def mapping_target(value: object) -> str:
+    """The reference a Discriminator Object's `mapping` value stands for: a reference as written,
+    or a bare name of a component schema (OAS 3.1 §4.8.25)."""
+    text = str(value)
+    return text if text.startswith(("#", ".")) or "/" in text else f"#/components/schemas/{text}"
+
+
+def _iter_mappings(node: Any, path: list[str | int]) -> Iterator[tuple[list[str | int], str]]:
+    """Every `discriminator.mapping` entry, as (its path, the reference it stands for)."""
+    stack: list[tuple[Any, list[str | int]]] = [(node, path)]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            discriminator = node.get("discriminator")
+            mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
+            if isinstance(mapping, dict):
+                for key, value in mapping.items():
+                    yield [*path, "discriminator", "mapping", key], mapping_target(value)
+            stack.extend((value, [*path, key]) for key, value in node.items() if key not in _DATA_KEYS)
+        elif isinstance(node, list):
+            stack.extend((item, [*path, index]) for index, item in enumerate(node))
 
 
 def check_ref_cycles(document: Document, resolver: Resolver) -> list[Diagnostic]:
@@ -154,7 +184,7 @@ def _ref_cycle(resolver: Resolver, ref: str) -> list[str] | None:
     while True:
         try:
             found = resolver.lookup(ref, base)
-        except (referencing.exceptions.Unresolvable, LookupError, ValueError):
+        except (referencing.exceptions.Unresolvable, LookupError, ValueError, TypeError):
             return None  # reported where that `$ref` is written
         if found.uri in seen:
             return [*seen[seen.index(found.uri) :], found.uri]

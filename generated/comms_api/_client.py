@@ -45,19 +45,20 @@ class Client(SyncApiClient):
     ) -> None:
         """A client of the Comms API.
 
-                Args:
-                    account_id: The user name for HTTP Basic authentication (accountAuth). Defaults to the environment variable `COMMS_ACCOUNT_ID`.
-                    auth_token: The password for HTTP Basic authentication (accountAuth). Defaults to the environment variable `COMMS_AUTH_TOKEN`.
-                    api_key: The user name for HTTP Basic authentication (apiKeyAuth). Defaults to the environment variable `COMMS_API_KEY`.
-                    api_key_secret: The password for HTTP Basic authentication (apiKeyAuth). Defaults to the environment variable `COMMS_API_KEY_SECRET`.
-        base_url: The API's root URL. Defaults to the environment variable `COMMS_API_BASE_URL`,
-                        then to https://comms.twilio.com.
-                    timeout: Seconds (or an `httpx.Timeout`) to wait for each request; None waits forever.
-                        The default waits 60 s, and 5 s to connect.
-                    max_retries: How many times to retry a request that failed in a way that allows it
-                        (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
-                    headers: Headers sent with every request.
-                    http_client: An `httpx.Client` to send requests with (its own timeout then applies).
+        Args:
+            account_id: The user name for HTTP Basic authentication (accountAuth). Defaults to the environment variable `COMMS_ACCOUNT_ID`.
+            auth_token: The password for HTTP Basic authentication (accountAuth). Defaults to the environment variable `COMMS_AUTH_TOKEN`.
+            api_key: The user name for HTTP Basic authentication (apiKeyAuth). Defaults to the environment variable `COMMS_API_KEY`.
+            api_key_secret: The password for HTTP Basic authentication (apiKeyAuth). Defaults to the environment variable `COMMS_API_KEY_SECRET`.
+            base_url: The API's root URL. Defaults to the environment variable `COMMS_API_BASE_URL`,
+                then to https://comms.twilio.com.
+            timeout: Seconds (or an `httpx.Timeout`) to wait for each read, and for each attempt's whole
+                answer; None waits forever. The default waits 60 s, and 5 s to connect.
+            max_retries: How many times to retry a request that failed in a way that allows it
+                (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
+            headers: Headers sent with every request.
+            http_client: An `httpx.Client` to send requests with (its own timeout then
+                applies; redirects are never followed).
         """
         if account_id is None:
             account_id = os.environ.get("COMMS_ACCOUNT_ID")
@@ -109,19 +110,20 @@ class AsyncClient(AsyncApiClient):
     ) -> None:
         """A client of the Comms API.
 
-                Args:
-                    account_id: The user name for HTTP Basic authentication (accountAuth). Defaults to the environment variable `COMMS_ACCOUNT_ID`.
-                    auth_token: The password for HTTP Basic authentication (accountAuth). Defaults to the environment variable `COMMS_AUTH_TOKEN`.
-                    api_key: The user name for HTTP Basic authentication (apiKeyAuth). Defaults to the environment variable `COMMS_API_KEY`.
-                    api_key_secret: The password for HTTP Basic authentication (apiKeyAuth). Defaults to the environment variable `COMMS_API_KEY_SECRET`.
-        base_url: The API's root URL. Defaults to the environment variable `COMMS_API_BASE_URL`,
-                        then to https://comms.twilio.com.
-                    timeout: Seconds (or an `httpx.Timeout`) to wait for each request; None waits forever.
-                        The default waits 60 s, and 5 s to connect.
-                    max_retries: How many times to retry a request that failed in a way that allows it
-                        (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
-                    headers: Headers sent with every request.
-                    http_client: An `httpx.AsyncClient` to send requests with (its own timeout then applies).
+        Args:
+            account_id: The user name for HTTP Basic authentication (accountAuth). Defaults to the environment variable `COMMS_ACCOUNT_ID`.
+            auth_token: The password for HTTP Basic authentication (accountAuth). Defaults to the environment variable `COMMS_AUTH_TOKEN`.
+            api_key: The user name for HTTP Basic authentication (apiKeyAuth). Defaults to the environment variable `COMMS_API_KEY`.
+            api_key_secret: The password for HTTP Basic authentication (apiKeyAuth). Defaults to the environment variable `COMMS_API_KEY_SECRET`.
+            base_url: The API's root URL. Defaults to the environment variable `COMMS_API_BASE_URL`,
+                then to https://comms.twilio.com.
+            timeout: Seconds (or an `httpx.Timeout`) to wait for each read, and for each attempt's whole
+                answer; None waits forever. The default waits 60 s, and 5 s to connect.
+            max_retries: How many times to retry a request that failed in a way that allows it
+                (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
+            headers: Headers sent with every request.
+            http_client: An `httpx.AsyncClient` to send requests with (its own timeout then
+                applies; redirects are never followed).
         """
         if account_id is None:
             account_id = os.environ.get("COMMS_ACCOUNT_ID")

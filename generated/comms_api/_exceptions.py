@@ -3,7 +3,7 @@
 """The errors a client raises. Errors are raised, never returned.
 
 ApiError
-├── ApiConnectionError          the request did not get an answer
+├── ApiConnectionError          the request did not get a (usable) answer
 │   └── ApiTimeoutError         ... in time
 ├── ApiResponseValidationError  a success answer that does not match the document
 ├── MissingCredentialsError     no credentials for an operation that needs them
@@ -49,7 +49,8 @@ class RequestValidationError(ApiError, ValueError):
 
 
 class ApiConnectionError(ApiError):
-    """The request could not be sent, or no answer came back."""
+    """The request could not be sent, or no answer came back, or none httpx could use (a body
+    its Content-Encoding does not decode, or too many redirects)."""
 
     request: httpx.Request
 

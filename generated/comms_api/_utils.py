@@ -232,12 +232,16 @@ def decode_error_body(response: httpx.Response, decoder: Callable[[Any], Any] | 
         return None
     try:
         data = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (
+        json.JSONDecodeError,
+        UnicodeDecodeError,
+        RecursionError,
+    ):  # RecursionError: nested too deep
         return response.text
     if decoder is not None:
         try:
             return decoder(data)
-        except (KeyError, TypeError, ValueError, AttributeError):
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError):
             pass
     return data
 

@@ -41,10 +41,7 @@ class SenderPoolOperation:
         properties={
             "id": Rule(pattern="^comms_operation_[0-7][a-hjkmnpqrstv-z0-9]{25,34}"),
             "status": Rule(enum=("PROCESSING", "COMPLETED", "CANCELED")),
-            "stats": Rule(
-                required=("total", "queued", "created", "failed"),
-                properties={"total": Rule(), "queued": Rule(), "created": Rule(), "failed": Rule()},
-            ),
+            "stats": Rule(model=lambda: SenderPoolOperationStats._RULE),
         },
     )
     """What the document requires of this model in a request (checked before sending)."""

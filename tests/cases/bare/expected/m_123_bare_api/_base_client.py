@@ -6,6 +6,16 @@ The generated request functions build a `Request` and the response functions par
 `httpx.Response`; both are pure. Only `SyncApiClient.send` and `AsyncApiClient.send` do I/O
 (with retries, see `_retries`), so the sync and async clients share everything else.
 
+The timeout (the client's or the call's; for an `httpx.Timeout`, its `read` value) bounds each
+read, as in httpx, and also the whole answer of each attempt: an attempt that does not have all of
+it that many seconds after it started raises `ApiTimeoutError` (and is retried as a timeout is),
+so that a server dripping its body a byte at a time cannot hold a call open forever. The limit is
+checked as the headers, then each piece of the body, arrive; a read under way is not cut short.
+
+Redirects are never followed, even by an `http_client` made to follow them: credentials may
+travel in any header or in the query, and httpx strips only `Authorization` and cookies when a
+redirect leaves the origin. A 3xx answer is an `UnexpectedStatusError` carrying its `Location`.
+
 Requests and retries are logged at DEBUG on the logger named after the package, with
 credentials redacted; `repr()` of a client or of its credentials never shows a secret.
 """
@@ -18,7 +28,7 @@ import logging
 import platform
 import time
 from urllib.parse import urlencode
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -257,10 +267,9 @@ class _BaseClient:
             parsed = parse(response)
         except ApiError:
             raise
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ApiResponseValidationError(
-                response, f"the {response.status_code} answer does not match the document: {exc!r}"
-            ) from exc
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+            message = f"the {response.status_code} answer does not match the document: {exc!r}"
+            raise ApiResponseValidationError(response, message[:500]) from exc
         result: T = finish(response, parsed)
         return result
 
@@ -310,6 +319,91 @@ def _transport_error(request: httpx.Request, error: httpx.TransportError) -> Api
     return ApiConnectionError(request, f"Connection error: {error}")
 
 
+def _unusable_answer(request: httpx.Request, error: httpx.RequestError) -> ApiConnectionError:
+    """For an answer httpx could not use, such as a body its Content-Encoding does not decode.
+    Not retried."""
+    return ApiConnectionError(request, f"Unusable answer: {error}")
+
+
+def _attempt_deadline(request: httpx.Request) -> float | None:
+    """The `time.monotonic()` by which an attempt starting now must have its whole answer: its
+    read timeout from now (None for no limit)."""
+    budget: float | None = request.extensions.get("timeout", {}).get("read")
+    return None if budget is None else time.monotonic() + budget
+
+
+def _check_deadline(request: httpx.Request, deadline: float) -> None:
+    if time.monotonic() > deadline:
+        raise httpx.ReadTimeout(
+            "the whole answer did not arrive within the timeout", request=request
+        )
+
+
+class _SyncDeadlineStream(httpx.SyncByteStream):
+    """A response body that raises `httpx.ReadTimeout` once its attempt's deadline has passed,
+    checked as each piece arrives (a read under way is bounded by the read timeout alone)."""
+
+    def __init__(
+        self, stream: httpx.SyncByteStream, request: httpx.Request, deadline: float
+    ) -> None:
+        self._stream = stream
+        self._request = request
+        self._deadline = deadline
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._stream:
+            _check_deadline(self._request, self._deadline)
+            yield chunk
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+class _AsyncDeadlineStream(httpx.AsyncByteStream):
+    """The async `_SyncDeadlineStream`."""
+
+    def __init__(
+        self, stream: httpx.AsyncByteStream, request: httpx.Request, deadline: float
+    ) -> None:
+        self._stream = stream
+        self._request = request
+        self._deadline = deadline
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._stream:
+            _check_deadline(self._request, self._deadline)
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+
+
+def _read_in_time(response: httpx.Response, deadline: float | None) -> None:
+    """Read the body of a streamed `response` by `deadline`; on any failure, close it."""
+    try:
+        if deadline is not None:
+            _check_deadline(response.request, deadline)
+            if isinstance(response.stream, httpx.SyncByteStream):
+                response.stream = _SyncDeadlineStream(response.stream, response.request, deadline)
+        response.read()
+    except BaseException:
+        response.close()
+        raise
+
+
+async def _aread_in_time(response: httpx.Response, deadline: float | None) -> None:
+    """The async `_read_in_time`."""
+    try:
+        if deadline is not None:
+            _check_deadline(response.request, deadline)
+            if isinstance(response.stream, httpx.AsyncByteStream):
+                response.stream = _AsyncDeadlineStream(response.stream, response.request, deadline)
+        await response.aread()
+    except BaseException:
+        await response.aclose()
+        raise
+
+
 class SyncApiClient(_BaseClient):
     """Sends requests with an `httpx.Client`, retrying as `_retries` says."""
 
@@ -353,18 +447,25 @@ class SyncApiClient(_BaseClient):
     def send_request(
         self, request: httpx.Request, options: CallOptions = NO_OPTIONS
     ) -> httpx.Response:
-        """Send one prepared request, retrying on the statuses and errors that allow it."""
+        """Send one prepared request, retrying on the statuses and errors that allow it.
+
+        Each attempt must have the whole answer within the request's read timeout of starting
+        (see the module's docstring); past it, it fails as a timeout does."""
         retries = self._retries(options)
         attempt = 0
         while True:
             self._log_request(request, attempt)
+            deadline = _attempt_deadline(request)
             try:
-                response = self._http.send(request)
+                response = self._http.send(request, stream=True, follow_redirects=False)
+                _read_in_time(response, deadline)
             except httpx.TransportError as exc:
                 delay = error_retry_delay(request, exc, attempt, retries)
                 if delay is None:
                     raise _transport_error(request, exc) from exc
                 self._log_retry(request, delay, attempt, retries, repr(exc))
+            except httpx.RequestError as exc:
+                raise _unusable_answer(request, exc) from exc
             else:
                 delay = retry_delay(response, attempt, retries)
                 if delay is None:
@@ -431,18 +532,23 @@ class AsyncApiClient(_BaseClient):
     async def send_request(
         self, request: httpx.Request, options: CallOptions = NO_OPTIONS
     ) -> httpx.Response:
-        """Send one prepared request, retrying on the statuses and errors that allow it."""
+        """Send one prepared request, retrying on the statuses and errors that allow it; each
+        attempt within its timeout, as `SyncApiClient.send_request` says."""
         retries = self._retries(options)
         attempt = 0
         while True:
             self._log_request(request, attempt)
+            deadline = _attempt_deadline(request)
             try:
-                response = await self._http.send(request)
+                response = await self._http.send(request, stream=True, follow_redirects=False)
+                await _aread_in_time(response, deadline)
             except httpx.TransportError as exc:
                 delay = error_retry_delay(request, exc, attempt, retries)
                 if delay is None:
                     raise _transport_error(request, exc) from exc
                 self._log_retry(request, delay, attempt, retries, repr(exc))
+            except httpx.RequestError as exc:
+                raise _unusable_answer(request, exc) from exc
             else:
                 delay = retry_delay(response, attempt, retries)
                 if delay is None:

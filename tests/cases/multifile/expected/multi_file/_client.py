@@ -32,15 +32,16 @@ class Client(SyncApiClient, _ClientOperations):
     ) -> None:
         """A client of the Multi File.
 
-                Args:
-        base_url: The API's root URL. Defaults to the environment variable `MULTI_FILE_BASE_URL`,
-                        then to https://api.example.com.
-                    timeout: Seconds (or an `httpx.Timeout`) to wait for each request; None waits forever.
-                        The default waits 60 s, and 5 s to connect.
-                    max_retries: How many times to retry a request that failed in a way that allows it
-                        (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
-                    headers: Headers sent with every request.
-                    http_client: An `httpx.Client` to send requests with (its own timeout then applies).
+        Args:
+            base_url: The API's root URL. Defaults to the environment variable `MULTI_FILE_BASE_URL`,
+                then to https://api.example.com.
+            timeout: Seconds (or an `httpx.Timeout`) to wait for each read, and for each attempt's whole
+                answer; None waits forever. The default waits 60 s, and 5 s to connect.
+            max_retries: How many times to retry a request that failed in a way that allows it
+                (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
+            headers: Headers sent with every request.
+            http_client: An `httpx.Client` to send requests with (its own timeout then
+                applies; redirects are never followed).
         """
         auth: dict[str, Auth] = {}
         super().__init__(
@@ -70,15 +71,16 @@ class AsyncClient(AsyncApiClient, _AsyncClientOperations):
     ) -> None:
         """A client of the Multi File.
 
-                Args:
-        base_url: The API's root URL. Defaults to the environment variable `MULTI_FILE_BASE_URL`,
-                        then to https://api.example.com.
-                    timeout: Seconds (or an `httpx.Timeout`) to wait for each request; None waits forever.
-                        The default waits 60 s, and 5 s to connect.
-                    max_retries: How many times to retry a request that failed in a way that allows it
-                        (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
-                    headers: Headers sent with every request.
-                    http_client: An `httpx.AsyncClient` to send requests with (its own timeout then applies).
+        Args:
+            base_url: The API's root URL. Defaults to the environment variable `MULTI_FILE_BASE_URL`,
+                then to https://api.example.com.
+            timeout: Seconds (or an `httpx.Timeout`) to wait for each read, and for each attempt's whole
+                answer; None waits forever. The default waits 60 s, and 5 s to connect.
+            max_retries: How many times to retry a request that failed in a way that allows it
+                (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
+            headers: Headers sent with every request.
+            http_client: An `httpx.AsyncClient` to send requests with (its own timeout then
+                applies; redirects are never followed).
         """
         auth: dict[str, Auth] = {}
         super().__init__(

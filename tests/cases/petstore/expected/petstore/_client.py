@@ -38,16 +38,17 @@ class Client(SyncApiClient):
     ) -> None:
         """A client of the Petstore.
 
-                Args:
-                    token: The bearer token (bearerAuth). Defaults to the environment variable `PETSTORE_TOKEN`.
-        base_url: The API's root URL. Defaults to the environment variable `PETSTORE_BASE_URL`,
-                        then to https://eu.pets.example.com/v2.
-                    timeout: Seconds (or an `httpx.Timeout`) to wait for each request; None waits forever.
-                        The default waits 60 s, and 5 s to connect.
-                    max_retries: How many times to retry a request that failed in a way that allows it
-                        (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
-                    headers: Headers sent with every request.
-                    http_client: An `httpx.Client` to send requests with (its own timeout then applies).
+        Args:
+            token: The bearer token (bearerAuth). Defaults to the environment variable `PETSTORE_TOKEN`.
+            base_url: The API's root URL. Defaults to the environment variable `PETSTORE_BASE_URL`,
+                then to https://eu.pets.example.com/v2.
+            timeout: Seconds (or an `httpx.Timeout`) to wait for each read, and for each attempt's whole
+                answer; None waits forever. The default waits 60 s, and 5 s to connect.
+            max_retries: How many times to retry a request that failed in a way that allows it
+                (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
+            headers: Headers sent with every request.
+            http_client: An `httpx.Client` to send requests with (its own timeout then
+                applies; redirects are never followed).
         """
         if token is None:
             token = os.environ.get("PETSTORE_TOKEN")
@@ -85,16 +86,17 @@ class AsyncClient(AsyncApiClient):
     ) -> None:
         """A client of the Petstore.
 
-                Args:
-                    token: The bearer token (bearerAuth). Defaults to the environment variable `PETSTORE_TOKEN`.
-        base_url: The API's root URL. Defaults to the environment variable `PETSTORE_BASE_URL`,
-                        then to https://eu.pets.example.com/v2.
-                    timeout: Seconds (or an `httpx.Timeout`) to wait for each request; None waits forever.
-                        The default waits 60 s, and 5 s to connect.
-                    max_retries: How many times to retry a request that failed in a way that allows it
-                        (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
-                    headers: Headers sent with every request.
-                    http_client: An `httpx.AsyncClient` to send requests with (its own timeout then applies).
+        Args:
+            token: The bearer token (bearerAuth). Defaults to the environment variable `PETSTORE_TOKEN`.
+            base_url: The API's root URL. Defaults to the environment variable `PETSTORE_BASE_URL`,
+                then to https://eu.pets.example.com/v2.
+            timeout: Seconds (or an `httpx.Timeout`) to wait for each read, and for each attempt's whole
+                answer; None waits forever. The default waits 60 s, and 5 s to connect.
+            max_retries: How many times to retry a request that failed in a way that allows it
+                (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
+            headers: Headers sent with every request.
+            http_client: An `httpx.AsyncClient` to send requests with (its own timeout then
+                applies; redirects are never followed).
         """
         if token is None:
             token = os.environ.get("PETSTORE_TOKEN")

@@ -49,17 +49,18 @@ class Client(SyncApiClient):
     ) -> None:
         """A client of the Uploads and Events.
 
-                Args:
-                    access_token: The bearer token (oauth). Defaults to the environment variable `UPLOADS_AND_EVENTS_ACCESS_TOKEN`.
-                    api_key: The API key sent as cookie 'sid' (session). Defaults to the environment variable `UPLOADS_AND_EVENTS_API_KEY`.
-        base_url: The API's root URL. Defaults to the environment variable `UPLOADS_AND_EVENTS_BASE_URL`,
-                        then to https://api.example.com/v2.
-                    timeout: Seconds (or an `httpx.Timeout`) to wait for each request; None waits forever.
-                        The default waits 60 s, and 5 s to connect.
-                    max_retries: How many times to retry a request that failed in a way that allows it
-                        (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
-                    headers: Headers sent with every request.
-                    http_client: An `httpx.Client` to send requests with (its own timeout then applies).
+        Args:
+            access_token: The bearer token (oauth). Defaults to the environment variable `UPLOADS_AND_EVENTS_ACCESS_TOKEN`.
+            api_key: The API key sent as cookie 'sid' (session). Defaults to the environment variable `UPLOADS_AND_EVENTS_API_KEY`.
+            base_url: The API's root URL. Defaults to the environment variable `UPLOADS_AND_EVENTS_BASE_URL`,
+                then to https://api.example.com/v2.
+            timeout: Seconds (or an `httpx.Timeout`) to wait for each read, and for each attempt's whole
+                answer; None waits forever. The default waits 60 s, and 5 s to connect.
+            max_retries: How many times to retry a request that failed in a way that allows it
+                (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
+            headers: Headers sent with every request.
+            http_client: An `httpx.Client` to send requests with (its own timeout then
+                applies; redirects are never followed).
         """
         if access_token is None:
             access_token = os.environ.get("UPLOADS_AND_EVENTS_ACCESS_TOKEN")
@@ -104,17 +105,18 @@ class AsyncClient(AsyncApiClient):
     ) -> None:
         """A client of the Uploads and Events.
 
-                Args:
-                    access_token: The bearer token (oauth). Defaults to the environment variable `UPLOADS_AND_EVENTS_ACCESS_TOKEN`.
-                    api_key: The API key sent as cookie 'sid' (session). Defaults to the environment variable `UPLOADS_AND_EVENTS_API_KEY`.
-        base_url: The API's root URL. Defaults to the environment variable `UPLOADS_AND_EVENTS_BASE_URL`,
-                        then to https://api.example.com/v2.
-                    timeout: Seconds (or an `httpx.Timeout`) to wait for each request; None waits forever.
-                        The default waits 60 s, and 5 s to connect.
-                    max_retries: How many times to retry a request that failed in a way that allows it
-                        (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
-                    headers: Headers sent with every request.
-                    http_client: An `httpx.AsyncClient` to send requests with (its own timeout then applies).
+        Args:
+            access_token: The bearer token (oauth). Defaults to the environment variable `UPLOADS_AND_EVENTS_ACCESS_TOKEN`.
+            api_key: The API key sent as cookie 'sid' (session). Defaults to the environment variable `UPLOADS_AND_EVENTS_API_KEY`.
+            base_url: The API's root URL. Defaults to the environment variable `UPLOADS_AND_EVENTS_BASE_URL`,
+                then to https://api.example.com/v2.
+            timeout: Seconds (or an `httpx.Timeout`) to wait for each read, and for each attempt's whole
+                answer; None waits forever. The default waits 60 s, and 5 s to connect.
+            max_retries: How many times to retry a request that failed in a way that allows it
+                (429, 503; other 5xx, 408 and dropped connections for idempotent methods).
+            headers: Headers sent with every request.
+            http_client: An `httpx.AsyncClient` to send requests with (its own timeout then
+                applies; redirects are never followed).
         """
         if access_token is None:
             access_token = os.environ.get("UPLOADS_AND_EVENTS_ACCESS_TOKEN")

@@ -20,7 +20,11 @@ class Circle:
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"kind", "radius", "center"})
     _RULE: ClassVar[Rule] = Rule(
-        required=("kind", "radius"), properties={"kind": Rule(enum=("circle",))}
+        required=("kind", "radius"),
+        properties={
+            "kind": Rule(enum=("circle",)),
+            "center": Rule(model=lambda: CircleCenter._RULE),
+        },
     )
     """What the document requires of this model in a request (checked before sending)."""
 

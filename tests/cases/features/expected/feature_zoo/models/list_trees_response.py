@@ -20,7 +20,11 @@ class ListTreesResponse:
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"data", "meta"})
     _RULE: ClassVar[Rule] = Rule(
-        required=("data",), properties={"data": Rule(items=Rule(model=lambda: TreeNode._RULE))}
+        required=("data",),
+        properties={
+            "data": Rule(items=Rule(model=lambda: TreeNode._RULE)),
+            "meta": Rule(model=lambda: ListTreesResponseMeta._RULE),
+        },
     )
     """What the document requires of this model in a request (checked before sending)."""
 

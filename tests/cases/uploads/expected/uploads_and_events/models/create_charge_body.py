@@ -21,7 +21,9 @@ class CreateChargeBody:
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"amount", "expand", "card"})
-    _RULE: ClassVar[Rule] = Rule(required=("amount",))
+    _RULE: ClassVar[Rule] = Rule(
+        required=("amount",), properties={"card": Rule(model=lambda: CreateChargeBodyCard._RULE)}
+    )
     """What the document requires of this model in a request (checked before sending)."""
 
     def __repr__(self) -> str:
@@ -62,7 +64,9 @@ class CreateChargeBodyCard:
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"number", "exp"})
-    _RULE: ClassVar[Rule] = Rule()
+    _RULE: ClassVar[Rule] = Rule(
+        properties={"exp": Rule(model=lambda: CreateChargeBodyCardExp._RULE)}
+    )
     """What the document requires of this model in a request (checked before sending)."""
 
     def __repr__(self) -> str:

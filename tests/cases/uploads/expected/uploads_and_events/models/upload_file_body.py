@@ -19,7 +19,10 @@ class UploadFileBody:
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"file", "labels", "metadata"})
-    _RULE: ClassVar[Rule] = Rule(required=("file",))
+    _RULE: ClassVar[Rule] = Rule(
+        required=("file",),
+        properties={"metadata": Rule(model=lambda: UploadFileBodyMetadata._RULE)},
+    )
     """What the document requires of this model in a request (checked before sending)."""
 
     def __repr__(self) -> str:
