@@ -749,7 +749,7 @@ class _Builder:
             result = ir.EnumRef(name) if self.build_enum(schema, name) else ANY
         elif "oneOf" in schema or "anyOf" in schema:
             result, nullable = self.build_union(schema, hint, base_uri, nullable)
-        elif "allOf" in schema and not _has_own_object_keywords(schema) and len(schema["allOf"]) == 1:
+        elif isinstance(schema.get("allOf"), list) and not _has_own_object_keywords(schema) and len(schema["allOf"]) == 1:
             result = self.schema_type(schema["allOf"][0], hint, base_uri)
         elif _is_object(schema, self.resolver):
             name = self.claim_class(class_name(hint))
@@ -891,7 +891,7 @@ class _Builder:
             members = [m for m in target.get(key) or [] if _types_of(self.resolver.deref(m)[0]) != ["null"]]
             if key in target:
                 return self.build_check(members[0], seen) if len(members) == 1 else None
-        parts = target.get("allOf") or []
+        parts = target.get("allOf") if isinstance(target.get("allOf"), list) else []
         if len(parts) == 1 and not _has_own_object_keywords(target):
             inner = self.build_check(parts[0], seen)
             own = self.scalar_check(target)

@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from generator.diagnostics import DiagnosticError
@@ -175,6 +175,8 @@ _counter = iter(range(10**9))
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
+    # Shrinking a failure can take minutes; CI reports the example as found (FUZZ_SHRINK=1 shrinks).
+    phases=[Phase.explicit, Phase.reuse, Phase.generate] + ([Phase.shrink] if os.environ.get("FUZZ_SHRINK") else []),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
 )
 @given(document=documents(), data=st.data())
@@ -200,7 +202,7 @@ def test_random_valid_documents_generate_import_and_round_trip(
             importlib.import_module(f"{package}." + module[:-3].replace("/", ".").removesuffix(".__init__"))
         assert client.Client is not None
         schemas = document["components"]["schemas"]
-        for key, model in _component_classes(result, models):
+        for key, model in _component_classes(result, models, schemas):
             for _ in range(3):
                 value = data.draw(instances(schemas[key], schemas), label=key)
                 assert model.from_dict(value).to_dict() == value
@@ -210,13 +212,13 @@ def test_random_valid_documents_generate_import_and_round_trip(
             del sys.modules[name]
 
 
-def _component_classes(result: Any, models: Any) -> Iterator[tuple[str, Any]]:
-    """(component key, generated class) for each component schema."""
-    names = {model.name for module in result.api.modules for model in module.models}
-    for index in range(len(names)):
-        key = f"M{index}"
-        if key in names:
-            yield key, getattr(models, key)
+def _component_classes(result: Any, models: Any, schemas: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """(component key, generated class) for each component schema that became a class (one with
+    no properties at all is an alias of `dict[str, Any]`)."""
+    for key in sorted({model.name for module in result.api.modules for model in module.models}):
+        generated = getattr(models, key, None)
+        if key in schemas and hasattr(generated, "from_dict"):
+            yield key, generated
 
 
 # --------------------------------------------------------------------------------------------
@@ -307,11 +309,12 @@ def _run_case(path: Path) -> str | None:
         for lenient in (False, True):
             try:
                 api, warnings = load_and_build(path, lenient=lenient)
+                files = render_files(api, warnings)
             except DiagnosticError as exc:
                 if not exc.diagnostics or not all(d.message for d in exc.diagnostics):
                     return "DiagnosticError without a message"
                 continue
-            for name, text in render_files(api, warnings).items():
+            for name, text in files.items():
                 if name.endswith(".py"):
                     compile(text, name, "exec")
         return None
