@@ -98,13 +98,15 @@ def validate(document: Document, resolver: Resolver, *, lenient: bool = False) -
     problems as warnings instead of raising them (an unsupported version still raises)."""
     version = openapi_version(document)
     cycles = check_ref_cycles(document, resolver)
-    problems = check_refs(document, resolver) + cycles
+    templates = check_path_templates(document)
+    problems = check_refs(document, resolver) + cycles + templates
     validator = _validator(resolver, version)(document.data, base_uri=resolver.base_uri)
     locate = _Locator(document)
     found: list[Diagnostic] = []
     try:
-        # The validator would follow a cycle of `$ref`s forever; those are reported already.
-        for error in validator.iter_errors() if not cycles else ():
+        # The validator would follow a cycle of `$ref`s forever, and chokes on a path template
+        # with a stray brace; those are reported already.
+        for error in validator.iter_errors() if not (cycles or templates) else ():
             found.append(_diagnostic(document, error, locate))
     except RecursionError:
         found.append(Diagnostic("", "the document nests or refers to itself too deeply to validate"))
@@ -122,6 +124,22 @@ def validate(document: Document, resolver: Resolver, *, lenient: bool = False) -
     if problems or (found and not lenient):
         raise DiagnosticError(problems + found)
     return version, [dataclasses.replace(p, level=Level.WARNING) for p in found]
+
+
+_TEMPLATE_PARAMETER = re.compile(r"\{[^{}]+\}")
+
+
+def check_path_templates(document: Document) -> list[Diagnostic]:
+    """A diagnostic for each path whose braces do not pair into `{name}` parameters (OAS 3.1
+    §4.8.8.2): the path of a request could not be built from it."""
+    paths = document.data.get("paths")
+    problems = []
+    for template in paths if isinstance(paths, dict) else ():
+        if "{" in _TEMPLATE_PARAMETER.sub("", str(template)) or "}" in _TEMPLATE_PARAMETER.sub("", str(template)):
+            ptr = pointer(["paths", template])
+            message = f"path template {template!r} has a brace that does not enclose a parameter name"
+            problems.append(Diagnostic(ptr, message, line=document.line_of(ptr)))
+    return problems
 
 
 def openapi_version(document: Document) -> str:

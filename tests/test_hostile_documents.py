@@ -141,6 +141,7 @@ _PROBE = textwrap.dedent(
     from attack_api.models import Evil, EvilEnum
     from attack_api._client import DEFAULT_BASE_URL
     from attack_api.resources import evil_tag_import_os as resource
+    from attack_api.resources import _client_operations as own
 
     payload = json.loads(sys.argv[1])
     request = resource._import_os_system_touch_pwned_op_request("../x", "a/b?c#d", q_uery_line=EvilEnum("a\\nb"))
@@ -153,6 +154,7 @@ _PROBE = textwrap.dedent(
         "base_url": DEFAULT_BASE_URL,
         "client": repr(Client()),
         "path": request.path,
+        "quirks": own._quirks_request("{format}", "{id}").path,
         "params": [list(p) for p in request.params],
         "files": sorted(os.listdir(".")),
     }))
@@ -197,6 +199,7 @@ def test_the_attack_client_imports_without_side_effects_and_keeps_the_text_as_da
     template = next(iter(document["paths"]))
     assert seen["path"] == template.replace("{item_id}", "..%2Fx").replace("{class}", "a%2Fb%3Fc%23d")
     assert seen["params"] == [['q"uery\nline', "a\nb"]]
+    assert seen["quirks"] == "/quirks/%7Bformat%7D.%7Bid%7D/~x", "a value is filled in once, as data"
 
 
 def test_the_attack_client_passes_mypy_strict(attack_client: Path) -> None:
@@ -314,6 +317,12 @@ CASES = [
             _document({"A": {"anyOf": [{"$ref": "#/components/schemas/B"}, {"type": "string"}]}, "B": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "integer"}]}})
         ),
         0,
+    ),
+    Case(
+        "stray-brace-in-path.json",
+        lambda: _json({**_document({"A": {"type": "string"}}), "paths": {"/a/{id}/}{": {}}}),
+        2,
+        ("has a brace that does not enclose a parameter name",),
     ),
     Case("alias-bomb.yaml", _alias_bomb, 2, ("YAML aliases expand",)),
     Case(
