@@ -247,6 +247,7 @@ def _generate_one(args: argparse.Namespace, config: Target) -> int:
             allow_outside=args.allow_outside_refs,
             client_pyproject=config.client_pyproject,
             progress=report,
+            output=config.output,
         )
     finally:
         report.done()

@@ -11,15 +11,14 @@ spread over the machine's cores; the result does not depend on how it was spread
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
-import black
-from black.mode import Mode, TargetVersion
-from black.parsing import InvalidInput
+from typing import Any
 
-MODE = Mode(target_versions={TargetVersion.PY310}, line_length=100)
+LINE_LENGTH = 100
 PARALLEL_FROM = 48  # files; below this, starting worker processes costs more than it saves
 
 
@@ -27,22 +26,34 @@ class InternalError(Exception):
     """The generator produced something wrong: a bug of ours, not of the document."""
 
 
-def format_files(files: dict[str, str], progress: Callable[[int, int], None] | None = None) -> dict[str, str]:
-    """Every `.py` file formatted; `progress(done, total)` is told as files are done."""
-    python = [(path, source) for path, source in files.items() if path.endswith(".py")]
-    workers = min(os.cpu_count() or 1, 8)
+def format_files(
+    files: dict[str, str],
+    progress: Callable[[int, int], None] | None = None,
+    reuse: Callable[[str, str], str | None] | None = None,
+) -> dict[str, str]:
+    """Every `.py` file formatted; `progress(done, total)` is told as files are done. `reuse`
+    may answer a file's formatted text without black (see `write.formatted_before`)."""
     formatted: dict[str, str] = {}
+    python = []
+    for path, source in files.items():
+        if path.endswith(".py"):
+            known = reuse(path, source) if reuse is not None else None
+            if known is None:
+                python.append((path, source))
+            else:
+                formatted[path] = known
+    workers = min(os.cpu_count() or 1, 8)
     if len(python) >= PARALLEL_FROM and workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for (path, _), source in zip(python, pool.map(_format_pair, python, chunksize=8)):
                 formatted[path] = source
                 if progress is not None:
-                    progress(len(formatted), len(python))
+                    progress(len(formatted), len(files))
     else:
         for path, source in python:
             formatted[path] = format_source(path, source)
             if progress is not None:
-                progress(len(formatted), len(python))
+                progress(len(formatted), len(files))
     return {path: formatted.get(path, source) for path, source in files.items()}
 
 
@@ -51,7 +62,20 @@ def _format_pair(item: tuple[str, str]) -> str:
 
 
 def format_source(path: str, source: str) -> str:
+    # black is imported here, not at the top: a run whose files are all reused never needs it,
+    # and importing it is a good part of a quick run's time.
+    import black
+    from black.parsing import InvalidInput
+
     try:
-        return black.format_str(source, mode=MODE)
+        return black.format_str(source, mode=black_mode())
     except InvalidInput as exc:
         raise InternalError(f"generated invalid Python in {path}: {exc}") from None
+
+
+@functools.cache
+def black_mode() -> Any:
+    """The one black `Mode` of generated code; the user's configuration is never read."""
+    from black.mode import Mode, TargetVersion
+
+    return Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH)

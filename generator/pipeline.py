@@ -21,8 +21,7 @@ from .load import load
 from .naming import module_name
 from .render import render
 from .resolve import Resolver
-from .validate import validate
-from .write import with_manifest
+from .write import formatted_before, validated_before, with_manifest
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,19 +48,29 @@ def load_and_build(
     allow_remote: bool = False,
     allow_outside: bool = False,
     progress: Progress = _silent,
+    output: Path | None = None,
 ) -> tuple[ir.Api, list[Diagnostic]]:
     """Every stage up to the IR. With `lenient`, validation problems are warnings and the builder
-    skips (and reports) what it cannot build, instead of stopping."""
+    skips (and reports) what it cannot build, instead of stopping.
+
+    With `output`, a document this version of the generator already validated strictly there
+    (the manifest records its SHA-256) is not validated again.
+    """
     progress("load", 0, 0)
     document = load(spec)
     resolver = Resolver(document, allow_remote=allow_remote, allow_outside=allow_outside)
-    progress("validate", 0, 0)
-    _, problems = validate(document, resolver, lenient=lenient)
     info = document.data.get("info")
     title = info.get("title") if isinstance(info, dict) else None
+    package = package or default_package_name(title)
+    problems: list[Diagnostic] = []
+    if output is None or not validated_before(output / package, document.sha256):
+        progress("validate", 0, 0)
+        from .validate import validate  # imports openapi-spec-validator: only when needed
+
+        _, problems = validate(document, resolver, lenient=lenient)
     progress("build", 0, 0)
     with _around(problems):
-        api, warnings = build_api(document, resolver, package or default_package_name(title))
+        api, warnings = build_api(document, resolver, package)
     return api, problems + warnings
 
 
@@ -92,14 +101,27 @@ def generate_files(
     allow_outside: bool = False,
     client_pyproject: bool = False,
     progress: Progress = _silent,
+    output: Path | None = None,
 ) -> Result:
+    """The package's files in memory. With `output` (the folder the package will be written in),
+    files the last run there formatted from the same text are taken from it, not formatted again."""
     api, warnings = load_and_build(
-        spec, package, lenient=lenient, allow_remote=allow_remote, allow_outside=allow_outside, progress=progress
+        spec,
+        package,
+        lenient=lenient,
+        allow_remote=allow_remote,
+        allow_outside=allow_outside,
+        progress=progress,
+        output=output,
     )
     progress("render", 0, 0)
     rendered = render_files(api, warnings, client_pyproject=client_pyproject)
-    files = format_files(rendered, lambda done, total: progress("format", done, total))
-    return Result(api, with_manifest(files, api.source_sha256, surface(api)), tuple(sorted(warnings)), str(spec))
+    reuse = formatted_before(output / api.package) if output is not None else None
+    files = format_files(rendered, lambda done, total: progress("format", done, total), reuse)
+    unformatted = {path: text for path, text in rendered.items() if path.endswith(".py")}
+    strict = not lenient or not any(w.level is Level.WARNING for w in warnings)
+    manifest = with_manifest(files, api.source_sha256, surface(api), unformatted, validated=strict)
+    return Result(api, manifest, tuple(sorted(warnings)), str(spec))
 
 
 def render_files(api: ir.Api, warnings: list[Diagnostic], *, client_pyproject: bool = False) -> dict[str, str]:

@@ -18,9 +18,11 @@ Contract:
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,15 +35,76 @@ class OwnershipError(Exception):
     """Writing would destroy a file the generator did not write."""
 
 
-def with_manifest(files: dict[str, str], source_sha256: str, api: dict[str, Any]) -> dict[str, str]:
-    """`files` plus the manifest that lists them, with the public API they make (see `diff`)."""
+def with_manifest(
+    files: dict[str, str],
+    source_sha256: str,
+    api: dict[str, Any],
+    unformatted: dict[str, str] | None = None,
+    *,
+    validated: bool = False,
+) -> dict[str, str]:
+    """`files` plus the manifest that lists them, with the public API they make (see `diff`).
+
+    `unformatted` maps each formatted file to the text it was formatted from; the manifest keeps
+    both digests, so that the next run can reuse a file whose unformatted text has not changed
+    instead of formatting it again (see `formatted_before`). `validated` records that the document
+    passed strict validation (see `validated_before`).
+    """
     manifest = {
         "generator": f"clientgen {__version__}",
         "source_sha256": source_sha256,
+        "validated": "strict" if validated else "lenient",
         "files": sorted(files),
+        "formatted": {
+            path: f"{_sha256(text)} {_sha256(files[path])}" for path, text in sorted((unformatted or {}).items())
+        },
         "api": api,
     }
     return {**files, MANIFEST: json.dumps(manifest, indent=1, sort_keys=True) + "\n"}
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def validated_before(target: Path, document_sha256: str) -> bool:
+    """Whether this version of the generator validated this very document strictly, the last
+    time it generated `target`: the answer would be the same, and validation is the longest
+    stage of a run that changes nothing."""
+    try:
+        manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+        return bool(
+            manifest.get("generator") == f"clientgen {__version__}"
+            and manifest.get("validated") == "strict"
+            and manifest.get("source_sha256") == document_sha256
+        )
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def formatted_before(target: Path) -> Callable[[str, str], str | None]:
+    """What `target` holds for a file, if the last run formatted it from the same text and the
+    file is still as that run wrote it; else None. Formatting is most of a run's time, and a
+    document edit changes few files."""
+    try:
+        manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("generator") != f"clientgen {__version__}":
+            return lambda path, text: None  # another generator version may format differently
+        recorded = {path: str(pair).split() for path, pair in (manifest.get("formatted") or {}).items()}
+    except (OSError, ValueError, AttributeError):
+        return lambda path, text: None
+
+    def reuse(path: str, text: str) -> str | None:
+        digests = recorded.get(path)
+        if not digests or len(digests) != 2 or digests[0] != _sha256(text):
+            return None
+        try:
+            kept = (target / path).read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            return None
+        return kept if _sha256(kept) == digests[1] else None
+
+    return reuse
 
 
 def recorded_api(target: Path) -> dict[str, Any] | None:

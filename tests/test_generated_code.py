@@ -12,7 +12,7 @@ from pathlib import Path
 import black
 import pytest
 
-from generator.format import MODE
+from generator.format import black_mode
 
 from .conftest import CASES, GENERATED, ROOT, SPEC
 
@@ -43,7 +43,7 @@ def test_mypy_strict(package: Path) -> None:
 def test_black_leaves_generated_code_unchanged(package: Path) -> None:
     for path in package.rglob("*.py"):
         source = path.read_text(encoding="utf-8")
-        assert black.format_str(source, mode=MODE) == source, path
+        assert black.format_str(source, mode=black_mode()) == source, path
 
 
 @pytest.mark.parametrize("package", PACKAGES, ids=lambda p: p.name)

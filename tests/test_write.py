@@ -170,6 +170,54 @@ def test_a_changed_description_rewrites_one_file(
     assert summary(result.stderr) == (2, len(fresh) - 2, 0)
 
 
+def _modules_after(out: Path, *args: str) -> set[str]:
+    """The modules a real `generate` run into `out` imported (the run is in a child process)."""
+    code = (
+        "import sys; from generator.cli import main; code = main(sys.argv[1:]); "
+        "print(' '.join(sorted(sys.modules))); sys.exit(code)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, "generate", str(SPEC), "--output", str(out), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return set(result.stdout.split())
+
+
+def test_an_unchanged_document_is_neither_validated_nor_formatted_again(out: Path) -> None:
+    """The manifest records the document validated and each file's unformatted digest; a run that
+    finds both unchanged needs neither openapi-spec-validator nor black."""
+    for args in ((), ("--check",)):
+        modules = _modules_after(out, *args)
+        assert "black" not in modules and "openapi_spec_validator" not in modules, args
+
+
+def test_a_file_edited_by_hand_is_formatted_again(out: Path, fresh: dict[str, bytes], run_cli: Run) -> None:
+    package = out / PACKAGE
+    (package / "errors.py").write_text(fresh["errors.py"].decode() + "# edited\n", encoding="utf-8")
+
+    assert check(run_cli, out).code == 1
+    modules = _modules_after(out)
+
+    assert "black" in modules, "the edited file's digest no longer matches: it is formatted from scratch"
+    assert snapshot(package) == fresh
+
+
+def test_another_generator_version_validates_and_formats_again(out: Path, fresh: dict[str, bytes]) -> None:
+    package = out / PACKAGE
+    manifest = read_manifest(package)
+    manifest["generator"] = "clientgen 0.0.0"
+    write_manifest(package, manifest)
+
+    modules = _modules_after(out)
+
+    assert "black" in modules and "openapi_spec_validator" in modules
+    assert snapshot(package) == fresh
+
+
 # --------------------------------------------------------------------------------------------
 # --check
 
