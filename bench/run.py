@@ -80,7 +80,7 @@ def synthetic(operations: int) -> dict[str, Any]:
         body = {"required": True, "content": {"application/json": {"schema": ref}}}
         collection = f"/v1/resource{r}s"
         item = f"{collection}/{{id}}"
-        ops = [
+        ops: list[tuple[str, str, dict[str, Any]]] = [
             (collection, "get", {"parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],
                                  "responses": {"200": {"description": "OK", "content": {"application/json": {
                                      "schema": {"$ref": f"#/components/schemas/{name}List"}}}}}}),
@@ -91,7 +91,7 @@ def synthetic(operations: int) -> dict[str, Any]:
         for index, (path, method, operation) in enumerate(ops):
             if len([1 for p in paths.values() for _ in p]) >= operations:
                 break
-            operation = {"operationId": f"{method}{name}{index}", "summary": f"{method} {name}", **operation}
+            operation = {"operationId": f"{method}{name}{index}", "summary": f"{method} {name}", **operation}  # noqa
             if path == item:
                 operation["parameters"] = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
             paths.setdefault(path, {})[method] = operation
@@ -107,7 +107,8 @@ def synthetic(operations: int) -> dict[str, Any]:
 def one_operation_changed(document: dict[str, Any]) -> dict[str, Any]:
     changed = copy.deepcopy(document)
     first = next(iter(changed["paths"].values()))
-    next(iter(first.values()))["summary"] += " (changed)"
+    operation = next(value for key, value in first.items() if key in ("get", "put", "post", "delete", "patch"))
+    operation["summary"] = str(operation.get("summary", "")) + " (changed)"
     return changed
 
 
@@ -126,15 +127,46 @@ def ours() -> Tool:
     python = sys.executable
     return Tool(
         "clientgen",
-        lambda doc, out: [python, "-m", "generator", "generate", str(doc), "--output", str(out), "--quiet", "--package", "bench_client"],
-        lambda doc, out: [python, "-m", "generator", "generate", str(doc), "--output", str(out), "--quiet", "--package", "bench_client", "--check"],
+        lambda doc, out: [
+            python,
+            "-m",
+            "generator",
+            "generate",
+            str(doc),
+            "--output",
+            str(out),
+            "--quiet",
+            "--package",
+            "bench_client",
+        ],
+        lambda doc, out: [
+            python,
+            "-m",
+            "generator",
+            "generate",
+            str(doc),
+            "--output",
+            str(out),
+            "--quiet",
+            "--package",
+            "bench_client",
+            "--check",
+        ],
     )
 
 
 def opc(executable: str) -> Tool:
     return Tool(
         "openapi-python-client",
-        lambda doc, out: [executable, "generate", "--path", str(doc), "--output-path", str(out / "client"), "--overwrite"],
+        lambda doc, out: [
+            executable,
+            "generate",
+            "--path",
+            str(doc),
+            "--output-path",
+            str(out / "client"),
+            "--overwrite",
+        ],
     )
 
 
@@ -185,7 +217,9 @@ def peak(samples: list[Sample]) -> float | None:
     return max((s.peak_mib for s in samples), default=None) if samples else None
 
 
-def bench_document(name: str, document: Path, changed: Path, operations: int, tools: list[Tool], repeat: int) -> list[Row]:
+def bench_document(
+    name: str, document: Path, changed: Path, operations: int, tools: list[Tool], repeat: int
+) -> list[Row]:
     rows = {tool.name: Row(name, operations, tool.name) for tool in tools}
     for run in range(repeat):
         order = tools if run % 2 == 0 else list(reversed(tools))  # alternate, so drift is shared
@@ -221,7 +255,7 @@ def client_overhead(calls: int = 3000) -> tuple[float, float]:
     import httpx
 
     sys.path.insert(0, str(ROOT / "generated"))
-    from comms_api import Client
+    from comms_api import Client  # type: ignore[import-not-found]
 
     body = json.dumps(SENDER_POOL).encode()
 
@@ -257,7 +291,7 @@ def _per_call(call: Callable[[], object], calls: int) -> float:
 def decoding(opc_client: Path | None, decodes: int = 20000) -> tuple[float, float | None]:
     """Microseconds per `SenderPool.from_dict`: ours, and openapi-python-client's (if generated)."""
     sys.path.insert(0, str(ROOT / "generated"))
-    from comms_api.models import SenderPool
+    from comms_api.models import SenderPool  # type: ignore[import-not-found]
 
     ours_us = _per_call(lambda: SenderPool.from_dict(SENDER_POOL), decodes)
     theirs_us = None
@@ -289,7 +323,11 @@ def report(rows: list[Row]) -> str:
             f"| {row.document} | {row.operations} | {row.tool} | {fmt(median(row.first))} | {fmt(median(row.unchanged))}"
             f" | {fmt(median(row.one_changed))} | {fmt(median(row.check))} | {fmt(peak(row.first), 'MiB')} |"
         )
-    lines += ["", "| document | clientgen ÷ openapi-python-client: first | unchanged | one op changed | memory |", "|---|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        "| document | clientgen ÷ openapi-python-client: first | unchanged | one op changed | memory |",
+        "|---|---:|---:|---:|---:|",
+    ]
     by_doc: dict[str, dict[str, Row]] = {}
     for row in rows:
         by_doc.setdefault(row.document, {})[row.tool] = row
@@ -300,7 +338,9 @@ def report(rows: list[Row]) -> str:
                 f"| {document} | {ratio(median(us.first), median(them.first))} | {ratio(median(us.unchanged), median(them.unchanged))}"
                 f" | {ratio(median(us.one_changed), median(them.one_changed))} | {ratio(peak(us.first), peak(them.first))} |"
             )
-    synthetic_rows = [r for r in rows if r.tool == "clientgen" and r.document.startswith("synthetic") and median(r.first)]
+    synthetic_rows = [
+        r for r in rows if r.tool == "clientgen" and r.document.startswith("synthetic") and median(r.first)
+    ]
     if len(synthetic_rows) >= 2:
         small, large = synthetic_rows[-2], synthetic_rows[-1]
         per_small = median(small.first) / small.operations  # type: ignore[operator]
@@ -320,17 +360,25 @@ def chart(rows: list[Row], path: Path) -> bool:
         return False
     figure, axes = plt.subplots(figsize=(7, 4.5))
     for tool in sorted({r.tool for r in rows}):
-        points = sorted(
+        firsts = [
             (r.operations, median(r.first)) for r in rows if r.tool == tool and r.document.startswith("synthetic")
-        )
-        points = [(n, t) for n, t in points if t is not None]
+        ]
+        points = sorted((n, t) for n, t in firsts if t is not None)
         if points:
             axes.plot([n for n, _ in points], [t for _, t in points], marker="o", label=f"{tool} (first generation)")
     for tool in ("clientgen",):
-        points = [(r.operations, median(r.unchanged)) for r in rows if r.tool == tool and r.document.startswith("synthetic")]
-        points = sorted((n, t) for n, t in points if t is not None)
+        regenerations = [
+            (r.operations, median(r.unchanged)) for r in rows if r.tool == tool and r.document.startswith("synthetic")
+        ]
+        points = sorted((n, t) for n, t in regenerations if t is not None)
         if points:
-            axes.plot([n for n, _ in points], [t for _, t in points], marker="s", linestyle="--", label=f"{tool} (regenerate, unchanged)")
+            axes.plot(
+                [n for n, _ in points],
+                [t for _, t in points],
+                marker="s",
+                linestyle="--",
+                label=f"{tool} (regenerate, unchanged)",
+            )
     axes.set_xscale("log")
     axes.set_yscale("log")
     axes.set_xlabel("operations in the document")
@@ -390,7 +438,9 @@ def main() -> None:
         opc_client = None
         if args.opc:
             target = folder / "opc-comms"
-            subprocess.run([args.opc, "generate", "--path", str(comms), "--output-path", str(target)], capture_output=True)
+            subprocess.run(
+                [args.opc, "generate", "--path", str(comms), "--output-path", str(target)], capture_output=True
+            )
             opc_client = target if target.is_dir() else None
 
         bare_us, client_us = client_overhead()

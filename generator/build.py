@@ -749,7 +749,9 @@ class _Builder:
             result = ir.EnumRef(name) if self.build_enum(schema, name) else ANY
         elif "oneOf" in schema or "anyOf" in schema:
             result, nullable = self.build_union(schema, hint, base_uri, nullable)
-        elif isinstance(schema.get("allOf"), list) and not _has_own_object_keywords(schema) and len(schema["allOf"]) == 1:
+        elif (
+            isinstance(schema.get("allOf"), list) and not _has_own_object_keywords(schema) and len(schema["allOf"]) == 1
+        ):
             result = self.schema_type(schema["allOf"][0], hint, base_uri)
         elif _is_object(schema, self.resolver):
             name = self.claim_class(class_name(hint))
@@ -785,7 +787,9 @@ class _Builder:
         if _nesting(inner) < MAX_TYPE_NESTING:
             return inner
         where = hint if len(hint) <= 40 else hint[:40] + "…"
-        self.warn([], f"{where}: lists and maps nest more than {MAX_TYPE_NESTING} levels deep; deeper levels are typed Any")
+        self.warn(
+            [], f"{where}: lists and maps nest more than {MAX_TYPE_NESTING} levels deep; deeper levels are typed Any"
+        )
         return ANY
 
     def build_union(
@@ -891,7 +895,7 @@ class _Builder:
             members = [m for m in target.get(key) or [] if _types_of(self.resolver.deref(m)[0]) != ["null"]]
             if key in target:
                 return self.build_check(members[0], seen) if len(members) == 1 else None
-        parts = target.get("allOf") if isinstance(target.get("allOf"), list) else []
+        parts: list[Any] = target["allOf"] if isinstance(target.get("allOf"), list) else []
         if len(parts) == 1 and not _has_own_object_keywords(target):
             inner = self.build_check(parts[0], seen)
             own = self.scalar_check(target)

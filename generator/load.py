@@ -129,7 +129,10 @@ def _parse(text: str, *, looks_like_json: bool) -> Any:
         finally:
             if duplicates:
                 raise DiagnosticError(
-                    [Diagnostic("", f"duplicate key {key!r} in an object; JSON objects name a key once") for key in duplicates]
+                    [
+                        Diagnostic("", f"duplicate key {key!r} in an object; JSON objects name a key once")
+                        for key in duplicates
+                    ]
                 )
     # The cyclic collector finds nothing to free in a fresh parse tree but walks it repeatedly.
     gc_was_enabled = gc.isenabled()

@@ -271,7 +271,9 @@ def _mutate_data(data: Any, rng: random.Random) -> tuple[Any, str]:
     elif action == "replace":
         parent[key] = copy.deepcopy(rng.choice(REPLACEMENTS))
     elif action == "rename" and isinstance(parent, dict):
-        parent[rng.choice(["", "$ref", "default", "__init__", "x" * 300, "a/b", "~1", str(key) + "'\""])] = parent.pop(key)
+        parent[rng.choice(["", "$ref", "default", "__init__", "x" * 300, "a/b", "~1", str(key) + "'\""])] = parent.pop(
+            key
+        )
     elif action == "copy":
         parent[key] = copy.deepcopy(_get(data, rng.choice(paths)))
     else:
@@ -286,7 +288,10 @@ def _mutate_text(text: bytes, rng: random.Random) -> tuple[bytes, str]:
         return text[:position], f"truncate at byte {position}"
     if action == "flip" and text:
         position = min(position, len(text) - 1)
-        return text[:position] + bytes([text[position] ^ rng.randrange(1, 256)]) + text[position + 1 :], f"flip byte {position}"
+        return (
+            text[:position] + bytes([text[position] ^ rng.randrange(1, 256)]) + text[position + 1 :],
+            f"flip byte {position}",
+        )
     if action == "insert":
         junk = rng.choice([b"\xff\xfe", b"\x00", b"\n  - ", b": : :", b"{", b"&a [*a]", b"'", b"\t", b"\r\n"])
         return text[:position] + junk + text[position:], f"insert {junk!r} at byte {position}"

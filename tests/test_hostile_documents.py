@@ -43,8 +43,7 @@ TIME_LIMIT = 180
 # The child runs the command line under an audit hook that records every network connection and
 # every file opened under the paths a hostile document would like read: `/etc/passwd`, and the
 # folders beside the document's that the tests fill with "secrets".
-_GUARD = textwrap.dedent(
-    """
+_GUARD = textwrap.dedent("""
     import json, os, sys
     forbidden = [os.path.realpath(p) for p in json.loads(os.environ["GUARD_FORBIDDEN"])]
     seen = []
@@ -65,8 +64,7 @@ _GUARD = textwrap.dedent(
         with open(os.environ["GUARD_REPORT"], "w") as report:
             json.dump(seen, report)
     sys.exit(code)
-    """
-)
+    """)
 
 
 @dataclass(frozen=True)
@@ -118,8 +116,7 @@ def attack_client(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "out"
 
 
-_PROBE = textwrap.dedent(
-    """
+_PROBE = textwrap.dedent("""
     import importlib, json, os, pkgutil, sys
     events = []
 
@@ -158,8 +155,7 @@ _PROBE = textwrap.dedent(
         "params": [list(p) for p in request.params],
         "files": sorted(os.listdir(".")),
     }))
-    """
-)
+    """)
 
 
 def _attack_document() -> dict[str, Any]:
@@ -173,7 +169,7 @@ def test_the_attack_client_imports_without_side_effects_and_keeps_the_text_as_da
     document = _attack_document()
     evil = document["components"]["schemas"]["Evil"]
     payload = {name: ("x" if spec.get("type") == "string" else 1) for name, spec in evil["properties"].items()}
-    payload.update({"True": True, "mode": "a\nb", "unlisted \"\"\" key": "kept"})
+    payload.update({"True": True, "mode": "a\nb", 'unlisted """ key': "kept"})
     work = tmp_path / "cwd"
     work.mkdir()
 
@@ -246,7 +242,7 @@ def _json(data: dict[str, Any]) -> str:
 
 
 def _alias_bomb() -> str:
-    lines = ['openapi: 3.1.0', 'info: {title: T, version: "1"}', "paths: {}", 'a0: &a0 ["lol", "lol", "lol", "lol"]']
+    lines = ["openapi: 3.1.0", 'info: {title: T, version: "1"}', "paths: {}", 'a0: &a0 ["lol", "lol", "lol", "lol"]']
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
     lines.append("x-bomb: *a9")
     return "\n".join(lines) + "\n"
@@ -314,7 +310,12 @@ CASES = [
     Case(
         "cycle-through-unions.json",
         lambda: _json(
-            _document({"A": {"anyOf": [{"$ref": "#/components/schemas/B"}, {"type": "string"}]}, "B": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "integer"}]}})
+            _document(
+                {
+                    "A": {"anyOf": [{"$ref": "#/components/schemas/B"}, {"type": "string"}]},
+                    "B": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "integer"}]},
+                }
+            )
         ),
         0,
     ),
@@ -343,10 +344,20 @@ CASES = [
         2,
         ("duplicate key 'paths'",),
     ),
-    Case("not-utf8.yaml", lambda: b'openapi: 3.1.0\ninfo: {title: T, version: "1"}\npaths: {}\nx: "\xff\xfe"\n', 2, ("not UTF-8",)),
+    Case(
+        "not-utf8.yaml",
+        lambda: b'openapi: 3.1.0\ninfo: {title: T, version: "1"}\npaths: {}\nx: "\xff\xfe"\n',
+        2,
+        ("not UTF-8",),
+    ),
     Case("fifty-megabytes.json", _fifty_megabytes, 0),
     Case("ref-to-etc-passwd.json", _ref("/etc/passwd"), 2, ("outside the document's folder",)),
-    Case("ref-up-to-etc-passwd.json", _ref("../../../../../../../../etc/passwd#/x"), 2, ("outside the document's folder",)),
+    Case(
+        "ref-up-to-etc-passwd.json",
+        _ref("../../../../../../../../etc/passwd#/x"),
+        2,
+        ("outside the document's folder",),
+    ),
     Case("ref-file-uri.json", _ref("file:///etc/passwd"), 2, ("outside the document's folder",)),
     Case("ref-to-metadata-service.json", _ref("http://169.254.169.254/latest/meta-data#/x"), 2, ("is not fetched",)),
     Case("ref-to-https.json", _ref("https://example.com/schemas.yaml#/A"), 2, ("is not fetched",)),

@@ -159,7 +159,13 @@ def test_rule_macro_draws_nested_checks(macros) -> None:  # type: ignore[no-unty
 
 @pytest.mark.parametrize(
     ("version", "expected"),
-    [("1.0.0", "1.0.0"), ("2023-09-12", "0.0.0+2023.09.12"), ("v2", "2"), ("beta three", "0.0.0+beta.three"), ("", "0.0.0")],
+    [
+        ("1.0.0", "1.0.0"),
+        ("2023-09-12", "0.0.0+2023.09.12"),
+        ("v2", "2"),
+        ("beta three", "0.0.0+beta.three"),
+        ("", "0.0.0"),
+    ],
 )
 def test_client_versions_are_valid_package_versions(version: str, expected: str) -> None:
     from generator.render import _pep440
