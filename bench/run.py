@@ -185,16 +185,24 @@ class Sample:
     ok: bool
 
 
+TIME = shutil.which("time") or "/usr/bin/time"
+
+
 def measure(argv: list[str], cwd: Path) -> Sample:
-    started = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
-    if process.returncode not in (0, 1):
-        print(f"    ! {Path(argv[0]).name} exited {process.returncode}: {stderr.strip()[-300:]}", file=sys.stderr)
-    return Sample(seconds, usage.ru_maxrss / 1024, process.returncode in (0, 1))
+    """Wall time, and the peak resident memory of the tool's process. Linux keeps a process's
+    high-water mark across `exec`, so a child forked from this (large) process would report at
+    least this process's size: the tool runs under `time -f %M`, a small process, instead."""
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        wrapped = [TIME, "-f", "%M", "-o", rss.name, *argv] if os.path.exists(TIME) else argv
+        started = time.perf_counter()
+        result = subprocess.run(wrapped, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        seconds = time.perf_counter() - started
+        text = rss.read().strip().splitlines()
+    kib = float(text[-1]) if text and text[-1].isdigit() else float("nan")
+    if result.returncode not in (0, 1):
+        stderr = result.stderr.decode(errors="replace").strip()[-300:]
+        print(f"    ! {Path(argv[0]).name} exited {result.returncode}: {stderr}", file=sys.stderr)
+    return Sample(seconds, kib / 1024, result.returncode in (0, 1))
 
 
 @dataclass
