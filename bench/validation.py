@@ -1,0 +1,102 @@
+"""Strict validation: this generator's verdicts and time beside openapi-spec-validator's own.
+
+    python bench/validation.py                 # every document in ../shared/specs
+    python bench/validation.py oai-petstore.yaml stripe-spec3.yaml --timeout 900
+
+Each document is validated in a child process twice: by `openapi_spec_validator.validate` as
+shipped (stock), and by `generator.validate` (the same validator with its two repairs: files read
+only as the resolver allows, and schemas that reach themselves through `allOf` visited once).
+The verdicts must match: both valid, or both invalid with the same error messages (ours may
+append where inside a value the error lies). A stock run
+that dies (RecursionError) or passes the timeout has no verdict to compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = ROOT.parent / "shared" / "specs"
+
+STOCK = """
+import json, sys
+from openapi_spec_validator import validate
+from openapi_spec_validator.readers import read_from_filename
+spec, base = read_from_filename(sys.argv[1])
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+cls = OpenAPIV31SpecValidator if str(spec.get("openapi", "")).startswith("3.1") else OpenAPIV30SpecValidator
+print(json.dumps(sorted({e.message for e in cls(spec, base_uri=base).iter_errors()})))
+"""
+
+OURS = """
+import json, sys
+from pathlib import Path
+from generator.diagnostics import DiagnosticError
+from generator.load import load
+from generator.resolve import Resolver
+from generator.validate import validate
+document = load(Path(sys.argv[1]))
+try:
+    validate(document, Resolver(document))
+    print(json.dumps([]))
+except DiagnosticError as exc:
+    print(json.dumps(sorted({d.message for d in exc.diagnostics})))
+"""
+
+
+def run(code: str, document: Path, timeout: float) -> tuple[list[str] | str, float]:
+    started = time.perf_counter()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", code, str(document)], capture_output=True, text=True, timeout=timeout, cwd=ROOT
+        )
+    except subprocess.TimeoutExpired:
+        return f"no verdict after {timeout:.0f} s", time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["?"])[-1]
+        return f"crashed: {last[:80]}", seconds
+    verdict: list[str] = json.loads(result.stdout)
+    return verdict, seconds
+
+
+def _same(stock: list[str], ours: list[str] | str) -> bool:
+    """The same errors: ours may add, after the validator's message, where inside the value the
+    best-matching alternative failed."""
+    return not isinstance(ours, str) and len(stock) == len(ours) and all(
+        any(mine == theirs or mine.startswith(theirs + " (") for mine in ours) for theirs in stock
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*")
+    parser.add_argument("--timeout", type=float, default=600)
+    args = parser.parse_args()
+    documents = [SPECS / n for n in args.names] or sorted(
+        p for p in SPECS.iterdir() if p.suffix in (".yaml", ".yml", ".json")
+    )
+    print("| document | stock | ours | same verdict | stock time | our time | speed-up |")
+    print("|---|---|---|---|---:|---:|---:|")
+    for document in documents:
+        stock, stock_s = run(STOCK, document, args.timeout)
+        ours, ours_s = run(OURS, document, args.timeout)
+
+        def show(verdict: list[str] | str) -> str:
+            return verdict if isinstance(verdict, str) else "valid" if not verdict else f"{len(verdict)} errors"
+
+        same = "—" if isinstance(stock, str) else "yes" if _same(stock, ours) else "NO"
+        print(
+            f"| {document.name} | {show(stock)} | {show(ours)} | {same} | {stock_s:.2f} s | {ours_s:.2f} s"
+            f" | {stock_s / ours_s:.1f}× |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
