@@ -63,8 +63,8 @@ def load_and_build(
     title = info.get("title") if isinstance(info, dict) else None
     package = package or default_package_name(title)
     problems: list[Diagnostic] = []
+    progress("validate", 0, 0)
     if output is None or not validated_before(output / package, document.sha256):
-        progress("validate", 0, 0)
         from .validate import validate  # imports openapi-spec-validator: only when needed
 
         _, problems = validate(document, resolver, lenient=lenient)
@@ -117,6 +117,7 @@ def generate_files(
     progress("render", 0, 0)
     rendered = render_files(api, warnings, client_pyproject=client_pyproject)
     reuse = formatted_before(output / api.package) if output is not None else None
+    progress("format", 0, len(rendered))
     files = format_files(rendered, lambda done, total: progress("format", done, total), reuse)
     unformatted = {path: text for path, text in rendered.items() if path.endswith(".py")}
     strict = not lenient or not any(w.level is Level.WARNING for w in warnings)
