@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor
 
 from typing import Any
@@ -30,14 +30,16 @@ def format_files(
     files: dict[str, str],
     progress: Callable[[int, int], None] | None = None,
     reuse: Callable[[str, str], str | None] | None = None,
+    preformatted: Collection[str] = (),
 ) -> dict[str, str]:
     """Every `.py` file formatted; `progress(done, total)` is told as files are done. `reuse`
-    may answer a file's formatted text without black (see `write.formatted_before`)."""
+    may answer a file's formatted text without black (see `write.formatted_before`); files in
+    `preformatted` are already in black's style (the runtime, kept so by a test) and left as they are."""
     formatted: dict[str, str] = {}
     python = []
     for path, source in files.items():
         if path.endswith(".py"):
-            known = reuse(path, source) if reuse is not None else None
+            known = source if path in preformatted else reuse(path, source) if reuse is not None else None
             if known is None:
                 python.append((path, source))
             else:

@@ -19,7 +19,7 @@ from .diff import surface
 from .format import format_files
 from .load import load
 from .naming import module_name
-from .render import render
+from .render import RUNTIME_FILES, render
 from .resolve import Resolver
 from .write import formatted_before, validated_before, with_manifest
 
@@ -118,7 +118,7 @@ def generate_files(
     rendered = render_files(api, warnings, client_pyproject=client_pyproject)
     reuse = formatted_before(output / api.package) if output is not None else None
     progress("format", 0, len(rendered))
-    files = format_files(rendered, lambda done, total: progress("format", done, total), reuse)
+    files = format_files(rendered, lambda done, total: progress("format", done, total), reuse, RUNTIME_FILES)
     unformatted = {path: text for path, text in rendered.items() if path.endswith(".py")}
     strict = not lenient or not any(w.level is Level.WARNING for w in warnings)
     manifest = with_manifest(files, api.source_sha256, surface(api), unformatted, validated=strict)

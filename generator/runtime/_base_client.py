@@ -96,7 +96,9 @@ class BasicAuth:
     username: str
     password: str = field(repr=False)
 
-    def apply(self, headers: dict[str, str], params: list[tuple[str, str]], cookies: dict[str, str]) -> None:
+    def apply(
+        self, headers: dict[str, str], params: list[tuple[str, str]], cookies: dict[str, str]
+    ) -> None:
         token = base64.b64encode(f"{self.username}:{self.password}".encode()).decode("ascii")
         headers["Authorization"] = f"Basic {token}"
 
@@ -107,7 +109,9 @@ class BearerAuth:
 
     token: str = field(repr=False)
 
-    def apply(self, headers: dict[str, str], params: list[tuple[str, str]], cookies: dict[str, str]) -> None:
+    def apply(
+        self, headers: dict[str, str], params: list[tuple[str, str]], cookies: dict[str, str]
+    ) -> None:
         headers["Authorization"] = f"Bearer {self.token}"
 
 
@@ -119,7 +123,9 @@ class ApiKeyAuth:
     name: str
     value: str = field(repr=False)
 
-    def apply(self, headers: dict[str, str], params: list[tuple[str, str]], cookies: dict[str, str]) -> None:
+    def apply(
+        self, headers: dict[str, str], params: list[tuple[str, str]], cookies: dict[str, str]
+    ) -> None:
         if self.location == "query":
             params.append((self.name, self.value))
         elif self.location == "cookie":
@@ -162,9 +168,13 @@ class _BaseClient:
         }
         self._log = logging.getLogger(package)
         self._secret_headers = _SECRET_HEADERS | {
-            a.name.lower() for a in auth.values() if isinstance(a, ApiKeyAuth) and a.location == "header"
+            a.name.lower()
+            for a in auth.values()
+            if isinstance(a, ApiKeyAuth) and a.location == "header"
         }
-        self._secret_params = {a.name for a in auth.values() if isinstance(a, ApiKeyAuth) and a.location == "query"}
+        self._secret_params = {
+            a.name for a in auth.values() if isinstance(a, ApiKeyAuth) and a.location == "query"
+        }
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={str(self.base_url)!r})"
@@ -195,11 +205,19 @@ class _BaseClient:
             json=request.json,
             files=files,
             content=content,
-            timeout=options.timeout if not isinstance(options.timeout, NotGiven) else httpx.USE_CLIENT_DEFAULT,
+            timeout=(
+                options.timeout
+                if not isinstance(options.timeout, NotGiven)
+                else httpx.USE_CLIENT_DEFAULT
+            ),
         )
 
     def _authorize(
-        self, security: Security, headers: dict[str, str], params: list[tuple[str, str]], cookies: dict[str, str]
+        self,
+        security: Security,
+        headers: dict[str, str],
+        params: list[tuple[str, str]],
+        cookies: dict[str, str],
     ) -> None:
         """Add the credentials `security` asks for, and the cookies, to a request's parts."""
         for auth in self._select_auth(security):
@@ -215,7 +233,8 @@ class _BaseClient:
             if all(key in self._auth for key in alternative):
                 return [self._auth[key] for key in alternative]
         wanted = "; or ".join(
-            " and ".join(self._credential_names.get(key, key) for key in alternative) for alternative in security
+            " and ".join(self._credential_names.get(key, key) for key in alternative)
+            for alternative in security
         )
         raise MissingCredentialsError(f"this operation needs credentials: {wanted}")
 
@@ -223,19 +242,30 @@ class _BaseClient:
         """A GET of a location the API gave (absolute, or relative to the base URL). Credentials
         go only to the API's own origin, never to another host."""
         url = self.base_url.join(location)
-        same_origin = (url.scheme, url.host, url.port) == (self.base_url.scheme, self.base_url.host, self.base_url.port)
+        same_origin = (url.scheme, url.host, url.port) == (
+            self.base_url.scheme,
+            self.base_url.host,
+            self.base_url.port,
+        )
         headers = dict(self._headers)
         params: list[tuple[str, str]] = []
         self._authorize(security if same_origin else (), headers, params, {})
         return self._http.build_request("GET", url, params=tuple(params) or None, headers=headers)
 
     def _retries(self, options: CallOptions) -> int:
-        return self.max_retries if isinstance(options.max_retries, NotGiven) else options.max_retries
+        return (
+            self.max_retries if isinstance(options.max_retries, NotGiven) else options.max_retries
+        )
 
     def _finish(self, response: httpx.Response, parse: Callable[[httpx.Response], T]) -> T:
-        if self._log.isEnabledFor(logging.DEBUG):  # the redacted URL costs as much as the call's parsing
+        if self._log.isEnabledFor(
+            logging.DEBUG
+        ):  # the redacted URL costs as much as the call's parsing
             self._log.debug(
-                "HTTP Response: %s %s %s", response.request.method, self._url(response.request), response.status_code
+                "HTTP Response: %s %s %s",
+                response.request.method,
+                self._url(response.request),
+                response.status_code,
             )
         try:
             parsed = parse(response)
@@ -249,11 +279,22 @@ class _BaseClient:
 
     def _log_request(self, request: httpx.Request, attempt: int) -> None:
         if self._log.isEnabledFor(logging.DEBUG):
-            headers = {k: REDACTED if k.lower() in self._secret_headers else v for k, v in request.headers.items()}
+            headers = {
+                k: REDACTED if k.lower() in self._secret_headers else v
+                for k, v in request.headers.items()
+            }
             suffix = f" (retry {attempt})" if attempt else ""
-            self._log.debug("HTTP Request: %s %s%s headers=%s", request.method, self._url(request), suffix, headers)
+            self._log.debug(
+                "HTTP Request: %s %s%s headers=%s",
+                request.method,
+                self._url(request),
+                suffix,
+                headers,
+            )
 
-    def _log_retry(self, request: httpx.Request, delay: float, attempt: int, retries: int, why: object) -> None:
+    def _log_retry(
+        self, request: httpx.Request, delay: float, attempt: int, retries: int, why: object
+    ) -> None:
         self._log.debug(
             "Retrying %s %s in %.2f s (retry %d of %d) after %s",
             request.method,
@@ -268,7 +309,10 @@ class _BaseClient:
         url = request.url
         if self._secret_params & set(url.params.keys()):
             url = url.copy_with(
-                params=[(k, REDACTED if k in self._secret_params else v) for k, v in url.params.multi_items()]
+                params=[
+                    (k, REDACTED if k in self._secret_params else v)
+                    for k, v in url.params.multi_items()
+                ]
             )
         return str(url)
 
@@ -294,14 +338,18 @@ def _attempt_deadline(request: httpx.Request) -> float | None:
 
 def _check_deadline(request: httpx.Request, deadline: float) -> None:
     if time.monotonic() > deadline:
-        raise httpx.ReadTimeout("the whole answer did not arrive within the timeout", request=request)
+        raise httpx.ReadTimeout(
+            "the whole answer did not arrive within the timeout", request=request
+        )
 
 
 class _SyncDeadlineStream(httpx.SyncByteStream):
     """A response body that raises `httpx.ReadTimeout` once its attempt's deadline has passed,
     checked as each piece arrives (a read under way is bounded by the read timeout alone)."""
 
-    def __init__(self, stream: httpx.SyncByteStream, request: httpx.Request, deadline: float) -> None:
+    def __init__(
+        self, stream: httpx.SyncByteStream, request: httpx.Request, deadline: float
+    ) -> None:
         self._stream = stream
         self._request = request
         self._deadline = deadline
@@ -318,7 +366,9 @@ class _SyncDeadlineStream(httpx.SyncByteStream):
 class _AsyncDeadlineStream(httpx.AsyncByteStream):
     """The async `_SyncDeadlineStream`."""
 
-    def __init__(self, stream: httpx.AsyncByteStream, request: httpx.Request, deadline: float) -> None:
+    def __init__(
+        self, stream: httpx.AsyncByteStream, request: httpx.Request, deadline: float
+    ) -> None:
         self._stream = stream
         self._request = request
         self._deadline = deadline
@@ -384,12 +434,23 @@ class SyncApiClient(_BaseClient):
             max_retries=max_retries,
         )
         self._owns_http_client = http_client is None
-        self._http: httpx.Client = http_client if http_client is not None else httpx.Client(timeout=timeout)
+        self._http: httpx.Client = (
+            http_client if http_client is not None else httpx.Client(timeout=timeout)
+        )
 
-    def send(self, request: Request, parse: Callable[[httpx.Response], T], options: CallOptions = NO_OPTIONS) -> T:
-        return self._finish(self.send_request(self._build_request(self._http, request, options), options), parse)
+    def send(
+        self,
+        request: Request,
+        parse: Callable[[httpx.Response], T],
+        options: CallOptions = NO_OPTIONS,
+    ) -> T:
+        return self._finish(
+            self.send_request(self._build_request(self._http, request, options), options), parse
+        )
 
-    def send_request(self, request: httpx.Request, options: CallOptions = NO_OPTIONS) -> httpx.Response:
+    def send_request(
+        self, request: httpx.Request, options: CallOptions = NO_OPTIONS
+    ) -> httpx.Response:
         """Send one prepared request, retrying on the statuses and errors that allow it.
 
         Each attempt must have the whole answer within the request's read timeout of starting
@@ -457,15 +518,24 @@ class AsyncApiClient(_BaseClient):
             max_retries=max_retries,
         )
         self._owns_http_client = http_client is None
-        self._http: httpx.AsyncClient = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
+        self._http: httpx.AsyncClient = (
+            http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
+        )
 
     async def send(
-        self, request: Request, parse: Callable[[httpx.Response], T], options: CallOptions = NO_OPTIONS
+        self,
+        request: Request,
+        parse: Callable[[httpx.Response], T],
+        options: CallOptions = NO_OPTIONS,
     ) -> T:
-        response = await self.send_request(self._build_request(self._http, request, options), options)
+        response = await self.send_request(
+            self._build_request(self._http, request, options), options
+        )
         return self._finish(response, parse)
 
-    async def send_request(self, request: httpx.Request, options: CallOptions = NO_OPTIONS) -> httpx.Response:
+    async def send_request(
+        self, request: httpx.Request, options: CallOptions = NO_OPTIONS
+    ) -> httpx.Response:
         """Send one prepared request, retrying on the statuses and errors that allow it; each
         attempt within its timeout, as `SyncApiClient.send_request` says."""
         retries = self._retries(options)

@@ -118,7 +118,9 @@ def status_error(
     """
     if isinstance(decoders, Mapping):
         status = response.status_code
-        decoder = decoders.get(status) or decoders.get(f"{status // 100}XX") or decoders.get("default")
+        decoder = (
+            decoders.get(status) or decoders.get(f"{status // 100}XX") or decoders.get("default")
+        )
     else:
         decoder = decoders
     body = decode_error_body(response, decoder)

@@ -64,7 +64,9 @@ def backoff(attempt: int) -> float:
 
 def retry_delay(response: httpx.Response, attempt: int, max_retries: int) -> float | None:
     """How long to wait before retrying after `response`, or None not to retry."""
-    if attempt >= max_retries or not should_retry_status(response.request.method, response.status_code):
+    if attempt >= max_retries or not should_retry_status(
+        response.request.method, response.status_code
+    ):
         return None
     asked = retry_after(response.headers)
     if asked is None:

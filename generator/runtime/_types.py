@@ -8,7 +8,9 @@ from typing import IO, Any, Final, Union
 
 FileContent = Union[bytes, IO[bytes]]
 FileInput = Union[
-    FileContent, tuple[Union[str, None], FileContent], tuple[Union[str, None], FileContent, Union[str, None]]
+    FileContent,
+    tuple[Union[str, None], FileContent],
+    tuple[Union[str, None], FileContent, Union[str, None]],
 ]
 """A file to upload: its bytes, an open binary file, or `(filename, content[, content type])`."""
 

@@ -37,7 +37,9 @@ def format_date(value: datetime.date) -> str:
     return value.isoformat()
 
 
-def format_path(template: str, values: Mapping[str, Any], styles: Mapping[str, tuple[str, bool]] | None = None) -> str:
+def format_path(
+    template: str, values: Mapping[str, Any], styles: Mapping[str, tuple[str, bool]] | None = None
+) -> str:
     """Fill `{name}` in a path template, each value percent-encoded, in its parameter's style
     (`simple` unless `styles` says `label` or `matrix`, OAS 3.1 §4.8.12.4).
 
@@ -113,7 +115,11 @@ def encode_query(
 def encode_headers(values: Mapping[str, Any]) -> dict[str, str]:
     """Header (or cookie) parameters, `simple` style: lists joined with `,`; not-given left out."""
     return {
-        name: ",".join(_scalar(v) for v in value) if isinstance(value, (list, tuple)) else _scalar(value)
+        name: (
+            ",".join(_scalar(v) for v in value)
+            if isinstance(value, (list, tuple))
+            else _scalar(value)
+        )
         for name, value in values.items()
         if not isinstance(value, NotGiven) and value is not None
     }
@@ -161,7 +167,9 @@ def decode_union(value: Any, decoders: Iterable[Callable[[Any], Any]]) -> Any:
     best: tuple[int, int] | None = None
     chosen: Any = value
     for decoder in decoders:
-        if hasattr(getattr(decoder, "__self__", None), "_PROPERTIES") and not isinstance(value, Mapping):
+        if hasattr(getattr(decoder, "__self__", None), "_PROPERTIES") and not isinstance(
+            value, Mapping
+        ):
             continue  # a model reads only objects
         try:
             decoded = decoder(value)
@@ -184,7 +192,10 @@ def _fit(decoder: Callable[[Any], Any], value: Any) -> tuple[int, int]:
     known = getattr(model, "_PROPERTIES", None)
     if not isinstance(value, Mapping) or known is None:
         return (0, 0)
-    keeps_unknown = any(name.startswith("additional_properties") for name in getattr(model, "__dataclass_fields__", {}))
+    keeps_unknown = any(
+        name.startswith("additional_properties")
+        for name in getattr(model, "__dataclass_fields__", {})
+    )
     unknown = sum(1 for key in value if key not in known)
     return (len(value) - unknown, 0 if keeps_unknown else -unknown)
 
@@ -219,7 +230,11 @@ def decode_error_body(response: httpx.Response, decoder: Callable[[Any], Any] | 
         return None
     try:
         data = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deep
+    except (
+        json.JSONDecodeError,
+        UnicodeDecodeError,
+        RecursionError,
+    ):  # RecursionError: nested too deep
         return response.text
     if decoder is not None:
         try:
@@ -237,7 +252,9 @@ def encode_form(value: Any) -> list[tuple[str, str]]:
         return []
     pairs: list[tuple[str, str]] = []
     for name, item in value.items():
-        if isinstance(item, (list, tuple)) and not any(isinstance(v, (Mapping, list, tuple)) for v in item):
+        if isinstance(item, (list, tuple)) and not any(
+            isinstance(v, (Mapping, list, tuple)) for v in item
+        ):
             pairs.extend((str(name), _scalar(v)) for v in item if v is not None)
         else:
             _flatten(str(name), item, pairs)

@@ -110,7 +110,11 @@ def _check_number(value: float, rule: Rule, fail: Callable[[str], None]) -> None
 
 
 def _check_array(
-    value: list[Any] | tuple[Any, ...], rule: Rule, path: str, problems: list[str], fail: Callable[[str], None]
+    value: list[Any] | tuple[Any, ...],
+    rule: Rule,
+    path: str,
+    problems: list[str],
+    fail: Callable[[str], None],
 ) -> None:
     if rule.max_items is not None and len(value) > rule.max_items:
         fail(f"more than {rule.max_items} items")
@@ -124,7 +128,11 @@ def _check_array(
 
 
 def _check_object(
-    value: Mapping[str, Any], rule: Rule, path: str, problems: list[str], fail: Callable[[str], None]
+    value: Mapping[str, Any],
+    rule: Rule,
+    path: str,
+    problems: list[str],
+    fail: Callable[[str], None],
 ) -> None:
     if rule.max_properties is not None and len(value) > rule.max_properties:
         fail(f"more than {rule.max_properties} entries")
@@ -136,7 +144,9 @@ def _check_object(
             key_problems: list[str] = []
             _check(name, rule.keys, "", key_problems)
             shown = name if len(name) <= 40 else name[:37] + "..."
-            problems.extend(f"{path + ': ' if path else ''}key {shown!r}: {p}" for p in key_problems)
+            problems.extend(
+                f"{path + ': ' if path else ''}key {shown!r}: {p}" for p in key_problems
+            )
         declared = rule.properties.get(name)
         if declared is not None:
             _check(item, declared, _join(path, name), problems)

@@ -71,7 +71,10 @@ class WaitSpec(Generic[BodyT, ResultT]):
 
 class _AcceptedBase(Generic[BodyT, ResultT]):
     def __init__(
-        self, http_response: httpx.Response, parse: Callable[[httpx.Response], BodyT], spec: WaitSpec[BodyT, ResultT]
+        self,
+        http_response: httpx.Response,
+        parse: Callable[[httpx.Response], BodyT],
+        spec: WaitSpec[BodyT, ResultT],
     ) -> None:
         self.body = parse(http_response)
         """The 202 answer's body, as the document describes it."""
@@ -124,7 +127,9 @@ class Accepted(_AcceptedBase[BodyT, ResultT]):
         delay = interval
         result: Any = None
         while True:
-            response = self._client.send_request(self._client.location_request(location, self._spec.security))
+            response = self._client.send_request(
+                self._client.location_request(location, self._spec.security)
+            )
             if response.status_code != 202:
                 result = self._client._finish(response, self._spec.parse)
                 if self._spec.outcome(result):
@@ -156,7 +161,9 @@ class AsyncAccepted(_AcceptedBase[BodyT, ResultT]):
         delay = interval
         result: Any = None
         while True:
-            response = await self._client.send_request(self._client.location_request(location, self._spec.security))
+            response = await self._client.send_request(
+                self._client.location_request(location, self._spec.security)
+            )
             if response.status_code != 202:
                 result = self._client._finish(response, self._spec.parse)
                 if self._spec.outcome(result):
