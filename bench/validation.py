@@ -68,8 +68,10 @@ def run(code: str, document: Path, timeout: float) -> tuple[list[str] | str, flo
 def _same(stock: list[str], ours: list[str] | str) -> bool:
     """The same errors: ours may add, after the validator's message, where inside the value the
     best-matching alternative failed."""
-    return not isinstance(ours, str) and len(stock) == len(ours) and all(
-        any(mine == theirs or mine.startswith(theirs + " (") for mine in ours) for theirs in stock
+    return (
+        not isinstance(ours, str)
+        and len(stock) == len(ours)
+        and all(any(mine == theirs or mine.startswith(theirs + " (") for mine in ours) for theirs in stock)
     )
 
 
