@@ -32,7 +32,8 @@ def format_files(
     reuse: Callable[[str, str], str | None] | None = None,
     preformatted: Collection[str] = (),
 ) -> dict[str, str]:
-    """Every `.py` file formatted; `progress(done, total)` is told as files are done. `reuse`
+    """Every `.py` file formatted; `progress(done, total)` is told as black finishes each file it
+    formats (`total` counts only those). `reuse`
     may answer a file's formatted text without black (see `write.formatted_before`); files in
     `preformatted` are already in black's style (the runtime, kept so by a test) and left as they are."""
     formatted: dict[str, str] = {}
@@ -45,17 +46,20 @@ def format_files(
             else:
                 formatted[path] = known
     workers = min(os.cpu_count() or 1, 8)
+    done = 0  # of the files black formats (`progress` counts these)
     if len(python) >= PARALLEL_FROM and workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for (path, _), source in zip(python, pool.map(_format_pair, python, chunksize=8)):
                 formatted[path] = source
+                done += 1
                 if progress is not None:
-                    progress(len(formatted), len(files))
+                    progress(done, len(python))
     else:
         for path, source in python:
             formatted[path] = format_source(path, source)
+            done += 1
             if progress is not None:
-                progress(len(formatted), len(files))
+                progress(done, len(python))
     return {path: formatted.get(path, source) for path, source in files.items()}
 
 

@@ -117,7 +117,7 @@ def generate_files(
     progress("render", 0, 0)
     rendered = render_files(api, warnings, client_pyproject=client_pyproject)
     reuse = formatted_before(output / api.package) if output is not None else None
-    progress("format", 0, len(rendered))
+    progress("format", 0, 0)
     files = format_files(rendered, lambda done, total: progress("format", done, total), reuse, RUNTIME_FILES)
     unformatted = {path: text for path, text in rendered.items() if path.endswith(".py")}
     strict = not lenient or not any(w.level is Level.WARNING for w in warnings)
