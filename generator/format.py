@@ -15,7 +15,6 @@ import functools
 import os
 from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor
-
 from typing import Any
 
 LINE_LENGTH = 100
@@ -33,9 +32,9 @@ def format_files(
     preformatted: Collection[str] = (),
 ) -> dict[str, str]:
     """Every `.py` file formatted; `progress(done, total)` is told as black finishes each file it
-    formats (`total` counts only those). `reuse`
-    may answer a file's formatted text without black (see `write.formatted_before`); files in
-    `preformatted` are already in black's style (the runtime, kept so by a test) and left as they are."""
+    formats (`total` counts only those). `reuse` may answer a file's formatted text without black
+    (see `write.formatted_before`); files in `preformatted` are already in black's style (the
+    runtime, kept so by a test) and left as they are."""
     formatted: dict[str, str] = {}
     python = []
     for path, source in files.items():

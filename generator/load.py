@@ -176,7 +176,7 @@ MAX_EXPANSION = 2_000_000  # values, counting each alias as a copy of what it na
 def _check_expansion(data: Any) -> None:
     """Refuse data whose aliases expand it past `MAX_EXPANSION` values, or that contains itself."""
     sizes: dict[int, int] = {}
-    on_path: set[int] = set()
+    on_path: set[int] = set()  # the collections being sized, from the root down
     stack: list[tuple[Any, bool]] = [(data, False)]
     while stack:
         node, children_done = stack.pop()
@@ -192,8 +192,8 @@ def _check_expansion(data: Any) -> None:
                 )
             sizes[id(node)] = size
             continue
-        if id(node) in on_path:
-            raise DiagnosticError([Diagnostic("", "a YAML alias refers to a collection that contains it")])
+        # An earlier entry for this node would lie below this one on the stack, so it is sized
+        # (and skipped above) by the time it is popped: checking children as they are pushed is enough.
         on_path.add(id(node))
         stack.append((node, True))
         for child in children:

@@ -3,7 +3,8 @@
 Contract: `Resolver(document)` answers `deref(node)` for any object of the document: the object a
 `$ref` points at (following chains), together with the URI that names it, so the builder can tell a
 reference to `#/components/schemas/Pet` from an inline schema. `check_refs(document)` walks the
-whole document once and returns a diagnostic for every `$ref` whose target does not exist.
+whole document once and returns a diagnostic for every `$ref` whose target does not exist, and for
+every cycle of `$ref`s that never reaches an object.
 Relative references to other files are loaded from disk. Remote (http/https) references are
 refused unless the user opts in (`allow_remote`, the `--allow-remote-refs` flag); then they are
 fetched once each, with a timeout, and parsed like local files.
@@ -117,27 +118,31 @@ class Resolver:
         return self._files[uri]
 
 
-def check_refs(document: Document, resolver: Resolver) -> list[Diagnostic]:
-    """A diagnostic for every `$ref` in `document` whose target is missing, remote or unreadable."""
-    problems = []
-    for path, ref in _iter_refs(document.data, []):
-        ptr = pointer([*path, "$ref"])
+def check_refs(document: Document, resolver: Resolver) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Walk `document` once and return two lists of diagnostics: every `$ref` (and discriminator
+    mapping) whose target is missing, remote or unreadable; and every `$ref` that leads, `$ref`
+    after `$ref`, back to itself, a name for nothing (`A: {$ref: B}`, `B: {$ref: A}`) on which
+    any reader would loop."""
+    broken: list[Diagnostic] = []
+    cycles: list[Diagnostic] = []
+    for path, ref, is_mapping in _iter_refs(document.data, []):
+        ptr = pointer(path)
         if ref.split("#", 1)[0].startswith(("http://", "https://")) and not resolver.allow_remote:
             message = f"remote $ref {ref!r} is not fetched (pass --allow-remote-refs to fetch it)"
-            problems.append(Diagnostic(ptr, message, line=document.line_of(ptr)))
+            broken.append(Diagnostic(ptr, message, line=document.line_of(ptr)))
             continue
         try:
-            resolver.lookup(ref)
+            found = resolver.lookup(ref)
         except (referencing.exceptions.Unresolvable, LookupError, ValueError, TypeError) as exc:
-            problems.append(Diagnostic(ptr, f"unresolvable $ref {ref!r}: {_why(exc)}", line=document.line_of(ptr)))
-    for path, target in _iter_mappings(document.data, []):
-        try:
-            resolver.lookup(target)
-        except (referencing.exceptions.Unresolvable, LookupError, ValueError, TypeError) as exc:
-            ptr = pointer(path)
-            message = f"discriminator mapping to {target!r} leads nowhere: {_why(exc)}"
-            problems.append(Diagnostic(ptr, message, line=document.line_of(ptr)))
-    return problems
+            what = f"discriminator mapping to {ref!r} leads nowhere" if is_mapping else f"unresolvable $ref {ref!r}"
+            broken.append(Diagnostic(ptr, f"{what}: {_why(exc)}", line=document.line_of(ptr)))
+            continue
+        cycle = None if is_mapping else _ref_cycle(resolver, found)
+        if cycle is not None:
+            chain = " → ".join(uri.rsplit("#", 1)[-1] or "/" for uri in cycle)
+            message = f"$ref {ref!r} starts a cycle of references that never reaches an object: {chain}"
+            cycles.append(Diagnostic(ptr, message, line=document.line_of(ptr)))
+    return broken, cycles
 
 
 def mapping_target(value: object) -> str:
@@ -147,58 +152,35 @@ def mapping_target(value: object) -> str:
     return text if text.startswith(("#", ".")) or "/" in text else f"#/components/schemas/{text}"
 
 
-def _iter_mappings(node: Any, path: list[str | int]) -> Iterator[tuple[list[str | int], str]]:
-    """Every `discriminator.mapping` entry, as (its path, the reference it stands for)."""
-    stack: list[tuple[Any, list[str | int]]] = [(node, path)]
-    while stack:
-        node, path = stack.pop()
-        if isinstance(node, dict):
-            discriminator = node.get("discriminator")
-            mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
-            if isinstance(mapping, dict):
-                for key, value in mapping.items():
-                    yield [*path, "discriminator", "mapping", key], mapping_target(value)
-            stack.extend((value, [*path, key]) for key, value in node.items() if key not in _DATA_KEYS)
-        elif isinstance(node, list):
-            stack.extend((item, [*path, index]) for index, item in enumerate(node))
-
-
-def check_ref_cycles(document: Document, resolver: Resolver) -> list[Diagnostic]:
-    """A diagnostic for every `$ref` that leads, `$ref` after `$ref`, back to itself: a name
-    for nothing (`A: {$ref: B}`, `B: {$ref: A}`), on which any reader would loop."""
-    problems = []
-    for path, ref in _iter_refs(document.data, []):
-        cycle = _ref_cycle(resolver, ref)
-        if cycle is not None:
-            ptr = pointer([*path, "$ref"])
-            chain = " → ".join(uri.rsplit("#", 1)[-1] or "/" for uri in cycle)
-            message = f"$ref {ref!r} starts a cycle of references that never reaches an object: {chain}"
-            problems.append(Diagnostic(ptr, message, line=document.line_of(ptr)))
-    return problems
-
-
-def _ref_cycle(resolver: Resolver, ref: str) -> list[str] | None:
-    """The URIs of the loop, if following `ref` from object to `$ref` object comes back on itself."""
-    seen: list[str] = []
-    base: str | None = None
-    while True:
+def _ref_cycle(resolver: Resolver, found: Ref) -> list[str] | None:
+    """The URIs of the loop, if following `$ref`s on from where one led comes back on itself."""
+    seen = [found.uri]
+    while isinstance(found.target, dict) and isinstance(found.target.get("$ref"), str):
         try:
-            found = resolver.lookup(ref, base)
+            found = resolver.lookup(found.target["$ref"], found.uri.split("#", 1)[0])
         except (referencing.exceptions.Unresolvable, LookupError, ValueError, TypeError):
             return None  # reported where that `$ref` is written
         if found.uri in seen:
             return [*seen[seen.index(found.uri) :], found.uri]
         seen.append(found.uri)
-        if not (isinstance(found.target, dict) and isinstance(found.target.get("$ref"), str)):
-            return None
-        ref, base = found.target["$ref"], found.uri.split("#", 1)[0]
+    return None
 
 
-def _iter_refs(node: Any, path: list[str | int], in_name_map: bool = False) -> Iterator[tuple[list[str | int], str]]:
+def _iter_refs(
+    node: Any, path: list[str | int], in_name_map: bool = False
+) -> Iterator[tuple[list[str | int], str, bool]]:
+    """Every reference in `node`: (the path of its string, the reference, whether it is a
+    discriminator mapping's value rather than a `$ref`)."""
     if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str) and not in_name_map:
-            yield path, ref
+        if not in_name_map:
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                yield [*path, "$ref"], ref, False
+            discriminator = node.get("discriminator")
+            mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
+            if isinstance(mapping, dict):
+                for key, value in mapping.items():
+                    yield [*path, "discriminator", "mapping", key], mapping_target(value), True
         for key, value in node.items():
             if not in_name_map and (key in _DATA_KEYS or str(key).startswith("x-") or key == "$ref"):
                 continue

@@ -25,7 +25,7 @@ from openapi_spec_validator.validation import keywords
 
 from .diagnostics import Diagnostic, DiagnosticError, Level, pointer
 from .load import Document, load_uri
-from .resolve import Resolver, check_ref_cycles, check_refs
+from .resolve import Resolver, check_refs
 
 
 def _validator(resolver: Resolver, version: str) -> type[OpenAPIV30SpecValidator | OpenAPIV31SpecValidator]:
@@ -63,9 +63,10 @@ def _cycle_safe(base: type[keywords.SchemaValidator]) -> type[keywords.SchemaVal
 
         def _collect_properties(self, schema: Any, seen: set[int] | None = None) -> set[str]:
             seen = set() if seen is None else seen
-            if id(schema.read_value()) in seen:
+            key = id(schema.read_value())
+            if key in seen:
                 return set()
-            seen.add(id(schema.read_value()))
+            seen.add(key)
             names: set[str] = set()
             if "properties" in schema:
                 names.update((schema / "properties").keys())
@@ -97,9 +98,9 @@ def validate(document: Document, resolver: Resolver, *, lenient: bool = False) -
     """Check `document`; see the module docstring. Returns the version and, with `lenient`, the
     problems as warnings instead of raising them (an unsupported version still raises)."""
     version = openapi_version(document)
-    cycles = check_ref_cycles(document, resolver)
+    broken, cycles = check_refs(document, resolver)
     templates = check_path_templates(document)
-    problems = check_refs(document, resolver) + cycles + templates
+    problems = broken + cycles + templates
     validator = _validator(resolver, version)(document.data, base_uri=resolver.base_uri)
     locate = _Locator(document)
     found: list[Diagnostic] = []
@@ -135,7 +136,8 @@ def check_path_templates(document: Document) -> list[Diagnostic]:
     paths = document.data.get("paths")
     problems = []
     for template in paths if isinstance(paths, dict) else ():
-        if "{" in _TEMPLATE_PARAMETER.sub("", str(template)) or "}" in _TEMPLATE_PARAMETER.sub("", str(template)):
+        outside_parameters = _TEMPLATE_PARAMETER.sub("", str(template))
+        if "{" in outside_parameters or "}" in outside_parameters:
             ptr = pointer(["paths", template])
             message = f"path template {template!r} has a brace that does not enclose a parameter name"
             problems.append(Diagnostic(ptr, message, line=document.line_of(ptr)))

@@ -67,32 +67,36 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def read_manifest(target: Path) -> dict[str, Any]:
+    """`target`'s manifest, or {} when it has none (or one that is not a JSON object)."""
+    try:
+        manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
 def validated_before(target: Path, document_sha256: str) -> bool:
     """Whether this version of the generator validated this very document strictly, the last
     time it generated `target`: the answer would be the same, and validation is the longest
     stage of a run that changes nothing."""
-    try:
-        manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
-        return bool(
-            manifest.get("generator") == f"clientgen {__version__}"
-            and manifest.get("validated") == "strict"
-            and manifest.get("source_sha256") == document_sha256
-        )
-    except (OSError, ValueError, AttributeError):
-        return False
+    manifest = read_manifest(target)
+    return (
+        manifest.get("generator") == f"clientgen {__version__}"
+        and manifest.get("validated") == "strict"
+        and manifest.get("source_sha256") == document_sha256
+    )
 
 
 def formatted_before(target: Path) -> Callable[[str, str], str | None]:
     """What `target` holds for a file, if the last run formatted it from the same text and the
     file is still as that run wrote it; else None. Formatting is most of a run's time, and a
     document edit changes few files."""
-    try:
-        manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
-        if manifest.get("generator") != f"clientgen {__version__}":
-            return lambda path, text: None  # another generator version may format differently
-        recorded = {path: str(pair).split() for path, pair in (manifest.get("formatted") or {}).items()}
-    except (OSError, ValueError, AttributeError):
-        return lambda path, text: None
+    manifest = read_manifest(target)
+    formatted = manifest.get("formatted")
+    if manifest.get("generator") != f"clientgen {__version__}" or not isinstance(formatted, dict):
+        return lambda path, text: None  # another generator version may format differently
+    recorded = {path: str(pair).split() for path, pair in formatted.items()}
 
     def reuse(path: str, text: str) -> str | None:
         digests = recorded.get(path)
@@ -109,19 +113,15 @@ def formatted_before(target: Path) -> Callable[[str, str], str | None]:
 
 def recorded_api(target: Path) -> dict[str, Any] | None:
     """The public API recorded in `target`'s manifest, if it has one."""
-    try:
-        api = json.loads((target / MANIFEST).read_text(encoding="utf-8")).get("api")
-    except (OSError, ValueError, AttributeError):
-        return None
+    api = read_manifest(target).get("api")
     return api if isinstance(api, dict) else None
 
 
 def owned_files(target: Path) -> set[str]:
     """The files the generator wrote into `target`, from its manifest (empty if there is none)."""
     try:
-        manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
-        return {*manifest["files"], MANIFEST}
-    except (OSError, ValueError, KeyError, TypeError):
+        return {*read_manifest(target)["files"], MANIFEST}
+    except (KeyError, TypeError):
         return set()
 
 
