@@ -219,6 +219,13 @@ TypeRef: TypeAlias = (
 )
 
 
+def unalias(t: TypeRef) -> TypeRef:
+    """The type an alias stands for (through aliases of aliases); any other type as it is."""
+    while isinstance(t, AliasRef):
+        t = t.target
+    return t
+
+
 def walk(t: TypeRef, *, into_aliases: bool) -> Iterator[TypeRef]:
     """`t` and every type nested in it; an alias's target only with `into_aliases`."""
     stack = [t]

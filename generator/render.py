@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 import jinja2
 
 from . import __version__, ir
+from .format import fits
 from .write import MANIFEST
 
 RUNTIME_FILES = (
@@ -36,9 +38,7 @@ RUNTIME_FILES = (
     "_waiting.py",
 )
 GENERATOR_NAME = "clientgen"
-_STDLIB = frozenset(
-    {"__future__", "builtins", "collections", "dataclasses", "datetime", "enum", "os", "typing", "uuid"}
-)
+_STDLIB = frozenset(sys.stdlib_module_names)
 
 
 def template_dir() -> Path:
@@ -76,7 +76,8 @@ def render(api: ir.Api, *, client_pyproject: bool = False) -> dict[str, str]:
     emit("_version.py", "version.py.jinja", "_version")
     emit("_client.py", "client.py.jinja", "_client", imports=client_imports(ctx))
     emit("errors.py", "errors.py.jinja", "errors")
-    emit("models/__init__.py", "models_init.py.jinja", "models.__init__")
+    model_exports = [ir.Import(f".models.{module.name}", m.name) for module in api.modules for m in module.models]
+    emit("models/__init__.py", "models_init.py.jinja", "models.__init__", imports=import_lines(model_exports, "models.__init__"))
     for model_module in api.modules:
         name = f"models.{model_module.name}"
         emit(
@@ -86,7 +87,15 @@ def render(api: ir.Api, *, client_pyproject: bool = False) -> dict[str, str]:
             file=model_module,
             imports=model_imports(ctx, model_module, name),
         )
-    emit("resources/__init__.py", "resources_init.py.jinja", "resources.__init__")
+    group_exports = [
+        ir.Import(f".resources.{g.module}", name) for g in api.groups for name in (g.sync_class, g.async_class)
+    ]
+    emit(
+        "resources/__init__.py",
+        "resources_init.py.jinja",
+        "resources.__init__",
+        imports=import_lines(group_exports, "resources.__init__"),
+    )
     for group in api.groups:
         name = f"resources.{group.module}"
         shadowed = shadowed_builtins(group)
@@ -137,7 +146,8 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.filters.update(pystr=pystr, docstring=docstring, annotation=annotation, tomlstr=tomlstr)
+    env.filters.update(pystr=pystr, docstring=docstring, annotation=annotation, tomlstr=tomlstr, unalias=ir.unalias)
+    env.tests["fitting"] = fits  # `{% if line is fitting(8) %}`: black would keep it on one line
     return env
 
 
@@ -145,12 +155,20 @@ def _environment() -> jinja2.Environment:
 
 
 def pystr(value: object) -> str:
-    """A Python literal for a string (or other JSON scalar) taken from the document."""
+    """A Python literal for a string (or other JSON scalar) taken from the document, written as
+    black writes it: double quotes unless they would take more escapes than single ones."""
     if isinstance(value, float) and value != value:
         return 'float("nan")'
     if isinstance(value, float) and value in (float("inf"), float("-inf")):
         return 'float("inf")' if value > 0 else 'float("-inf")'
-    if value is None or isinstance(value, (str, bool, int, float)):
+    if isinstance(value, float):
+        return repr(value).replace("e+", "e")  # black drops an exponent's plus sign
+    if isinstance(value, str):
+        literal = repr(value)
+        if literal[0] == "'" and value.count('"') <= value.count("'"):
+            literal = '"' + literal[1:-1].replace("\\'", "'").replace('"', '\\"') + '"'
+        return literal
+    if value is None or isinstance(value, (bool, int)):
         return repr(value)
     raise TypeError(f"not a scalar: {value!r}")
 
@@ -160,22 +178,35 @@ def tomlstr(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def docstring(text: str | None) -> str:
-    """A triple-quoted docstring holding `text` verbatim: backslashes and quotes are escaped, so
-    nothing in it can end the string or start an escape sequence."""
-    body = (
-        (text or "").strip().replace("\\", "\\\\").replace('"""', '\\"\\"\\"').replace("\r\n", "\n").replace("\r", "\n")
-    )
+def docstring(text: str | None, indent: int = 0) -> str:
+    """A triple-quoted docstring holding `text` verbatim, for a line indented by `indent` spaces:
+    backslashes and quotes are escaped, so nothing in it can end the string or start an escape
+    sequence, and it is laid out as black lays out a docstring (lines after the first re-indented
+    to `indent`, trailing spaces dropped, the closing quotes on a line of their own)."""
+    body = (text or "").strip().replace("\r\n", "\n").replace("\r", "\n")
+    body = body.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     body = "".join(
         ch if ch in "\n\t" or ch.isprintable() else ch.encode("unicode_escape").decode("ascii").replace("\\", "\\\\")
         for ch in body
     )
-    trailing_backslashes = len(body[:-1]) - len(body[:-1].rstrip("\\"))
-    if body.endswith('"') and trailing_backslashes % 2 == 0:
-        body = body[:-1] + '\\"'  # an unescaped quote would merge into the closing three
-    if "\n" in body:
-        body += "\n"  # a multi-line docstring closes on a line of its own (PEP 257)
+    lines = [_expand_leading_tabs(line) for line in body.split("\n")]
+    if len(lines) > 1:
+        # PEP 257's trim, as black applies it: the lines after the first lose their common indentation.
+        common = min((len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()), default=0)
+        rest = [" " * indent + line[common:].rstrip() if line.strip() else "" for line in lines[1:]]
+        body = "\n".join([lines[0].strip(), *rest, " " * indent])
+    if body.startswith('"'):
+        body = "\\" + body  # a quote here would merge into the opening three
+    if body.endswith('"'):
+        body += " "  # and here into the closing three (black pads it so too)
     return f'"""{body}"""'
+
+
+def _expand_leading_tabs(line: str) -> str:
+    stripped = line.lstrip()
+    if not stripped or stripped == line:
+        return line
+    return line[: len(line) - len(stripped)].expandtabs(4) + stripped
 
 
 # -- types ----------------------------------------------------------------------------------------
@@ -250,10 +281,7 @@ def import_lines(imports: Iterable[ir.Import], module: str) -> list[str]:
 
     # Within a group, `import x` lines come before `from x import y` lines (isort's default).
     entries = [(group(m), 0, m, f"import {m}") for m in plain]
-    entries += [
-        (group(m), 1, m, f"from {m} import {', '.join(sorted(names, key=_name_order))}")
-        for m, names in by_module.items()
-    ]
+    entries += [(group(m), 1, m, _from_import(m, sorted(names, key=_name_order))) for m, names in by_module.items()]
     lines: list[str] = []
     previous = None
     for rank, _, _, line in sorted(entries, key=lambda e: (e[0], e[1], e[2].lstrip(".") if e[0] == 3 else e[2])):
@@ -262,6 +290,14 @@ def import_lines(imports: Iterable[ir.Import], module: str) -> list[str]:
         lines.append(line)
         previous = rank
     return lines
+
+
+def _from_import(module: str, names: list[str]) -> str:
+    """One `from` import; one name a line in parentheses when it is too long (black's layout)."""
+    line = f"from {module} import {', '.join(names)}"
+    if fits(line):
+        return line
+    return f"from {module} import (\n" + "".join(f"    {name},\n" for name in names) + ")"
 
 
 def _name_order(name: str) -> tuple[int, str]:

@@ -2,23 +2,23 @@
 # Do not edit: regenerate instead.
 """The models of the Comms API: one class per schema, with `from_dict` and `to_dict`."""
 
-from .sender_pool import SenderPool
-from .tags import Tags
-from .sender import Sender
-from .sender_channel import SenderChannel
-from .sender_status import SenderStatus
-from .sender_reference import SenderReference
-from .sender_pool_operation import SenderPoolOperation, SenderPoolOperationStats
+from .create_sender_pool_request import CreateSenderPoolRequest
+from .error import Error
+from .operation_accepted import OperationAccepted
 from .operation_status import OperationStatus
 from .pagination import Pagination
-from .sender_pool_page import SenderPoolPage
-from .sender_page import SenderPage
-from .sender_pool_operation_page import SenderPoolOperationPage
-from .create_sender_pool_request import CreateSenderPoolRequest
-from .update_sender_pool_request import UpdateSenderPoolRequest
 from .resource_accepted import ResourceAccepted
-from .operation_accepted import OperationAccepted
-from .error import Error
+from .sender import Sender
+from .sender_channel import SenderChannel
+from .sender_page import SenderPage
+from .sender_pool import SenderPool
+from .sender_pool_operation import SenderPoolOperation, SenderPoolOperationStats
+from .sender_pool_operation_page import SenderPoolOperationPage
+from .sender_pool_page import SenderPoolPage
+from .sender_reference import SenderReference
+from .sender_status import SenderStatus
+from .tags import Tags
+from .update_sender_pool_request import UpdateSenderPoolRequest
 
 __all__ = [
     "CreateSenderPoolRequest",

@@ -17,12 +17,15 @@ class CreateSenderPoolRequest:
     """A new SenderPool."""
 
     name: str | NotGiven = NOT_GIVEN
+
     """The friendly name of the SenderPool."""
 
     senders: list[SenderReference] | None | NotGiven = NOT_GIVEN
+
     """The Senders the SenderPool starts with."""
 
     tags: Tags | NotGiven = NOT_GIVEN
+
     """Custom metadata in the form of key-value pairs. Maximum size of a tag key is 128 characters. Maximum size of a tag value is 256 characters. There can be a maximum of 10 key-value pairs. This field can be templated with [Liquid](https://shopify.github.io/liquid/). Specify `variables` with each recipient for personalization."""
 
     additional_properties: dict[str, Any] = field(default_factory=dict)
@@ -33,7 +36,7 @@ class CreateSenderPoolRequest:
         properties={
             "senders": Rule(max_items=10000, items=Rule(model=lambda: SenderReference._RULE)),
             "tags": Rule(max_properties=10, values=Rule(max_length=256), keys=Rule(max_length=128)),
-        }
+        },
     )
     """What the document requires of this model in a request (checked before sending)."""
 

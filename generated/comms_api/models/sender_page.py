@@ -17,7 +17,9 @@ class SenderPage:
     """A page of Senders."""
 
     senders: list[Sender]
+
     pagination: Pagination
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 

@@ -17,7 +17,9 @@ class SenderPoolOperationPage:
     """A page of SenderPool operations."""
 
     operations: list[SenderPoolOperation]
+
     pagination: Pagination
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 

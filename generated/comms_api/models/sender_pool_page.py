@@ -17,7 +17,9 @@ class SenderPoolPage:
     """A page of SenderPools."""
 
     sender_pools: list[SenderPool]
+
     pagination: Pagination
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import builtins
 import datetime
 from collections.abc import Mapping
+from functools import cached_property
 
 import httpx
-from functools import cached_property
 
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._pagination import AsyncPager, SyncPager, attr_path
@@ -125,7 +125,10 @@ def _delete_response(response: httpx.Response) -> None:
 
 
 def _update_request(
-    sender_pool_id: str, *, name: str | NotGiven = NOT_GIVEN, tags: Tags | NotGiven = NOT_GIVEN
+    sender_pool_id: str,
+    *,
+    name: str | NotGiven = NOT_GIVEN,
+    tags: Tags | NotGiven = NOT_GIVEN,
 ) -> Request:
     payload = UpdateSenderPoolRequest(name=name, tags=tags).to_dict()
     check_request(

@@ -20,7 +20,6 @@ CREDENTIAL_NAMES: dict[str, str] = {}
 
 
 class Client(SyncApiClient, _ClientOperations):
-
     def __init__(
         self,
         *,
@@ -59,7 +58,6 @@ class Client(SyncApiClient, _ClientOperations):
 
 
 class AsyncClient(AsyncApiClient, _AsyncClientOperations):
-
     def __init__(
         self,
         *,

@@ -2,10 +2,10 @@
 # Do not edit: regenerate instead.
 """The models of the 123 Bare API: one class per schema, with `from_dict` and `to_dict`."""
 
-from .get_items_response_item import GetItemsResponseItem
-from .post_items_body import PostItemsBody
 from .get_items_id_status_response import GetItemsIdStatusResponse
+from .get_items_response_item import GetItemsResponseItem
 from .make_report_client_error import MakeReportClientError
+from .post_items_body import PostItemsBody
 
 __all__ = [
     "GetItemsIdStatusResponse",

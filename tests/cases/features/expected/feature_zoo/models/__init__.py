@@ -2,17 +2,17 @@
 # Do not edit: regenerate instead.
 """The models of the Feature Zoo: one class per schema, with `from_dict` and `to_dict`."""
 
-from .shape import Shape
-from .circle import Circle, CircleCenter
-from .square import Square
-from .tree_node import TreeLink, TreeNode
-from .priority import Priority
 from .awkward import Awkward
 from .awkward2 import Awkward2
+from .circle import Circle, CircleCenter
+from .get_job_response import GetJobResponse, GetJobResponseState
 from .list_trees_response import ListTreesResponse, ListTreesResponseMeta
 from .plant_tree_body import PlantTreeBody
+from .priority import Priority
+from .shape import Shape
+from .square import Square
 from .start_job_body import StartJobBody
-from .get_job_response import GetJobResponse, GetJobResponseState
+from .tree_node import TreeLink, TreeNode
 
 __all__ = [
     "Awkward",

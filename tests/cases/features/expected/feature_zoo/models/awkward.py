@@ -18,14 +18,23 @@ class Awkward:
     """Names that are not identifiers: \"\"\"quotes\"\"\" and a \\backslash."""
 
     class_: str | NotGiven = NOT_GIVEN
+
     type_: str | NotGiven = NOT_GIVEN
+
     n_1_st: int | NotGiven = NOT_GIVEN
+
     self_: bool | NotGiven = NOT_GIVEN
+
     list_: list[Priority] | None | NotGiven = NOT_GIVEN
+
     ref_like: str | NotGiven = NOT_GIVEN
+
     additional_properties: str | NotGiven = NOT_GIVEN
+
     created: datetime.datetime | None | NotGiven = NOT_GIVEN
+
     stamps: dict[str, datetime.date] | None | NotGiven = NOT_GIVEN
+
     additional_properties_2: dict[str, int] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 

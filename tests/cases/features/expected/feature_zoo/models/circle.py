@@ -13,8 +13,11 @@ from .._validation import Rule
 @dataclass(slots=True, kw_only=True, repr=False)
 class Circle:
     kind: Literal["circle"]
+
     radius: float
+
     center: CircleCenter | None | NotGiven = NOT_GIVEN
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 
@@ -60,7 +63,9 @@ class Circle:
 @dataclass(slots=True, kw_only=True, repr=False)
 class CircleCenter:
     x: float | NotGiven = NOT_GIVEN
+
     y: float | NotGiven = NOT_GIVEN
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 

@@ -13,7 +13,9 @@ from .._validation import Rule
 @dataclass(slots=True, kw_only=True, repr=False)
 class GetJobResponse:
     id: str
+
     state: GetJobResponseState
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 

@@ -14,7 +14,9 @@ from .tree_node import TreeNode
 @dataclass(slots=True, kw_only=True, repr=False)
 class ListTreesResponse:
     data: list[TreeNode]
+
     meta: ListTreesResponseMeta | None | NotGiven = NOT_GIVEN
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 
@@ -58,6 +60,7 @@ class ListTreesResponse:
 @dataclass(slots=True, kw_only=True, repr=False)
 class ListTreesResponseMeta:
     cursor: str | None | NotGiven = NOT_GIVEN
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 

@@ -13,7 +13,9 @@ from .._validation import Rule
 @dataclass(slots=True, kw_only=True, repr=False)
 class PlantTreeBody:
     species: str
+
     height: float | NotGiven = NOT_GIVEN
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 

@@ -13,14 +13,18 @@ from .._validation import Rule
 @dataclass(slots=True, kw_only=True, repr=False)
 class Square:
     kind: Literal["square"]
+
     side: float
+
     label: str | None | NotGiven = NOT_GIVEN
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"kind", "side", "label"})
     _RULE: ClassVar[Rule] = Rule(
-        required=("kind", "side"), properties={"kind": Rule(enum=("square",))}
+        required=("kind", "side"),
+        properties={"kind": Rule(enum=("square",))},
     )
     """What the document requires of this model in a request (checked before sending)."""
 

@@ -13,12 +13,14 @@ from .._validation import Rule
 @dataclass(slots=True, kw_only=True, repr=False)
 class StartJobBody:
     task: str
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"task"})
     _RULE: ClassVar[Rule] = Rule(
-        required=("task",), properties={"task": Rule(max_length=20, pattern="^[a-z]+$")}
+        required=("task",),
+        properties={"task": Rule(max_length=20, pattern="^[a-z]+$")},
     )
     """What the document requires of this model in a request (checked before sending)."""
 

@@ -15,8 +15,11 @@ class TreeNode:
     """A node with children of its own kind."""
 
     name: str
+
     children: list[TreeNode] | None | NotGiven = NOT_GIVEN
+
     parent: TreeLink | None | NotGiven = NOT_GIVEN
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 
@@ -73,6 +76,7 @@ class TreeNode:
 @dataclass(slots=True, kw_only=True, repr=False)
 class TreeLink:
     node: TreeNode | None | NotGiven = NOT_GIVEN
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 

@@ -3,10 +3,10 @@
 """The operations of the Feature Zoo, grouped as the client exposes them."""
 
 from ._client_operations import _AsyncClientOperations, _ClientOperations
+from .blobs import AsyncBlobs, Blobs
+from .jobs import AsyncJobs, Jobs
 from .shapes import AsyncShapes, Shapes
 from .trees import AsyncTrees, Trees
-from .jobs import AsyncJobs, Jobs
-from .blobs import AsyncBlobs, Blobs
 
 __all__ = [
     "Shapes",

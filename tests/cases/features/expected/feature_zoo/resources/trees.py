@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
+from functools import cached_property
 
 import httpx
-from functools import cached_property
 
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._pagination import AsyncPager, SyncPager, attr_path
@@ -23,7 +23,9 @@ from ..models.tree_node import TreeNode
 
 
 def _list_request(
-    *, after: str | NotGiven = NOT_GIVEN, limit: int | NotGiven = NOT_GIVEN
+    *,
+    after: str | NotGiven = NOT_GIVEN,
+    limit: int | NotGiven = NOT_GIVEN,
 ) -> Request:
     check_request(
         ("limit", limit, Rule(minimum=1, maximum=50)),

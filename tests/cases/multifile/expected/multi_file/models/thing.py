@@ -13,13 +13,16 @@ from .._validation import Rule
 @dataclass(slots=True, kw_only=True, repr=False)
 class Thing:
     id: str
+
     parts: list[Part]
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"id", "parts"})
     _RULE: ClassVar[Rule] = Rule(
-        required=("id", "parts"), properties={"parts": Rule(items=Rule(model=lambda: Part._RULE))}
+        required=("id", "parts"),
+        properties={"parts": Rule(items=Rule(model=lambda: Part._RULE))},
     )
     """What the document requires of this model in a request (checked before sending)."""
 
@@ -46,7 +49,9 @@ class Thing:
 @dataclass(slots=True, kw_only=True, repr=False)
 class Part:
     name: str | NotGiven = NOT_GIVEN
+
     weight: float | NotGiven = NOT_GIVEN
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 

@@ -4,4 +4,4 @@
 
 from ._client_operations import _AsyncClientOperations, _ClientOperations
 
-__all__ = []
+__all__: list[str] = []

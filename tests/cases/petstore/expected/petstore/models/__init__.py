@@ -2,11 +2,11 @@
 # Do not edit: regenerate instead.
 """The models of the Petstore: one class per schema, with `from_dict` and `to_dict`."""
 
+from .error import Error
 from .new_pet import NewPet
 from .pet import Pet
 from .pet_kind import PetKind
 from .pets import Pets
-from .error import Error
 from .validation_error import ValidationError
 
 __all__ = [

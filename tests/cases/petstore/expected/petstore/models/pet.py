@@ -16,20 +16,26 @@ from .pet_kind import PetKind
 @dataclass(slots=True, kw_only=True, repr=False)
 class Pet:
     name: str
+
     """The pet's name."""
 
     tag: str | None | NotGiven = NOT_GIVEN
+
     """A free-form tag, or null."""
 
     kind: PetKind | None | NotGiven = NOT_GIVEN
+
     birthday: datetime.date | None | NotGiven = NOT_GIVEN
+
     id: int
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"name", "tag", "kind", "birthday", "id"})
     _RULE: ClassVar[Rule] = Rule(
-        required=("name", "id"), properties={"kind": Rule(enum=("dog", "cat", "bird-of-prey"))}
+        required=("name", "id"),
+        properties={"kind": Rule(enum=("dog", "cat", "bird-of-prey"))},
     )
     """What the document requires of this model in a request (checked before sending)."""
 

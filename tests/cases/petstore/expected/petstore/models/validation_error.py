@@ -13,6 +13,7 @@ from .._validation import Rule
 @dataclass(slots=True, kw_only=True, repr=False)
 class ValidationError:
     errors: dict[str, list[str]] | NotGiven = NOT_GIVEN
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Mapping
+from functools import cached_property
 
 import httpx
-from functools import cached_property
 
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._response import async_raw_response, raw_response
@@ -26,7 +26,9 @@ from ..models.validation_error import ValidationError
 
 
 def _list_pets_request(
-    *, limit: int | NotGiven = NOT_GIVEN, tags: list[str] | NotGiven = NOT_GIVEN
+    *,
+    limit: int | NotGiven = NOT_GIVEN,
+    tags: list[str] | NotGiven = NOT_GIVEN,
 ) -> Request:
     return Request(
         method="GET",
@@ -68,7 +70,9 @@ def _create_pets_response(response: httpx.Response) -> Pet:
 
 
 def _show_pet_by_id_request(
-    pet_id: int, *, x_request_id: uuid.UUID | NotGiven = NOT_GIVEN
+    pet_id: int,
+    *,
+    x_request_id: uuid.UUID | NotGiven = NOT_GIVEN,
 ) -> Request:
     return Request(
         method="GET",

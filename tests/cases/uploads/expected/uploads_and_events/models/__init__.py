@@ -2,11 +2,11 @@
 # Do not edit: regenerate instead.
 """The models of the Uploads and Events: one class per schema, with `from_dict` and `to_dict`."""
 
-from .stored_file import StoredFile
-from .upload_file_body import UploadFileBody, UploadFileBodyMetadata
 from .create_charge_body import CreateChargeBody, CreateChargeBodyCard, CreateChargeBodyCardExp
 from .create_charge_response import CreateChargeResponse
 from .file_scanned_payload import FileScannedPayload, FileScannedPayloadVerdict
+from .stored_file import StoredFile
+from .upload_file_body import UploadFileBody, UploadFileBodyMetadata
 from .upload_file_on_scanned_payload import UploadFileOnScannedPayload
 
 __all__ = [

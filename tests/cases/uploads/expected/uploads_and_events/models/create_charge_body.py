@@ -2,11 +2,10 @@
 # Do not edit: regenerate instead.
 from __future__ import annotations
 
+import decimal
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
-
-import decimal
 
 from .._types import NOT_GIVEN, NotGiven, model_repr
 from .._validation import Rule
@@ -15,14 +14,18 @@ from .._validation import Rule
 @dataclass(slots=True, kw_only=True, repr=False)
 class CreateChargeBody:
     amount: decimal.Decimal
+
     expand: list[str] | NotGiven = NOT_GIVEN
+
     card: CreateChargeBodyCard | None | NotGiven = NOT_GIVEN
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"amount", "expand", "card"})
     _RULE: ClassVar[Rule] = Rule(
-        required=("amount",), properties={"card": Rule(model=lambda: CreateChargeBodyCard._RULE)}
+        required=("amount",),
+        properties={"card": Rule(model=lambda: CreateChargeBodyCard._RULE)},
     )
     """What the document requires of this model in a request (checked before sending)."""
 
@@ -59,13 +62,15 @@ class CreateChargeBody:
 @dataclass(slots=True, kw_only=True, repr=False)
 class CreateChargeBodyCard:
     number: str | NotGiven = NOT_GIVEN
+
     exp: CreateChargeBodyCardExp | None | NotGiven = NOT_GIVEN
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"number", "exp"})
     _RULE: ClassVar[Rule] = Rule(
-        properties={"exp": Rule(model=lambda: CreateChargeBodyCardExp._RULE)}
+        properties={"exp": Rule(model=lambda: CreateChargeBodyCardExp._RULE)},
     )
     """What the document requires of this model in a request (checked before sending)."""
 
@@ -100,7 +105,9 @@ class CreateChargeBodyCard:
 @dataclass(slots=True, kw_only=True, repr=False)
 class CreateChargeBodyCardExp:
     month: int | NotGiven = NOT_GIVEN
+
     year: int | NotGiven = NOT_GIVEN
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 

@@ -2,11 +2,10 @@
 # Do not edit: regenerate instead.
 from __future__ import annotations
 
+import decimal
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
-
-import decimal
 
 from .._types import NOT_GIVEN, NotGiven, model_repr
 from .._validation import Rule
@@ -15,7 +14,9 @@ from .._validation import Rule
 @dataclass(slots=True, kw_only=True, repr=False)
 class CreateChargeResponse:
     id: str | NotGiven = NOT_GIVEN
+
     amount: decimal.Decimal | None | NotGiven = NOT_GIVEN
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 

@@ -13,13 +13,16 @@ from .._validation import Rule
 @dataclass(slots=True, kw_only=True, repr=False)
 class FileScannedPayload:
     file_id: str
+
     verdict: FileScannedPayloadVerdict
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"fileId", "verdict"})
     _RULE: ClassVar[Rule] = Rule(
-        required=("fileId", "verdict"), properties={"verdict": Rule(enum=("clean", "infected"))}
+        required=("fileId", "verdict"),
+        properties={"verdict": Rule(enum=("clean", "infected"))},
     )
     """What the document requires of this model in a request (checked before sending)."""
 

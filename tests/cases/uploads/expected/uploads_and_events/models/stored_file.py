@@ -13,9 +13,13 @@ from .._validation import Rule
 @dataclass(slots=True, kw_only=True, repr=False)
 class StoredFile:
     id: str | NotGiven = NOT_GIVEN
+
     size: int
+
     secret: str | NotGiven = NOT_GIVEN
+
     checksum: str | NotGiven = NOT_GIVEN
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 

@@ -13,8 +13,11 @@ from .._validation import Rule
 @dataclass(slots=True, kw_only=True, repr=False)
 class UploadFileBody:
     file: FileInput
+
     labels: list[str] | NotGiven = NOT_GIVEN
+
     metadata: UploadFileBodyMetadata | None | NotGiven = NOT_GIVEN
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 
@@ -62,6 +65,7 @@ class UploadFileBody:
 @dataclass(slots=True, kw_only=True, repr=False)
 class UploadFileBodyMetadata:
     owner: str | NotGiven = NOT_GIVEN
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 

@@ -15,7 +15,9 @@ from .._validation import Rule
 @dataclass(slots=True, kw_only=True, repr=False)
 class UploadFileOnScannedPayload:
     file_id: str | NotGiven = NOT_GIVEN
+
     scanned_at: datetime.datetime | None | NotGiven = NOT_GIVEN
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 

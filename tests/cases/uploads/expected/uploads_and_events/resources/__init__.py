@@ -2,8 +2,8 @@
 # Do not edit: regenerate instead.
 """The operations of the Uploads and Events, grouped as the client exposes them."""
 
-from .files import AsyncFiles, Files
 from .charges import AsyncCharges, Charges
+from .files import AsyncFiles, Files
 from .reports import AsyncReports, Reports
 
 __all__ = [

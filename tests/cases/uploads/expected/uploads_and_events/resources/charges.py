@@ -4,11 +4,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import decimal
-import httpx
+from collections.abc import Mapping
 from functools import cached_property
+
+import httpx
 
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._response import async_raw_response, raw_response

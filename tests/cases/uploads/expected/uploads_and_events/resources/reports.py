@@ -5,9 +5,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 
 import httpx
-from functools import cached_property
 
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._response import async_raw_response, raw_response
@@ -17,7 +17,11 @@ from ..errors import error_for_response
 
 
 def _get_request(
-    year: int, month: int, *, grosse: str | NotGiven = NOT_GIVEN, size: str | NotGiven = NOT_GIVEN
+    year: int,
+    month: int,
+    *,
+    grosse: str | NotGiven = NOT_GIVEN,
+    size: str | NotGiven = NOT_GIVEN,
 ) -> Request:
     return Request(
         method="GET",
