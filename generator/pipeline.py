@@ -7,6 +7,9 @@ tests can compare whole trees without touching the disk.
 from __future__ import annotations
 
 import dataclasses
+import os
+import pickle
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +20,7 @@ from .build import build_api
 from .diagnostics import Diagnostic, DiagnosticError, Level
 from .diff import surface
 from .format import format_files
-from .load import load
+from .load import Document, load
 from .naming import module_name
 from .render import RUNTIME_FILES, render
 from .resolve import Resolver
@@ -56,6 +59,32 @@ def load_and_build(
     With `output`, a document this version of the generator already validated strictly there
     (the manifest records its SHA-256) is not validated again.
     """
+    api, warnings, validation = _load_and_build(
+        spec,
+        package,
+        lenient=lenient,
+        allow_remote=allow_remote,
+        allow_outside=allow_outside,
+        progress=progress,
+        output=output,
+    )
+    validation.wait()
+    return api, warnings
+
+
+def _load_and_build(
+    spec: Path,
+    package: str | None,
+    *,
+    lenient: bool,
+    allow_remote: bool,
+    allow_outside: bool,
+    progress: Progress,
+    output: Path | None,
+) -> tuple[ir.Api, list[Diagnostic], Validation]:
+    """`load_and_build`, but a strict validation may still be running (in a child process, on
+    the other core) when this returns: its verdict comes from `.wait()`, which raises the
+    document's problems. The build does not depend on it; only what is written does."""
     progress("load", 0, 0)
     document = load(spec)
     resolver = Resolver(document, allow_remote=allow_remote, allow_outside=allow_outside)
@@ -64,14 +93,75 @@ def load_and_build(
     package = package or default_package_name(title)
     problems: list[Diagnostic] = []
     progress("validate", 0, 0)
+    validation = Validation.done()
     if output is None or not validated_before(output / package, document.sha256):
-        from .validate import validate  # imports openapi-spec-validator: only when needed
+        if lenient:  # its warnings are part of what is generated
+            from .validate import validate  # imports openapi-spec-validator: only when needed
 
-        _, problems = validate(document, resolver, lenient=lenient)
+            _, problems = validate(document, resolver, lenient=lenient)
+        else:
+            validation = Validation.start(document, resolver)
     progress("build", 0, 0)
-    with _around(problems):
-        api, warnings = build_api(document, resolver, package)
-    return api, problems + warnings
+    try:
+        with _around(problems):
+            api, warnings = build_api(document, resolver, package)
+    except BaseException:
+        validation.wait()  # a document's problems explain a failed build better than the failure
+        raise
+    return api, problems + warnings, validation
+
+
+class Validation:
+    """A strict validation running beside the later stages (validation is the longest stage
+    before formatting, and needs none of their results). On a system without `fork` it runs
+    at once, in process."""
+
+    def __init__(self, pid: int | None, reader: int | None) -> None:
+        self._pid, self._reader = pid, reader
+
+    @classmethod
+    def done(cls) -> Validation:
+        return cls(None, None)
+
+    @classmethod
+    def start(cls, document: Document, resolver: Resolver) -> Validation:
+        from .validate import validate  # imported before the fork: the child starts at once
+
+        if not hasattr(os, "fork") or sys.platform != "linux":
+            validate(document, resolver)
+            return cls.done()
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: validate, send back the verdict, and leave without cleanup
+            os.close(reader)
+            try:
+                validate(document, resolver)
+                verdict: object = None
+            except BaseException as exc:  # noqa: BLE001 - every outcome goes to the parent
+                verdict = exc
+            try:
+                payload = pickle.dumps(verdict)
+            except Exception:  # noqa: BLE001 - an exception that cannot be pickled
+                payload = pickle.dumps(RuntimeError(f"{type(verdict).__name__}: {verdict}"))
+            with os.fdopen(writer, "wb") as out:
+                out.write(payload)
+            os._exit(0)
+        os.close(writer)
+        return cls(pid, reader)
+
+    def wait(self) -> None:
+        """Returns if the document is valid; raises its problems (`DiagnosticError`) if not."""
+        if self._pid is None or self._reader is None:
+            return
+        with os.fdopen(self._reader, "rb") as source:
+            payload = source.read()
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = self._reader = None
+        if not payload:
+            raise RuntimeError(f"validation stopped without a verdict (wait status {status})")
+        verdict = pickle.loads(payload)  # noqa: S301 - written by our own child process
+        if isinstance(verdict, BaseException):
+            raise verdict
 
 
 # What reading a document of the wrong shape raises in the builder and the templates.
@@ -105,7 +195,7 @@ def generate_files(
 ) -> Result:
     """The package's files in memory. With `output` (the folder the package will be written in),
     files the last run there formatted from the same text are taken from it, not formatted again."""
-    api, warnings = load_and_build(
+    api, warnings, validation = _load_and_build(
         spec,
         package,
         lenient=lenient,
@@ -114,11 +204,14 @@ def generate_files(
         progress=progress,
         output=output,
     )
-    progress("render", 0, 0)
-    rendered = render_files(api, warnings, client_pyproject=client_pyproject)
-    reuse = formatted_before(output / api.package) if output is not None else None
-    progress("format", 0, 0)
-    files = format_files(rendered, lambda done, total: progress("format", done, total), reuse, RUNTIME_FILES)
+    try:
+        progress("render", 0, 0)
+        rendered = render_files(api, warnings, client_pyproject=client_pyproject)
+        reuse = formatted_before(output / api.package) if output is not None else None
+        progress("format", 0, 0)
+        files = format_files(rendered, lambda done, total: progress("format", done, total), reuse, RUNTIME_FILES)
+    finally:
+        validation.wait()
     unformatted = {path: text for path, text in rendered.items() if path.endswith(".py")}
     strict = not lenient or not any(w.level is Level.WARNING for w in warnings)
     manifest = with_manifest(files, api.source_sha256, surface(api), unformatted, validated=strict)

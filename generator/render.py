@@ -148,6 +148,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(pystr=pystr, docstring=docstring, annotation=annotation, tomlstr=tomlstr, unalias=ir.unalias)
     env.tests["fitting"] = fits  # `{% if line is fitting(8) %}`: black would keep it on one line
+    env.tests["nullable_to_decode"] = lambda t: isinstance(t, ir.Nullable) and not t.plain
     return env
 
 
