@@ -75,7 +75,9 @@ _TOKEN = re.compile(
     r"""|[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
     r"""|(?P<comment>\#)|(?P<open>[(\[{])|(?P<close>[)\]}])"""
 )
-_TRIPLE_END = {q: re.compile(r"(?:[^\\" + q[0] + r"]|\\.|" + q[0] + r"(?!" + q[:2] + r"))*" + q) for q in ('"""', "'''")}
+_TRIPLE_END = {
+    q: re.compile(r"(?:[^\\" + q[0] + r"]|\\.|" + q[0] + r"(?!" + q[:2] + r"))*" + q) for q in ('"""', "'''")
+}
 _HEADER_NEEDS_CONTEXT = ("elif ", "else:", "except", "finally:", "case ")
 Job = tuple[str, int, str]  # (dedented statement, line length, how it is wrapped: see `_wrapped`)
 

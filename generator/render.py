@@ -77,7 +77,12 @@ def render(api: ir.Api, *, client_pyproject: bool = False) -> dict[str, str]:
     emit("_client.py", "client.py.jinja", "_client", imports=client_imports(ctx))
     emit("errors.py", "errors.py.jinja", "errors")
     model_exports = [ir.Import(f".models.{module.name}", m.name) for module in api.modules for m in module.models]
-    emit("models/__init__.py", "models_init.py.jinja", "models.__init__", imports=import_lines(model_exports, "models.__init__"))
+    emit(
+        "models/__init__.py",
+        "models_init.py.jinja",
+        "models.__init__",
+        imports=import_lines(model_exports, "models.__init__"),
+    )
     for model_module in api.modules:
         name = f"models.{model_module.name}"
         emit(
