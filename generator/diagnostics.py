@@ -39,6 +39,10 @@ class DiagnosticError(Exception):
         self.diagnostics = tuple(sorted(diagnostics))
         super().__init__("\n".join(d.message for d in self.diagnostics))
 
+    def __reduce__(self) -> tuple[type[DiagnosticError], tuple[tuple[Diagnostic, ...]]]:
+        # Crosses from the validation process to the generator's as its problems, not its text.
+        return (DiagnosticError, (self.diagnostics,))
+
 
 def pointer(parts: Iterable[str | int]) -> str:
     """Join path parts into a JSON pointer, escaping `~` and `/` (RFC 6901 §3)."""

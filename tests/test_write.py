@@ -197,7 +197,9 @@ def test_an_unchanged_document_is_neither_validated_nor_formatted_again(out: Pat
 
 def test_a_file_edited_by_hand_is_formatted_again(out: Path, fresh: dict[str, bytes], run_cli: Run) -> None:
     package = out / PACKAGE
-    (package / "errors.py").write_text(fresh["errors.py"].decode() + "# edited\n", encoding="utf-8")
+    # `_client.py` has statements with a line over the limit (its credential hints), so formatting
+    # it from scratch takes black.
+    (package / "_client.py").write_text(fresh["_client.py"].decode() + "# edited\n", encoding="utf-8")
 
     assert check(run_cli, out).code == 1
     modules = _modules_after(out)
