@@ -79,7 +79,7 @@ _TRIPLE_END = {
     q: re.compile(r"(?:[^\\" + q[0] + r"]|\\.|" + q[0] + r"(?!" + q[:2] + r"))*" + q) for q in ('"""', "'''")
 }
 _HEADER_NEEDS_CONTEXT = ("elif ", "else:", "except", "finally:", "case ")
-Job = tuple[str, int, str]  # (dedented statement, line length, how it is wrapped: see `_wrapped`)
+Job = tuple[str, int, str]  # (dedented statement, line length, its context: see `_CONTEXT`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +118,8 @@ class _Plan:
                 cursor = s.last + 1
             else:
                 return "\n".join(out + lines[cursor:])
-        whole = _format_one((self.source, LINE_LENGTH, "file"))
+        job = (self.source, LINE_LENGTH, "file")
+        whole = results[job] if self.whole else _format_one(job)
         if whole is None:
             raise InternalError(f"generated invalid Python in {path}: {_syntax_error(self.source)}")
         return whole

@@ -17,7 +17,7 @@ from pathlib import Path
 import black
 import pytest
 
-from generator.format import LINE_LENGTH, black_mode, fits, format_files, plan_formatting
+from generator.format import LINE_LENGTH, InternalError, black_mode, fits, format_files, plan_formatting
 from generator.pipeline import load_and_build, render_files
 from generator.render import RUNTIME_FILES
 
@@ -96,3 +96,8 @@ def test_wide_characters_count_as_black_counts_them() -> None:
     assert not fits("x" * (LINE_LENGTH + 1))
     assert not fits("字" * 60)  # 60 characters, 120 columns
     assert fits("字" * 50)
+
+
+def test_invalid_python_from_a_template_is_an_internal_error() -> None:
+    with pytest.raises(InternalError, match=r"generated invalid Python in a\.py: line 1"):
+        format_files({"a.py": "def f(:\n    y = " + "1 + " * 40 + "1\n"})
