@@ -129,7 +129,7 @@ def plan_formatting(source: str) -> _Plan:
     """Which statements of `source` black must see: those with a line over the limit that is
     code, not the inside of a docstring."""
     lines = source.split("\n")
-    if all(map(fits, lines)):
+    if all(map(surely_fits, lines)):
         return _Plan(source, False, ())
     statements: list[Statement] = []
     depth = 0
@@ -158,7 +158,7 @@ def plan_formatting(source: str) -> _Plan:
                 depth -= 1
                 if depth < 0:
                     return _Plan(source, True, ())
-        if not fits(line) and not _is_string_statement(lines[start]):
+        if not surely_fits(line) and not _is_string_statement(lines[start]):
             long_code = True
         if depth == 0 and not quote and long_code:
             statements.append(_statement(lines, start, i))
@@ -169,11 +169,98 @@ def plan_formatting(source: str) -> _Plan:
 
 
 def fits(line: str, indent: int = 0) -> bool:
-    """Whether black leaves `line`, indented by `indent`, on one line. Black counts East Asian wide
-    characters as two columns; a line that is not ASCII is taken at twice its length rather than
-    measured, which can only send black more than it needs."""
-    width = indent + len(line)
-    return width <= LINE_LENGTH and (line.isascii() or width + len(line) <= LINE_LENGTH)
+    """Whether `line`, indented by `indent`, is within the line length, counting characters: what
+    the templates lay out by. Black counts East Asian wide characters as two columns, so a line of
+    them may still be too long for black; `surely_fits` is the test that catches those."""
+    return indent + len(line) <= LINE_LENGTH
+
+
+def surely_fits(line: str) -> bool:
+    """Whether black certainly finds `line` within the line length: a line that is not ASCII is
+    taken at twice its length rather than measured, which can only send black more than it needs."""
+    return len(line) <= LINE_LENGTH and (line.isascii() or 2 * len(line) <= LINE_LENGTH)
+
+
+def hug(line: str, indent: int) -> str:
+    """`line`, to be written at `indent`, split as black splits a line that is too long and ends
+    with a bracket (then at most a comma): the bracket's contents on a line of their own if they
+    fit there (a call's, or a literal's without commas), else one item a line with a trailing
+    comma, each split the same way. `line` unchanged where that does not work out, for black."""
+    return _split(line, indent) or line
+
+
+def _split(line: str, indent: int) -> str | None:
+    if fits(line, indent):
+        return line
+    bracket = _last_bracket(line)
+    if bracket is None:
+        # Nothing to split at (a long name or string): black leaves an item of a bracket so too.
+        return None if _has_bracket(line) else line
+    start, end = bracket
+    head, body, tail = line[: start + 1], line[start + 1 : end], line[end:]
+    if tail not in (")", "]", "}", "),", "],", "},") or not body or not fits(head, indent):
+        return None
+    pad = " " * indent
+    items = _top_level_items(body)
+    if items is None:
+        return f"{head}\n{pad}    {body}\n{pad}{tail}" if fits(body, indent + 4) else None
+    before = line[:start][-1:]
+    literal = not (before.isidentifier() or before.isdigit() or before in (")", "]", '"', "'"))
+    if fits(body, indent + 4) and not (literal and len(items) > 1):
+        return f"{head}\n{pad}    {body}\n{pad}{tail}"
+    if len(items) < 2 and not body.endswith(","):
+        return None  # a single item too long for its line: black has more ways than this
+    lines = [_split(item.strip() + ",", indent + 4) for item in items]
+    if any(part is None for part in lines):
+        return None
+    return f"{head}\n" + "".join(f"{pad}    {part}\n" for part in lines) + f"{pad}{tail}"
+
+
+_ITEM_TOKEN = re.compile(
+    r"""[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|[(\[{]|[)\]}]|,|\b(?:for|lambda)\b"""
+)
+
+
+def _has_bracket(line: str) -> bool:
+    return any(token.group("open") or token.group("close") or token.group("triple") for token in _TOKEN.finditer(line))
+
+
+def _last_bracket(line: str) -> tuple[int, int] | None:
+    """Where the bracket pair that closes last opens and closes (string literals skipped)."""
+    stack: list[int] = []
+    last = None
+    for token in _TOKEN.finditer(line):
+        if token.group("triple") or token.group("comment"):
+            return None
+        if token.group("open"):
+            stack.append(token.start())
+        elif token.group("close"):
+            if not stack:
+                return None
+            last = (stack.pop(), token.start())
+    return None if stack else last
+
+
+def _top_level_items(body: str) -> list[str] | None:
+    """`body` split at its commas outside brackets and strings (a trailing comma ends the last);
+    None for a comprehension or a lambda, which black splits elsewhere than at commas."""
+    items: list[str] = []
+    depth, begin = 0, 0
+    for token in _ITEM_TOKEN.finditer(body):
+        text = token.group()
+        if text in "([{":
+            depth += 1
+        elif text in ")]}":
+            depth -= 1
+        elif text in ("for", "lambda"):
+            if depth == 0:
+                return None
+        elif text == "," and depth == 0:
+            items.append(body[begin : token.start()])
+            begin = token.end()
+    if body[begin:].strip():
+        items.append(body[begin:])
+    return items
 
 
 def _is_string_statement(first_line: str) -> bool:

@@ -23,7 +23,7 @@ from pathlib import Path
 import jinja2
 
 from . import __version__, ir
-from .format import fits
+from .format import fits, hug
 from .write import MANIFEST
 
 RUNTIME_FILES = (
@@ -152,6 +152,7 @@ def _environment() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters.update(pystr=pystr, docstring=docstring, annotation=annotation, tomlstr=tomlstr, unalias=ir.unalias)
+    env.filters["hug"] = hug  # `{{ line | hug(8) }}`: black's split of a long line ending in a call
     env.tests["fitting"] = fits  # `{% if line is fitting(8) %}`: black would keep it on one line
     env.tests["nullable_to_decode"] = lambda t: isinstance(t, ir.Nullable) and not t.plain
     return env
