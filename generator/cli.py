@@ -17,10 +17,11 @@ from pathlib import Path
 from . import __version__
 from .diagnostics import Diagnostic, DiagnosticError
 from .format import InternalError
-from .pipeline import generate_files, load_and_build
 from .config import Target, load_targets
-from .diff import compare, render_json, render_text, surface
-from .write import OwnershipError, diff_tree, recorded_api, write_tree
+from .write import OwnershipError, diff_tree, generation_options, recorded_api, unchanged_package, write_tree
+
+# The pipeline (and the diff, which renders annotations) are imported where they are used: a run
+# that finds nothing to do needs neither, and importing them is most of such a run's time.
 
 EXIT_OK, EXIT_STALE, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -238,6 +239,25 @@ def _generate_one(args: argparse.Namespace, config: Target) -> int:
     if config.package is not None and not config.package.isidentifier():
         print(f"error: --package {config.package!r} is not a Python identifier", file=sys.stderr)
         return EXIT_BAD_INPUT
+    options = generation_options(
+        config.package, config.lenient, args.allow_remote_refs, args.allow_outside_refs, config.client_pyproject
+    )
+    # The same documents, options and generator as the run that wrote the package, which is as
+    # it was written: there is nothing to do. (A lenient run is made again, to show its warnings.)
+    report("compare", 0, 0)
+    done_before = None if config.lenient else unchanged_package(config.output, config.spec, options)
+    report.done()
+    if done_before is not None:
+        target, count = done_before
+        if args.check:
+            report.say(f"{_shown(target)} is up to date")
+        else:
+            seconds = time.perf_counter() - started
+            report.say(f"{_shown(target)}: 0 written, {count} unchanged, 0 removed in {seconds:.2f}s")
+        return EXIT_OK
+    from .diff import compare, render_text, surface
+    from .pipeline import generate_files
+
     try:
         result = generate_files(
             config.spec,
@@ -279,6 +299,9 @@ def _generate_one(args: argparse.Namespace, config: Target) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from .diff import compare, render_json, render_text, surface
+    from .pipeline import load_and_build
+
     args.spec = args.old  # for the diagnostics of a broken document
     old, _ = load_and_build(args.old, lenient=args.lenient)
     args.spec = args.new
@@ -290,6 +313,8 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from .pipeline import load_and_build
+
     api, warnings = load_and_build(
         args.spec, lenient=args.lenient, allow_remote=args.allow_remote_refs, allow_outside=args.allow_outside_refs
     )

@@ -21,7 +21,6 @@ import functools
 import os
 import re
 from collections.abc import Callable, Collection, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -300,6 +299,8 @@ _CONTEXT = {
 def _run_black(jobs: list[Job]) -> list[str | None]:
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) >= PARALLEL_FROM and workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(_format_one, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
     return [_format_one(job) for job in jobs]

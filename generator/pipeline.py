@@ -24,7 +24,7 @@ from .load import Document, load
 from .naming import module_name
 from .render import RUNTIME_FILES, render
 from .resolve import Resolver
-from .write import formatted_before, validated_before, with_manifest
+from .write import formatted_before, generation_options, inputs_of, validated_before, with_manifest
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +59,7 @@ def load_and_build(
     With `output`, a document this version of the generator already validated strictly there
     (the manifest records its SHA-256) is not validated again.
     """
-    api, warnings, validation = _load_and_build(
+    api, warnings, validation, _ = _load_and_build(
         spec,
         package,
         lenient=lenient,
@@ -81,7 +81,7 @@ def _load_and_build(
     allow_outside: bool,
     progress: Progress,
     output: Path | None,
-) -> tuple[ir.Api, list[Diagnostic], Validation]:
+) -> tuple[ir.Api, list[Diagnostic], Validation, Resolver]:
     """`load_and_build`, but a strict validation may still be running (in a child process, on
     the other core) when this returns: its verdict comes from `.wait()`, which raises the
     document's problems. The build does not depend on it; only what is written does."""
@@ -108,7 +108,7 @@ def _load_and_build(
     except BaseException:
         validation.wait()  # a document's problems explain a failed build better than the failure
         raise
-    return api, problems + warnings, validation
+    return api, problems + warnings, validation, resolver
 
 
 class Validation:
@@ -195,7 +195,7 @@ def generate_files(
 ) -> Result:
     """The package's files in memory. With `output` (the folder the package will be written in),
     files the last run there formatted from the same text are taken from it, not formatted again."""
-    api, warnings, validation = _load_and_build(
+    api, warnings, validation, resolver = _load_and_build(
         spec,
         package,
         lenient=lenient,
@@ -214,7 +214,9 @@ def generate_files(
         validation.wait()
     unformatted = {path: text for path, text in rendered.items() if path.endswith(".py")}
     strict = not lenient or not any(w.level is Level.WARNING for w in warnings)
-    manifest = with_manifest(files, api.source_sha256, surface(api), unformatted, validated=strict)
+    options = generation_options(package, lenient, allow_remote, allow_outside, client_pyproject)
+    inputs = inputs_of({spec.name: spec, **resolver.documents()}, options)
+    manifest = with_manifest(files, api.source_sha256, surface(api), unformatted, validated=strict, inputs=inputs)
     return Result(api, manifest, tuple(sorted(warnings)), str(spec))
 
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import referencing
 import referencing.exceptions
@@ -96,6 +97,20 @@ class Resolver:
             name = uri.removeprefix(base)
             digest.update(name.encode() + json.dumps(self._files[uri].contents, sort_keys=True).encode())
         return digest.hexdigest()
+
+    def documents(self) -> dict[str, Path | None]:
+        """The other documents read so far, by name relative to the root document's folder; a
+        remote one (which has no file to check again) maps to None."""
+        found: dict[str, Path | None] = {}
+        root_folder = Path(unquote(urlsplit(self.base_uri).path)).parent
+        for uri in self._files:
+            parts = urlsplit(uri)
+            if parts.scheme == "file":
+                path = Path(unquote(parts.path))
+                found[os.path.relpath(path, root_folder)] = path
+            else:
+                found[uri] = None
+        return found
 
     def _retrieve(self, uri: str) -> Resource[Any]:
         """Load a referenced document once: from disk, or (opted in) from the network."""

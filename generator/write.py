@@ -42,13 +42,16 @@ def with_manifest(
     unformatted: dict[str, str] | None = None,
     *,
     validated: bool = False,
+    inputs: dict[str, Any] | None = None,
 ) -> dict[str, str]:
     """`files` plus the manifest that lists them, with the public API they make (see `diff`).
 
     `unformatted` maps each formatted file to the text it was formatted from; the manifest keeps
     both digests, so that the next run can reuse a file whose unformatted text has not changed
     instead of formatting it again (see `formatted_before`). `validated` records that the document
-    passed strict validation (see `validated_before`).
+    passed strict validation (see `validated_before`). `inputs` (see `inputs_of`) and a digest
+    of every file let a run with the same inputs see that there is nothing to do (see
+    `unchanged_package`).
     """
     manifest = {
         "generator": f"clientgen {__version__}",
@@ -59,12 +62,88 @@ def with_manifest(
             path: f"{_sha256(text)} {_sha256(files[path])}" for path, text in sorted((unformatted or {}).items())
         },
         "api": api,
+        "inputs": inputs,
+        "digests": {path: _sha256(text) for path, text in sorted(files.items())},
     }
     return {**files, MANIFEST: json.dumps(manifest, indent=1, sort_keys=True) + "\n"}
 
 
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def generation_options(
+    package: str | None, lenient: bool, allow_remote: bool, allow_outside: bool, client_pyproject: bool
+) -> dict[str, object]:
+    """The options that change what a generation gives (recorded in the manifest)."""
+    return {
+        "package": package,
+        "lenient": lenient,
+        "allow_remote_refs": allow_remote,
+        "allow_outside_refs": allow_outside,
+        "client_pyproject": client_pyproject,
+    }
+
+
+def inputs_of(documents: dict[str, Path | None], options: dict[str, Any]) -> dict[str, Any]:
+    """What a generation depends on besides this generator: the SHA-256 of each document read (by
+    its name relative to the root document's folder; a remote one is marked unknown) and the
+    options given."""
+    return {
+        "documents": {name: _file_sha256(path) if path is not None else None for name, path in documents.items()},
+        "options": options,
+    }
+
+
+def _file_sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def unchanged_package(output: Path, spec: Path, options: dict[str, Any]) -> tuple[Path, int] | None:
+    """The package under `output` that this version of the generator wrote from `spec` and the
+    documents it refers to, as they are now, with the same `options`, and that still holds exactly
+    those files; with how many files it has. None if there is none: then the run must be made.
+
+    Only file digests are compared, so this costs a read of the documents and of the package."""
+    documents_now: dict[str, str | None] = {}
+    for manifest_file in sorted(output.glob(f"*/{MANIFEST}")):
+        target = manifest_file.parent
+        if (
+            not target.name.isidentifier()  # not a package: a staging folder of an interrupted run
+            or target.is_symlink()
+            or any(os.path.lexists(p) for p in _staging(target))
+        ):
+            continue  # an interrupted run's leftovers: a real run finishes or clears them
+        manifest = read_manifest(target)
+        inputs = manifest.get("inputs")
+        digests = manifest.get("digests")
+        if (
+            manifest.get("generator") != f"clientgen {__version__}"
+            or not isinstance(inputs, dict)
+            or inputs.get("options") != options
+            or not isinstance(inputs.get("documents"), dict)
+            or spec.name not in inputs["documents"]
+            or not isinstance(digests, dict)
+            or sorted(digests) != sorted(set(manifest.get("files") or ()) - {MANIFEST})
+        ):
+            continue
+        recorded: dict[str, Any] = inputs["documents"]
+        for name in recorded:
+            if name not in documents_now:
+                documents_now[name] = _file_sha256(spec.parent / name)
+        if any(digest is None or documents_now[name] != digest for name, digest in recorded.items()):
+            continue
+        if all(not (target / path).is_symlink() and _file_sha256(target / path) == d for path, d in digests.items()):
+            return target, len(digests) + 1
+    return None
+
+
+def _staging(target: Path) -> tuple[Path, Path]:
+    """Where a run assembles the new tree, and where the old one waits during the swap."""
+    return target.with_name(f".{target.name}.clientgen-new"), target.with_name(f".{target.name}.clientgen-old")
 
 
 def read_manifest(target: Path) -> dict[str, Any]:
@@ -127,8 +206,7 @@ def owned_files(target: Path) -> set[str]:
 
 def write_tree(files: dict[str, str], target: Path) -> tuple[int, int, int]:
     """Make `target` hold `files`; return how many files were written, unchanged and removed."""
-    staging = target.with_name(f".{target.name}.clientgen-new")
-    retired = target.with_name(f".{target.name}.clientgen-old")
+    staging, retired = _staging(target)
     if target.is_symlink():
         raise OwnershipError(
             f"{target} is a symbolic link; the generator replaces the whole folder, so give the folder it"

@@ -92,8 +92,12 @@ def test_piped_output_is_one_summary_line(tmp_path: Path) -> None:
 
 def test_quiet_prints_nothing_and_verbose_prints_each_stage(tmp_path: Path) -> None:
     assert _generate(tmp_path, "--quiet").stderr == ""
+    (tmp_path / "out").rename(tmp_path / "before")
     stages = [line.split()[1] for line in _generate(tmp_path, "--verbose").stderr.splitlines()[:-1]]
-    assert stages == ["load", "validate", "build", "render", "format", "write"]
+    assert stages == ["compare", "load", "validate", "build", "render", "format", "write"]
+    # Again: the documents, options and files are as the last run left them, so that is all it does.
+    stages = [line.split()[1] for line in _generate(tmp_path, "--verbose").stderr.splitlines()[:-1]]
+    assert stages == ["compare"]
 
 
 def test_a_terminal_sees_progress(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -170,7 +171,7 @@ def test_a_changed_description_rewrites_one_file(
     assert summary(result.stderr) == (2, len(fresh) - 2, 0)
 
 
-def _modules_after(out: Path, *args: str) -> set[str]:
+def _modules_after(out: Path, *args: str, exit_code: int = 0) -> set[str]:
     """The modules a real `generate` run into `out` imported (the run is in a child process)."""
     code = (
         "import sys; from generator.cli import main; code = main(sys.argv[1:]); "
@@ -183,16 +184,51 @@ def _modules_after(out: Path, *args: str) -> set[str]:
         cwd=ROOT,
         timeout=120,
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == exit_code, result.stderr
     return set(result.stdout.split())
 
 
 def test_an_unchanged_document_is_neither_validated_nor_formatted_again(out: Path) -> None:
     """The manifest records the document validated and each file's unformatted digest; a run that
     finds both unchanged needs neither openapi-spec-validator nor black."""
+    errors = out / PACKAGE / "errors.py"
+    original = errors.read_text(encoding="utf-8")
+    for args in ((), ("--check",)):
+        errors.write_text(original + "# edited\n", encoding="utf-8")  # so that the run cannot skip everything
+        modules = _modules_after(out, *args, exit_code=1 if args else 0)
+        assert "black" not in modules and "openapi_spec_validator" not in modules, args
+        assert "generator.build" in modules, args
+
+
+def test_a_run_with_the_same_inputs_does_nothing(out: Path, fresh: dict[str, bytes], run_cli: Run) -> None:
+    """Same documents, options and generator, and the package as that run left it: nothing is
+    loaded, built or rendered, and nothing is written."""
     for args in ((), ("--check",)):
         modules = _modules_after(out, *args)
-        assert "black" not in modules and "openapi_spec_validator" not in modules, args
+        assert not {"generator.build", "jinja2", "yaml"} & modules, args
+    result = generate(run_cli, out)
+    assert "0 written, 36 unchanged, 0 removed" in result.stderr
+    assert snapshot(out / PACKAGE) == fresh
+    # Another option is another generation.
+    assert "0 written" not in generate(run_cli, out, "--client-pyproject").stderr
+
+
+def test_a_changed_referenced_document_is_noticed(tmp_path: Path) -> None:
+    from generator.pipeline import generation_options
+    from generator.write import unchanged_package
+
+    source = tmp_path / "doc"
+    shutil.copytree(ROOT / "tests" / "cases" / "multifile", source, ignore=shutil.ignore_patterns("expected"))
+    out = tmp_path / "out"
+    run = [sys.executable, "-m", "generator", "generate", str(source / "spec.yaml"), "--output", str(out)]
+    assert subprocess.run(run, capture_output=True, cwd=ROOT).returncode == 0
+    options = generation_options(None, False, False, False, False)
+    assert unchanged_package(out, source / "spec.yaml", options) is not None
+    assert unchanged_package(out, source / "spec.yaml", {**options, "package": "other"}) is None
+
+    part = source / "schemas" / "part.yaml"
+    part.write_text(part.read_text(encoding="utf-8") + "# an edit the root document does not show\n")
+    assert unchanged_package(out, source / "spec.yaml", options) is None
 
 
 def test_a_file_edited_by_hand_is_formatted_again(out: Path, fresh: dict[str, bytes], run_cli: Run) -> None:
