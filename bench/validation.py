@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -50,10 +51,19 @@ except DiagnosticError as exc:
 
 
 def run(code: str, document: Path, timeout: float) -> tuple[list[str] | str, float]:
+    # The stock validator as most users have it: jsonschema in Python. (With jsonschema-rs
+    # installed, which this generator depends on, openapi-spec-validator would switch to it, and
+    # word its errors differently.)
+    env = {**os.environ, "OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND": "jsonschema"}
     started = time.perf_counter()
     try:
         result = subprocess.run(
-            [sys.executable, "-c", code, str(document)], capture_output=True, text=True, timeout=timeout, cwd=ROOT
+            [sys.executable, "-c", code, str(document)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=ROOT,
+            env=env,
         )
     except subprocess.TimeoutExpired:
         return f"no verdict after {timeout:.0f} s", time.perf_counter() - started

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import referencing.exceptions
@@ -46,7 +47,7 @@ class _IdSet(set[int]):
         self.add(item)
 
 
-def _cycle_safe(base: type[keywords.SchemaValidator]) -> type[keywords.SchemaValidator]:
+def _cycle_safe(base: type[keywords.SchemaValidator], *, fast_meta: bool) -> type[keywords.SchemaValidator]:
     """`base`, the validator's Schema Object checks, with the same verdicts but safe on cycles.
 
     openapi-spec-validator collects the properties an `allOf` brings in by following every
@@ -79,18 +80,112 @@ def _cycle_safe(base: type[keywords.SchemaValidator]) -> type[keywords.SchemaVal
                     names |= self._collect_properties(schema / keyword, seen)
             return names
 
+        def _validate_schema_meta(self, schema: Any, schema_value: Any) -> Any:
+            if fast_meta and _schema_meta_validator().is_valid_fast(schema_value):
+                return None
+            return super()._validate_schema_meta(schema, schema_value)
+
     CycleSafe.__name__ = CycleSafe.__qualname__ = base.__name__
     return CycleSafe
 
 
-def _with_safe_schemas(base: type[Any]) -> type[Any]:
-    validators = {**base.keyword_validators, "schema": _cycle_safe(base.keyword_validators["schema"])}
-    return type(base.__name__, (base,), {"keyword_validators": validators})
+class _FastThenExact:
+    """A JSON Schema validator that asks jsonschema-rs (compiled) whether an instance is valid,
+    and only when it is not, or cannot say, runs the Python `jsonschema` validator openapi-spec-
+    validator uses, for its errors. The verdicts and messages are jsonschema's; the time, on a
+    valid document, is jsonschema-rs's (18 ms against 1.5 s for Stripe's document).
+
+    jsonschema-rs checks formats at least as strictly as jsonschema does without a format
+    checker, and a schema it cannot compile (one that refers to another document) is left to
+    jsonschema alone; `check_patterns` adds the one check where Python is the stricter: that each
+    `pattern` is a regular expression Python's `re` reads."""
+
+    def __init__(self, schema: Any, exact: Any, *, check_patterns: bool = False) -> None:
+        self.schema = schema
+        self._exact = exact
+        self._check_patterns = check_patterns
+        self._fast = _compiled(schema)
+
+    def is_valid_fast(self, instance: Any) -> bool:
+        if self._fast is None:
+            return False
+        try:
+            valid = bool(self._fast.is_valid(instance))
+        except Exception:  # noqa: BLE001 - values JSON has no type for (a YAML date): ask jsonschema
+            return False
+        return valid and (not self._check_patterns or _patterns_compile(instance))
+
+    def iter_errors(self, instance: Any) -> Iterator[ValidationError]:
+        if not self.is_valid_fast(instance):
+            yield from self._exact.iter_errors(instance)
+
+
+def _compiled(schema: Any) -> Any:
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return None
+    try:
+        return jsonschema_rs.validator_for(_plain(schema))
+    except Exception:  # noqa: BLE001 - a schema jsonschema-rs cannot use: jsonschema alone then
+        return None
+
+
+def _plain(schema: Any) -> Any:
+    """`schema` as plain dicts and lists (the validators keep theirs in mapping proxies)."""
+    if isinstance(schema, Mapping):
+        return {key: _plain(value) for key, value in schema.items()}
+    if isinstance(schema, (list, tuple)):
+        return [_plain(value) for value in schema]
+    return schema
+
+
+def _patterns_compile(schema: Any) -> bool:
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            pattern = node.get("pattern")
+            if isinstance(pattern, str):
+                try:
+                    re.compile(pattern)
+                except (re.error, RecursionError, OverflowError):
+                    return False
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return True
+
+
+@functools.cache
+def _document_validator(version: str) -> _FastThenExact:
+    from openapi_spec_validator.schemas import schema_v30, schema_v31
+    from openapi_spec_validator.schemas.backend.jsonschema import create_validator
+
+    schema = schema_v30 if version == "3.0" else schema_v31
+    return _FastThenExact(schema, create_validator(schema))
+
+
+@functools.cache
+def _schema_meta_validator() -> _FastThenExact:
+    """OAS 3.0 Schema Objects against their meta-schema, as `OAS30Validator.check_schema` checks
+    them. (3.1's dialect refers to other documents, so 3.1 stays with jsonschema alone.)"""
+    from openapi_schema_validator import OAS30Validator
+
+    exact = OAS30Validator(OAS30Validator.META_SCHEMA, format_checker=OAS30Validator.FORMAT_CHECKER)
+    return _FastThenExact(OAS30Validator.META_SCHEMA, exact, check_patterns=True)
+
+
+def _with_safe_schemas(base: type[Any], version: str) -> type[Any]:
+    schema_checks = _cycle_safe(base.keyword_validators["schema"], fast_meta=version == "3.0")
+    validators = {**base.keyword_validators, "schema": schema_checks}
+    attributes = {"keyword_validators": validators, "schema_validator": _document_validator(version)}
+    return type(base.__name__, (base,), attributes)
 
 
 _VALIDATORS: dict[str, type[OpenAPIV30SpecValidator | OpenAPIV31SpecValidator]] = {
-    "3.0": _with_safe_schemas(OpenAPIV30SpecValidator),
-    "3.1": _with_safe_schemas(OpenAPIV31SpecValidator),
+    "3.0": _with_safe_schemas(OpenAPIV30SpecValidator, "3.0"),
+    "3.1": _with_safe_schemas(OpenAPIV31SpecValidator, "3.1"),
 }
 
 

@@ -1,0 +1,68 @@
+"""Strict validation asks jsonschema-rs first and jsonschema only when something is wrong: the
+verdicts must stay those of openapi-spec-validator run on jsonschema alone, also where the two
+engines disagree (Python's `re` reads fewer patterns than ECMA-262)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator.schemas import schema_v30, schema_v31
+from openapi_spec_validator.schemas.backend.jsonschema import create_validator
+
+from generator.diagnostics import DiagnosticError
+from generator.load import load
+from generator.resolve import Resolver
+from generator.validate import validate
+
+
+def _stock(data: dict[str, Any]) -> list[str]:
+    """openapi-spec-validator's messages, with jsonschema (Python) checking the document."""
+    if str(data["openapi"]).startswith("3.1"):
+        cls: Any = type("Stock31", (OpenAPIV31SpecValidator,), {"schema_validator": create_validator(schema_v31)})
+    else:
+        cls = type("Stock30", (OpenAPIV30SpecValidator,), {"schema_validator": create_validator(schema_v30)})
+    return sorted({e.message for e in cls(data).iter_errors()})
+
+
+def _ours(path: Path) -> list[str]:
+    document = load(path)
+    try:
+        validate(document, Resolver(document))
+    except DiagnosticError as exc:
+        return sorted({d.message.split(" (")[0] for d in exc.diagnostics})
+    return []
+
+
+def _document(version: str, schema: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {
+        "openapi": version,
+        "info": {"title": "T", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {"Thing": schema}},
+        **extra,
+    }
+
+
+CASES = {
+    # ECMA-262 reads these; Python's `re` does not, so openapi-spec-validator calls them invalid.
+    "js-named-group": _document("3.0.3", {"type": "string", "pattern": "(?<word>a+)"}),
+    "unicode-property": _document("3.0.3", {"type": "string", "pattern": "^\\p{L}+$"}),
+    "valid-pattern": _document("3.0.3", {"type": "string", "pattern": "^[a-z]{2,}$"}),
+    "wrong-type": _document("3.0.3", {"type": "string", "maxLength": "ten"}),
+    "unknown-format": _document("3.0.3", {"type": "string", "format": "no-such-format"}),
+    "3.1-valid": _document("3.1.0", {"type": ["string", "null"], "pattern": "^a"}),
+    "3.1-wrong": _document("3.1.0", {"type": "strin"}),
+    "bad-info": {**_document("3.0.3", {"type": "object"}), "info": {"title": 3}},
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_verdicts_are_openapi_spec_validators(tmp_path: Path, name: str) -> None:
+    data = CASES[name]
+    path = tmp_path / "api.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert _ours(path) == _stock(load(path).data)
