@@ -199,6 +199,8 @@ def _split(line: str, indent: int) -> str | None:
     head, body, tail = line[: start + 1], line[start + 1 : end], line[end:]
     if tail not in (")", "]", "}", "),", "],", "},") or not body or not fits(head, indent):
         return None
+    if _LEAD.fullmatch(line[:start]) is None:
+        return None  # an operator or keyword before the bracket: black splits there first
     pad = " " * indent
     items = _top_level_items(body)
     if items is None:
@@ -208,13 +210,22 @@ def _split(line: str, indent: int) -> str | None:
     if fits(body, indent + 4) and not (literal and len(items) > 1):
         return f"{head}\n{pad}    {body}\n{pad}{tail}"
     if len(items) < 2 and not body.endswith(","):
-        return None  # a single item too long for its line: black has more ways than this
+        # One item, too long for a line of its own: split it in turn (no comma is added after it).
+        inner = _split(body.strip(), indent + 4)
+        if inner is None or inner == body.strip():
+            return None
+        return f"{head}\n{pad}    {inner}\n{pad}{tail}"
     lines = [_split(item.strip() + ",", indent + 4) for item in items]
     if any(part is None for part in lines):
         return None
     return f"{head}\n" + "".join(f"{pad}    {part}\n" for part in lines) + f"{pad}{tail}"
 
 
+# What may come before the bracket `_split` splits at: a keyword that begins the line, a keyword
+# argument, a dictionary key or an assignment, then a (dotted) name or nothing.
+_LEAD = re.compile(
+    r"""(?:else |return |await |lambda[\w, ]*: |\w+=|"(?:[^"\\]|\\.)*": |[\w.]+(?:\["(?:[^"\\]|\\.)*"\])? = )?[\w.]*"""
+)
 _ITEM_TOKEN = re.compile(
     r"""[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|[(\[{]|[)\]}]|,|\b(?:for|lambda)\b"""
 )
