@@ -24,6 +24,7 @@ import jinja2
 
 from . import __version__, ir
 from .format import fits, hug
+from .paths import runtime_dir, template_dir
 from .write import MANIFEST
 
 RUNTIME_FILES = (
@@ -39,17 +40,6 @@ RUNTIME_FILES = (
 )
 GENERATOR_NAME = "clientgen"
 _STDLIB = frozenset(sys.stdlib_module_names)
-
-
-def template_dir() -> Path:
-    """Templates ship inside the wheel as `generator/templates`; a checkout keeps them beside it."""
-    here = Path(__file__).resolve().parent
-    installed = here / "templates"
-    return installed if installed.is_dir() else here.parent / "templates"
-
-
-def runtime_dir() -> Path:
-    return Path(__file__).resolve().parent / "runtime"
 
 
 @dataclass(frozen=True, slots=True)

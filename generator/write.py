@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .paths import fingerprint
 
 MANIFEST = ".clientgen-manifest.json"
 
@@ -86,12 +87,13 @@ def generation_options(
 
 
 def inputs_of(documents: dict[str, Path | None], options: dict[str, Any]) -> dict[str, Any]:
-    """What a generation depends on besides this generator: the SHA-256 of each document read (by
-    its name relative to the root document's folder; a remote one is marked unknown) and the
-    options given."""
+    """What a generation depends on: the SHA-256 of each document read (by its name relative to
+    the root document's folder; a remote one is marked unknown), the options given, and the
+    generator's own fingerprint (its code, templates and runtime, and black's version)."""
     return {
         "documents": {name: _file_sha256(path) if path is not None else None for name, path in documents.items()},
         "options": options,
+        "generator": fingerprint(),
     }
 
 
@@ -124,6 +126,7 @@ def unchanged_package(output: Path, spec: Path, options: dict[str, Any]) -> tupl
             manifest.get("generator") != f"clientgen {__version__}"
             or not isinstance(inputs, dict)
             or inputs.get("options") != options
+            or inputs.get("generator") != fingerprint()
             or not isinstance(inputs.get("documents"), dict)
             or spec.name not in inputs["documents"]
             or not isinstance(digests, dict)

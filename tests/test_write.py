@@ -552,3 +552,17 @@ def test_package_option_must_be_an_identifier(tmp_path: Path, run_cli: Run, name
     assert result.code == 2
     assert name in result.stderr
     assert not out.exists()
+
+
+def test_a_changed_generator_is_noticed(out: Path) -> None:
+    """An edited template or module of the generator (in a checkout, where the version number
+    stays) changes its fingerprint, and the package is generated again."""
+    from generator.pipeline import generation_options
+    from generator.write import unchanged_package
+
+    options = generation_options(None, False, False, False, False)
+    assert unchanged_package(out, SPEC, options) is not None
+    manifest = read_manifest(out / PACKAGE)
+    manifest["inputs"]["generator"] = "0" * 64
+    (out / PACKAGE / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    assert unchanged_package(out, SPEC, options) is None
