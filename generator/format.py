@@ -138,6 +138,7 @@ def plan_formatting(source: str) -> _Plan:
     for i, line in enumerate(lines):
         if depth == 0 and not quote:
             start, long_code = i, False
+        inside = depth > 0 and not quote  # an item of a bracket already split one item a line
         pos = 0
         while True:
             if quote:
@@ -157,7 +158,11 @@ def plan_formatting(source: str) -> _Plan:
                 depth -= 1
                 if depth < 0:
                     return _Plan(source, True, ())
-        if not surely_fits(line) and not _is_string_statement(lines[start]):
+        if not (
+            surely_fits(line)
+            or _is_string_statement(lines[start])
+            or (inside and _UNSPLITTABLE_ITEM.fullmatch(line) is not None)
+        ):
             long_code = True
         if depth == 0 and not quote and long_code:
             statements.append(_statement(lines, start, i))
@@ -271,6 +276,11 @@ def _top_level_items(body: str) -> list[str] | None:
     if body[begin:].strip():
         items.append(body[begin:])
     return items
+
+
+# An item of a split bracket that black has nowhere to split: a string or name, or a key and one.
+_ATOM = r"""(?:[rRbBuU]?"(?:[^"\\\n]|\\.)*"|[rRbBuU]?'(?:[^'\\\n]|\\.)*'|[A-Za-z_]\w*)"""
+_UNSPLITTABLE_ITEM = re.compile(rf"\s*{_ATOM}(?:: {_ATOM})?,")
 
 
 def _is_string_statement(first_line: str) -> bool:
