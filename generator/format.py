@@ -229,7 +229,8 @@ def _split(line: str, indent: int) -> str | None:
 # What may come before the bracket `_split` splits at: a keyword that begins the line, a keyword
 # argument, a dictionary key or an assignment, then a (dotted) name or nothing.
 _LEAD = re.compile(
-    r"""(?:else |return |await |lambda[\w, ]*: |\w+=|"(?:[^"\\]|\\.)*": |[\w.]+(?:\["(?:[^"\\]|\\.)*"\])? = )?[\w.]*"""
+    r"""(?:else |return |await |lambda[\w, ]*: |\w+=|"(?:[^"\\]|\\.)*": |[\w.]+(?:\["(?:[^"\\]|\\.)*"\])? = """
+    r"""|\w+: [\w.\[\], |]+ = )?[\w.]*"""
 )
 _ITEM_TOKEN = re.compile(
     r"""[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|[(\[{]|[)\]}]|,|\b(?:for|lambda)\b"""

@@ -22,9 +22,17 @@ from .diff import surface
 from .format import format_files
 from .load import Document, load
 from .naming import module_name
-from .render import RUNTIME_FILES, render
+from .render import RUNTIME_FILES, render, render_reusing
 from .resolve import Resolver
-from .write import formatted_before, generation_options, inputs_of, validated_before, with_manifest
+from .write import (
+    formatted_before,
+    generation_options,
+    inputs_of,
+    read_manifest,
+    rendered_before,
+    validated_before,
+    with_manifest,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,17 +214,39 @@ def generate_files(
     )
     try:
         progress("render", 0, 0)
-        rendered = render_files(api, warnings, client_pyproject=client_pyproject)
+        with _around([w for w in warnings if w.level is Level.WARNING]):
+            rendered = render_reusing(
+                api,
+                rendered_before(output / api.package) if output is not None else None,
+                client_pyproject=client_pyproject,
+            )
         reuse = formatted_before(output / api.package) if output is not None else None
         progress("format", 0, 0)
-        files = format_files(rendered, lambda done, total: progress("format", done, total), reuse, RUNTIME_FILES)
+        files = format_files(
+            rendered.files,
+            lambda done, total: progress("format", done, total),
+            reuse,
+            (*RUNTIME_FILES, *rendered.reused),
+        )
     finally:
         validation.wait()
-    unformatted = {path: text for path, text in rendered.items() if path.endswith(".py")}
+    # A module taken whole from the last run keeps the entry that run recorded for it.
+    previous = read_manifest(output / api.package).get("formatted") if output is not None else None
+    carried = {p: e for p, e in (previous or {}).items() if p in rendered.reused and isinstance(e, str)}
+    unformatted = {p: text for p, text in rendered.files.items() if p.endswith(".py") and p not in carried}
     strict = not lenient or not any(w.level is Level.WARNING for w in warnings)
     options = generation_options(package, lenient, allow_remote, allow_outside, client_pyproject)
     inputs = inputs_of({spec.name: spec, **resolver.documents()}, options)
-    manifest = with_manifest(files, api.source_sha256, surface(api), unformatted, validated=strict, inputs=inputs)
+    manifest = with_manifest(
+        files,
+        api.source_sha256,
+        surface(api),
+        unformatted,
+        validated=strict,
+        inputs=inputs,
+        rendered=rendered.digests,
+        carried=carried,
+    )
     return Result(api, manifest, tuple(sorted(warnings)), str(spec))
 
 

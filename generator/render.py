@@ -13,10 +13,11 @@ only filters are those below; every string from the document that lands in code 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,7 @@ import jinja2
 
 from . import __version__, ir
 from .format import fits, hug
-from .paths import runtime_dir, template_dir
+from .paths import fingerprint, runtime_dir, template_dir
 from .write import MANIFEST
 
 RUNTIME_FILES = (
@@ -50,16 +51,49 @@ class Context:
     module_of: dict[str, str]  # model class name -> its module under models/
 
 
+Reuse = Callable[[str, str], "str | None"]
+"""Given a file's path and the digest of what renders it, its finished text from the last run, if
+that run rendered it from the same digest and the file is still as written (see `write`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    files: dict[str, str]  # path -> source, unformatted (or, for a reused file, finished)
+    digests: dict[str, str]  # path -> digest of what renders it (models and resources)
+    reused: frozenset[str]  # paths whose finished text came from `reuse`
+
+
 def render(api: ir.Api, *, client_pyproject: bool = False) -> dict[str, str]:
     """Every file of the package `api.package`, by path relative to the package root; with
     `client_pyproject`, also a pyproject.toml that makes the folder installable on its own."""
+    return render_reusing(api, None, client_pyproject=client_pyproject).files
+
+
+def render_reusing(api: ir.Api, reuse: Reuse | None, *, client_pyproject: bool = False) -> Rendered:
+    """`render`, but a model or resource module whose inputs have not changed since the last run
+    (its IR, its imports and the generator: see `_digest`) is taken as that run finished it.
+
+    This holds because those two templates read nothing but their subject, `imports` and
+    `shadowed` (`tests/test_write.py` checks a reusing run against a fresh one)."""
     env = _environment()
     ctx = Context(api, {m.name: module.name for module in api.modules for m in module.models})
     header = file_header(api)
     files: dict[str, str] = {}
 
+    digests: dict[str, str] = {}
+    reused: set[str] = set()
+
     def emit(path: str, template: str, module: str, **subject: object) -> None:
         files[path] = header + env.get_template(template).render(ctx=ctx, api=api, module=module, **subject)
+
+    def emit_reusing(path: str, template: str, module: str, **subject: object) -> None:
+        digests[path] = _digest(header, template, module, subject)
+        known = reuse(path, digests[path]) if reuse is not None else None
+        if known is not None:
+            files[path] = known
+            reused.add(path)
+        else:
+            emit(path, template, module, **subject)
 
     exports = root_exports(api)
     emit("__init__.py", "package_init.py.jinja", "__init__", imports=root_imports(exports), exports=exports)
@@ -75,7 +109,7 @@ def render(api: ir.Api, *, client_pyproject: bool = False) -> dict[str, str]:
     )
     for model_module in api.modules:
         name = f"models.{model_module.name}"
-        emit(
+        emit_reusing(
             f"models/{model_module.name}.py",
             "model.py.jinja",
             name,
@@ -95,7 +129,9 @@ def render(api: ir.Api, *, client_pyproject: bool = False) -> dict[str, str]:
         name = f"resources.{group.module}"
         shadowed = shadowed_builtins(group)
         imports = resource_imports(ctx, group, name, shadowed)
-        emit(f"resources/{group.module}.py", "resource.py.jinja", name, group=group, imports=imports, shadowed=shadowed)
+        emit_reusing(
+            f"resources/{group.module}.py", "resource.py.jinja", name, group=group, imports=imports, shadowed=shadowed
+        )
     for runtime_file in RUNTIME_FILES:
         files[runtime_file] = header + (runtime_dir() / runtime_file).read_text(encoding="utf-8")
     files["py.typed"] = ""
@@ -105,7 +141,15 @@ def render(api: ir.Api, *, client_pyproject: bool = False) -> dict[str, str]:
         files["pyproject.toml"] = template.render(
             api=api, distribution=api.package.replace("_", "-"), version=_pep440(api.version)
         )
-    return dict(sorted(files.items()))
+    return Rendered(dict(sorted(files.items())), digests, frozenset(reused))
+
+
+def _digest(header: str, template: str, module: str, subject: dict[str, object]) -> str:
+    """What a module's text depends on: the generator (code, templates, runtime), the header, and
+    the template's inputs, whose frozen IR has a deterministic `repr`."""
+    values = {k: tuple(sorted(v)) if isinstance(v, frozenset) else v for k, v in subject.items()}
+    parts = [fingerprint(), header, template, module] + [f"{k}={v!r}" for k, v in sorted(values.items())]
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
 def _pep440(version: str) -> str:
@@ -143,6 +187,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(pystr=pystr, docstring=docstring, annotation=annotation, tomlstr=tomlstr, unalias=ir.unalias)
     env.filters["hug"] = hug  # `{{ line | hug(8) }}`: black's split of a long line ending in a call
+    env.filters["union_members"] = union_members
     env.tests["fitting"] = fits  # `{% if line is fitting(8) %}`: black would keep it on one line
     env.tests["nullable_to_decode"] = lambda t: isinstance(t, ir.Nullable) and not t.plain
     return env
@@ -231,6 +276,18 @@ def annotation(t: ir.TypeRef, shadowed: frozenset[str] = frozenset()) -> str:
     if isinstance(t, ir.LiteralOf):
         return "None" if t.value is None else f"Literal[{pystr(t.value)}]"
     raise TypeError(t)
+
+
+def union_members(annotation_text: str) -> list[str]:
+    """The members of an annotation's top-level union (`A | dict[str, B | C]` has two)."""
+    members, depth, begin = [], 0, 0
+    for i, ch in enumerate(annotation_text):
+        depth += ch == "["
+        depth -= ch == "]"
+        if depth == 0 and annotation_text.startswith(" | ", i):
+            members.append(annotation_text[begin:i])
+            begin = i + 3
+    return [*members, annotation_text[begin:]]
 
 
 def type_imports(t: ir.TypeRef | None, ctx: Context, *, codec: bool = True) -> set[ir.Import]:

@@ -44,13 +44,17 @@ def with_manifest(
     *,
     validated: bool = False,
     inputs: dict[str, Any] | None = None,
+    rendered: dict[str, str] | None = None,
+    carried: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """`files` plus the manifest that lists them, with the public API they make (see `diff`).
 
     `unformatted` maps each formatted file to the text it was formatted from; the manifest keeps
     both digests, so that the next run can reuse a file whose unformatted text has not changed
     instead of formatting it again (see `formatted_before`). `validated` records that the document
-    passed strict validation (see `validated_before`). `inputs` (see `inputs_of`) and a digest
+    passed strict validation (see `validated_before`). `carried` holds the entries of files taken
+    whole from the last run (see `rendered_before`), as that run recorded them, so that the
+    manifest is the same as a run from scratch would write. `inputs` (see `inputs_of`) and a digest
     of every file let a run with the same inputs see that there is nothing to do (see
     `unchanged_package`).
     """
@@ -59,12 +63,18 @@ def with_manifest(
         "source_sha256": source_sha256,
         "validated": "strict" if validated else "lenient",
         "files": sorted(files),
-        "formatted": {
-            path: f"{_sha256(text)} {_sha256(files[path])}" for path, text in sorted((unformatted or {}).items())
-        },
+        "formatted": dict(
+            sorted(
+                {
+                    **{path: f"{_sha256(text)} {_sha256(files[path])}" for path, text in (unformatted or {}).items()},
+                    **(carried or {}),
+                }.items()
+            )
+        ),
         "api": api,
         "inputs": inputs,
         "digests": {path: _sha256(text) for path, text in sorted(files.items())},
+        "rendered": dict(sorted((rendered or {}).items())),
     }
     return {**files, MANIFEST: json.dumps(manifest, indent=1, sort_keys=True) + "\n"}
 
@@ -147,6 +157,33 @@ def unchanged_package(output: Path, spec: Path, options: dict[str, Any]) -> tupl
 def _staging(target: Path) -> tuple[Path, Path]:
     """Where a run assembles the new tree, and where the old one waits during the swap."""
     return target.with_name(f".{target.name}.clientgen-new"), target.with_name(f".{target.name}.clientgen-old")
+
+
+def rendered_before(target: Path) -> Callable[[str, str], str | None]:
+    """A `render.Reuse` for the package in `target`: a module the last run (of this generator
+    version) rendered from the same digest, and that is still as written, is taken from the disk."""
+    manifest = read_manifest(target)
+    recorded = manifest.get("rendered")
+    digests = manifest.get("digests")
+    if (
+        manifest.get("generator") != f"clientgen {__version__}"
+        or not isinstance(recorded, dict)
+        or not isinstance(digests, dict)
+        or target.is_symlink()
+    ):
+        return lambda path, digest: None
+
+    def reuse(path: str, digest: str) -> str | None:
+        file = target / path
+        if recorded.get(path) != digest or file.is_symlink():
+            return None
+        try:
+            data = file.read_bytes()
+        except OSError:
+            return None
+        return data.decode("utf-8") if hashlib.sha256(data).hexdigest() == digests.get(path) else None
+
+    return reuse
 
 
 def read_manifest(target: Path) -> dict[str, Any]:

@@ -572,3 +572,36 @@ def test_a_changed_generator_is_noticed(out: Path) -> None:
     manifest["inputs"]["generator"] = "0" * 64
     (out / PACKAGE / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     assert unchanged_package(out, SPEC, options) is None
+
+
+def test_a_changed_operation_renders_only_what_it_touches(tmp_path: Path, run_cli: Run) -> None:
+    """The modules whose inputs did not change are taken from the last run, not rendered again;
+    the tree, the manifest included, is the one a run from scratch writes."""
+    source = tmp_path / "doc"
+    shutil.copytree(ROOT / "tests" / "cases" / "features", source, ignore=shutil.ignore_patterns("expected"))
+    spec = source / "spec.yaml"
+    reusing, fresh = tmp_path / "reusing", tmp_path / "fresh"
+    assert run_cli("generate", spec, "--output", reusing).code == 0
+    text = spec.read_text(encoding="utf-8")
+    edited = re.sub(r"(\n +)summary: ", r"\1summary: Edited. ", text, count=1)
+    assert edited != text
+    spec.write_text(edited, encoding="utf-8")
+
+    modules = _modules_after(reusing, spec=spec)
+    assert run_cli("generate", spec, "--output", fresh).code == 0
+
+    assert snapshot(reusing / "feature_zoo") == snapshot(fresh / "feature_zoo")
+    assert "black" not in modules  # the one file with a statement for black was taken as it was
+
+    from generator.pipeline import load_and_build
+    from generator.render import render_reusing
+    from generator.write import rendered_before
+
+    (reusing / "feature_zoo" / "models" / "shape.py").write_text("# edited by hand\n", encoding="utf-8")
+    api, _ = load_and_build(spec)
+    rendered = render_reusing(api, rendered_before(reusing / "feature_zoo"))
+    assert "resources/shapes.py" in rendered.reused and "models/circle.py" in rendered.reused
+    assert "models/shape.py" not in rendered.reused  # not as written: rendered again
+    spec.write_text(text.replace("summary: Is the service up?", "summary: Up?"), encoding="utf-8")
+    api, _ = load_and_build(spec)
+    assert "resources/_client_operations.py" not in render_reusing(api, rendered_before(reusing / "feature_zoo")).reused
