@@ -105,9 +105,9 @@ def test_a_terminal_sees_progress(tmp_path: Path) -> None:
     import pty
 
     leader, follower = pty.openpty()
-    # The features case has a file black must format, so the formatting stage counts files.
-    features = SPEC.parent.parent / "tests" / "cases" / "features" / "spec.yaml"
-    command = [sys.executable, "-m", "generator", "generate", str(features), "--output", str(tmp_path / "out")]
+    # The uploads case has a file with a statement for black, so the formatting stage counts files.
+    uploads = SPEC.parent.parent / "tests" / "cases" / "uploads" / "spec.yaml"
+    command = [sys.executable, "-m", "generator", "generate", str(uploads), "--output", str(tmp_path / "out")]
     process = subprocess.Popen(command, stderr=follower, stdout=subprocess.DEVNULL)
     os.close(follower)
     seen = b""

@@ -232,16 +232,16 @@ def test_a_changed_referenced_document_is_noticed(tmp_path: Path) -> None:
 
 
 def test_a_file_edited_by_hand_is_formatted_again(tmp_path: Path, run_cli: Run) -> None:
-    # The features case's `resources/shapes.py` has a statement black must lay out (most files
-    # need none), so formatting it from scratch takes black.
-    spec = ROOT / "tests" / "cases" / "features" / "spec.yaml"
+    # The uploads case's `resources/reports.py` has a statement the templates leave to black (most
+    # files have none), so formatting it from scratch takes black.
+    spec = ROOT / "tests" / "cases" / "uploads" / "spec.yaml"
     out = tmp_path / "out"
     assert run_cli("generate", spec, "--output", out).code == 0
-    package = out / "feature_zoo"
+    package = out / "uploads_and_events"
     fresh = snapshot(package)
     assert "black" not in _modules_after(out, spec=spec), "nothing changed: nothing is formatted"
-    shapes = package / "resources" / "shapes.py"
-    shapes.write_text(fresh["resources/shapes.py"].decode() + "# edited\n", encoding="utf-8")
+    reports = package / "resources" / "reports.py"
+    reports.write_text(fresh["resources/reports.py"].decode() + "# edited\n", encoding="utf-8")
 
     modules = _modules_after(out, spec=spec)
 
