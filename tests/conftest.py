@@ -58,3 +58,24 @@ def comms_api() -> Iterator[object]:
         yield comms_api
     finally:
         sys.path.remove(str(GENERATED))
+
+
+def black_bound_document(folder: Path) -> Path:
+    """A document whose client has one statement the templates leave to black (a `pattern` too
+    long for any line, in `models/code.py`), where most clients have none: for tests that watch
+    whether black runs."""
+    pattern = "^(?:" + "|".join(f"alternative-{i:02d}" for i in range(12)) + ")$"
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = folder / "patterned.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\n"
+        "info: {title: Patterned, version: '1'}\n"
+        "paths: {}\n"
+        "components:\n"
+        "  schemas:\n"
+        "    Code:\n"
+        "      type: object\n"
+        f"      properties: {{code: {{type: string, pattern: '{pattern}'}}}}\n",
+        encoding="utf-8",
+    )
+    return spec

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from pytest_httpserver import HTTPServer
 
-from .conftest import GENERATED, ROOT, SPEC
+from .conftest import GENERATED, ROOT, SPEC, black_bound_document
 
 
 def test_configured_targets_generate_with_no_arguments(tmp_path: Path) -> None:
@@ -105,9 +105,9 @@ def test_a_terminal_sees_progress(tmp_path: Path) -> None:
     import pty
 
     leader, follower = pty.openpty()
-    # The uploads case has a file with a statement for black, so the formatting stage counts files.
-    uploads = SPEC.parent.parent / "tests" / "cases" / "uploads" / "spec.yaml"
-    command = [sys.executable, "-m", "generator", "generate", str(uploads), "--output", str(tmp_path / "out")]
+    # A client with a file for black, so that the formatting stage counts files.
+    spec = black_bound_document(tmp_path / "doc")
+    command = [sys.executable, "-m", "generator", "generate", str(spec), "--output", str(tmp_path / "out")]
     process = subprocess.Popen(command, stderr=follower, stdout=subprocess.DEVNULL)
     os.close(follower)
     seen = b""

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, SPEC, CliResult
+from tests.conftest import ROOT, SPEC, CliResult, black_bound_document
 
 PACKAGE = "comms_api"
 MANIFEST = ".clientgen-manifest.json"
@@ -232,16 +232,16 @@ def test_a_changed_referenced_document_is_noticed(tmp_path: Path) -> None:
 
 
 def test_a_file_edited_by_hand_is_formatted_again(tmp_path: Path, run_cli: Run) -> None:
-    # The uploads case's `resources/reports.py` has a statement the templates leave to black (most
-    # files have none), so formatting it from scratch takes black.
-    spec = ROOT / "tests" / "cases" / "uploads" / "spec.yaml"
+    # `models/code.py` has a statement the templates leave to black (most files have none), so
+    # formatting it from scratch takes black.
+    spec = black_bound_document(tmp_path / "doc")
     out = tmp_path / "out"
     assert run_cli("generate", spec, "--output", out).code == 0
-    package = out / "uploads_and_events"
+    package = out / "patterned"
     fresh = snapshot(package)
     assert "black" not in _modules_after(out, spec=spec), "nothing changed: nothing is formatted"
-    reports = package / "resources" / "reports.py"
-    reports.write_text(fresh["resources/reports.py"].decode() + "# edited\n", encoding="utf-8")
+    code = package / "models" / "code.py"
+    code.write_text(fresh["models/code.py"].decode() + "# edited\n", encoding="utf-8")
 
     modules = _modules_after(out, spec=spec)
 
