@@ -124,35 +124,11 @@ class Tool:
 
 
 def ours() -> Tool:
-    python = sys.executable
-    return Tool(
-        "clientgen",
-        lambda doc, out: [
-            python,
-            "-m",
-            "generator",
-            "generate",
-            str(doc),
-            "--output",
-            str(out),
-            "--quiet",
-            "--package",
-            "bench_client",
-        ],
-        lambda doc, out: [
-            python,
-            "-m",
-            "generator",
-            "generate",
-            str(doc),
-            "--output",
-            str(out),
-            "--quiet",
-            "--package",
-            "bench_client",
-            "--check",
-        ],
-    )
+    def command(doc: Path, out: Path, *extra: str) -> list[str]:
+        generate = [sys.executable, "-m", "generator", "generate", str(doc), "--output", str(out)]
+        return [*generate, "--quiet", "--package", "bench_client", *extra]
+
+    return Tool("clientgen", command, lambda doc, out: command(doc, out, "--check"))
 
 
 def opc(executable: str) -> Tool:

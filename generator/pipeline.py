@@ -212,15 +212,18 @@ def generate_files(
         progress=progress,
         output=output,
     )
+    # The last run's manifest, read once for what this run can take from that one.
+    target = output / api.package if output is not None else None
+    previous = read_manifest(target) if target is not None else {}
     try:
         progress("render", 0, 0)
         with _around([w for w in warnings if w.level is Level.WARNING]):
             rendered = render_reusing(
                 api,
-                rendered_before(output / api.package) if output is not None else None,
+                rendered_before(target, previous) if target is not None else None,
                 client_pyproject=client_pyproject,
             )
-        reuse = formatted_before(output / api.package) if output is not None else None
+        reuse = formatted_before(target, previous) if target is not None else None
         progress("format", 0, 0)
         files = format_files(
             rendered.files,
@@ -231,8 +234,12 @@ def generate_files(
     finally:
         validation.wait()
     # A module taken whole from the last run keeps the entry that run recorded for it.
-    previous = read_manifest(output / api.package).get("formatted") if output is not None else None
-    carried = {p: e for p, e in (previous or {}).items() if p in rendered.reused and isinstance(e, str)}
+    recorded = previous.get("formatted")
+    carried = {
+        p: e
+        for p, e in (recorded if isinstance(recorded, dict) else {}).items()
+        if p in rendered.reused and isinstance(e, str)
+    }
     unformatted = {p: text for p, text in rendered.files.items() if p.endswith(".py") and p not in carried}
     strict = not lenient or not any(w.level is Level.WARNING for w in warnings)
     options = generation_options(package, lenient, allow_remote, allow_outside, client_pyproject)

@@ -159,10 +159,11 @@ def _staging(target: Path) -> tuple[Path, Path]:
     return target.with_name(f".{target.name}.clientgen-new"), target.with_name(f".{target.name}.clientgen-old")
 
 
-def rendered_before(target: Path) -> Callable[[str, str], str | None]:
-    """A `render.Reuse` for the package in `target`: a module the last run (of this generator
-    version) rendered from the same digest, and that is still as written, is taken from the disk."""
-    manifest = read_manifest(target)
+def rendered_before(target: Path, manifest: dict[str, Any] | None = None) -> Callable[[str, str], str | None]:
+    """A `render.Reuse` for the package in `target` (whose manifest the caller may have read): a
+    module the last run (of this generator version) rendered from the same digest, and that is
+    still as written, is taken from the disk."""
+    manifest = read_manifest(target) if manifest is None else manifest
     recorded = manifest.get("rendered")
     digests = manifest.get("digests")
     if (
@@ -174,16 +175,25 @@ def rendered_before(target: Path) -> Callable[[str, str], str | None]:
         return lambda path, digest: None
 
     def reuse(path: str, digest: str) -> str | None:
-        file = target / path
-        if recorded.get(path) != digest or file.is_symlink():
-            return None
-        try:
-            data = file.read_bytes()
-        except OSError:
-            return None
-        return data.decode("utf-8") if hashlib.sha256(data).hexdigest() == digests.get(path) else None
+        return _as_written(target / path, digests.get(path)) if recorded.get(path) == digest else None
 
     return reuse
+
+
+def _as_written(file: Path, digest: object) -> str | None:
+    """`file`'s text if it is still what the last run wrote (its SHA-256 is `digest`), else None."""
+    if file.is_symlink():
+        return None
+    try:
+        data = file.read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != digest:
+        return None
+    try:
+        return data.decode("utf-8")
+    except ValueError:
+        return None
 
 
 def read_manifest(target: Path) -> dict[str, Any]:
@@ -207,11 +217,11 @@ def validated_before(target: Path, document_sha256: str) -> bool:
     )
 
 
-def formatted_before(target: Path) -> Callable[[str, str], str | None]:
+def formatted_before(target: Path, manifest: dict[str, Any] | None = None) -> Callable[[str, str], str | None]:
     """What `target` holds for a file, if the last run formatted it from the same text and the
     file is still as that run wrote it; else None. Formatting is most of a run's time, and a
-    document edit changes few files."""
-    manifest = read_manifest(target)
+    document edit changes few files. (`manifest`: `target`'s, if the caller has read it.)"""
+    manifest = read_manifest(target) if manifest is None else manifest
     formatted = manifest.get("formatted")
     if manifest.get("generator") != f"clientgen {__version__}" or not isinstance(formatted, dict):
         return lambda path, text: None  # another generator version may format differently
@@ -221,11 +231,7 @@ def formatted_before(target: Path) -> Callable[[str, str], str | None]:
         digests = recorded.get(path)
         if not digests or len(digests) != 2 or digests[0] != _sha256(text):
             return None
-        try:
-            kept = (target / path).read_text(encoding="utf-8")
-        except (OSError, ValueError):
-            return None
-        return kept if _sha256(kept) == digests[1] else None
+        return _as_written(target / path, digests[1])
 
     return reuse
 
