@@ -17,8 +17,10 @@ from pathlib import Path
 from . import __version__
 from .diagnostics import Diagnostic, DiagnosticError
 from .format import InternalError
-from .config import Target, load_targets
-from .write import OwnershipError, diff_tree, generation_options, recorded_api, unchanged_package, write_tree
+from .cache import generation_options, unchanged_package, write_cache
+from .config import ConfigError, Target, load_targets
+from .naming import package_name_problem
+from .write import OwnershipError, check_target, diff_tree, recorded_api, write_tree
 
 # The pipeline (and the diff, which renders annotations) are imported where they are used: a run
 # that finds nothing to do needs neither, and importing them is most of such a run's time.
@@ -63,9 +65,16 @@ def _on_deep_stack(run: Callable[[], int]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # a usage error (status 2, printed by argparse), or --help / --version
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     try:
         return _on_deep_stack(lambda: int(args.run(args)))
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
     except DiagnosticError as exc:
         _print_diagnostics(args.spec, exc.diagnostics)
         errors = sum(d.level.value == "error" for d in exc.diagnostics)
@@ -104,6 +113,14 @@ _REMOTE = "fetch $refs to http(s) documents (refused by default)"
 _OUTSIDE = "read $refs to files outside the document's folder (refused by default)"
 
 
+def _package_name(name: str) -> str:
+    """`--package`'s value, refused by argparse (exit status 2, naming the option) if it cannot name a package."""
+    reason = package_name_problem(name)
+    if reason:
+        raise argparse.ArgumentTypeError(f"{name!r} {reason}")
+    return name
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="clientgen", description="Generate a typed Python client from an OpenAPI 3.0/3.1 document."
@@ -126,7 +143,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="where the package folder goes (default: generated)",
     )
-    generate.add_argument("--package", metavar="NAME", help="the package name (default: from the document's title)")
+    generate.add_argument(
+        "--package", metavar="NAME", type=_package_name, help="the package name (default: from the document's title)"
+    )
     generate.add_argument("--lenient", action="store_true", help=_LENIENT)
     generate.add_argument("--allow-remote-refs", action="store_true", help=_REMOTE)
     generate.add_argument("--allow-outside-refs", action="store_true", help=_OUTSIDE)
@@ -140,6 +159,11 @@ def _parser() -> argparse.ArgumentParser:
         "--check",
         action="store_true",
         help="write nothing; exit 1 with a diff if DIR/NAME is not what would be generated",
+    )
+    generate.add_argument(
+        "--discard-edits",
+        action="store_true",
+        help="overwrite generated files that were edited by hand (by default the run stops, listing them)",
     )
     generate.set_defaults(run=_generate)
 
@@ -216,6 +240,7 @@ def _generate(args: argparse.Namespace) -> int:
                 args.package or only.package,
                 args.lenient or only.lenient,
                 args.client_pyproject or only.client_pyproject,
+                only.keep,
             )
         ]
     codes = []
@@ -236,11 +261,14 @@ def _shown(path: Path) -> Path:
 def _generate_one(args: argparse.Namespace, config: Target) -> int:
     started = time.perf_counter()
     report = Reporter(quiet=args.quiet, verbose=args.verbose)
-    if config.package is not None and not config.package.isidentifier():
-        print(f"error: --package {config.package!r} is not a Python identifier", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    check_target(config.output)  # a file where the output folder should be: said before any work
     options = generation_options(
-        config.package, config.lenient, args.allow_remote_refs, args.allow_outside_refs, config.client_pyproject
+        config.package,
+        config.lenient,
+        args.allow_remote_refs,
+        args.allow_outside_refs,
+        config.client_pyproject,
+        config.keep,
     )
     # The same documents, options and generator as the run that wrote the package, which is as
     # it was written: there is nothing to do. (A lenient run is made again, to show its warnings.)
@@ -266,6 +294,7 @@ def _generate_one(args: argparse.Namespace, config: Target) -> int:
             allow_remote=args.allow_remote_refs,
             allow_outside=args.allow_outside_refs,
             client_pyproject=config.client_pyproject,
+            keep=config.keep,
             progress=report,
             output=config.output,
         )
@@ -275,19 +304,19 @@ def _generate_one(args: argparse.Namespace, config: Target) -> int:
     target = config.output / result.api.package
     shown = _shown(target)
     if args.check:
-        diff = diff_tree(result.files, target)
+        diff, edited = diff_tree(result.files, target, result.keep)
         if diff:
             sys.stdout.write(diff)
-            print(
-                f"{shown} is stale: regenerate it (the same command without --check)",
-                file=sys.stderr,
-            )
+            for path in edited:
+                print(f"{_shown(target / path)}: edited by hand since it was generated", file=sys.stderr)
+            print(f"{shown} is stale: regenerate it (the same command without --check)", file=sys.stderr)
             return EXIT_STALE
         report.say(f"{shown} is up to date")
         return EXIT_OK
     before = recorded_api(target)
     report("write", 0, 0)
-    written, unchanged, removed = write_tree(result.files, target)
+    written, unchanged, removed = write_tree(result.files, target, result.keep, discard_edits=args.discard_edits)
+    write_cache(config.output, result.api.package, files=result.files, **result.cache)
     report.done()
     seconds = time.perf_counter() - started
     report.say(f"{shown}: {written} written, {unchanged} unchanged, {removed} removed in {seconds:.2f}s")

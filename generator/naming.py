@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import keyword
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])\d*|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+")
 # Soft keywords are spelled out so that output does not depend on the Python running the generator.
 _RESERVED = frozenset(keyword.kwlist) | {"_", "case", "match", "type", "self", "cls"}
+_STDLIB = frozenset(sys.stdlib_module_names)
 
 
 # Letters that Unicode does not decompose into ASCII ones.
@@ -122,3 +124,38 @@ class Scope:
 
     def __contains__(self, name: str) -> bool:
         return name in self._taken
+
+
+# What the generated client imports at run time: a package of the same name would shadow it.
+_CLIENT_DEPENDENCIES = frozenset({"httpx", "httpcore", "h11", "anyio", "sniffio", "idna", "certifi"})
+_RUNTIME_MODULES = frozenset(
+    {"_base_client", "_exceptions", "_pagination", "_response", "_retries", "_types", "_utils", "_validation"}
+    | {"_waiting", "_client", "_version", "errors", "models", "resources"}
+)
+
+
+def package_name_problem(name: str) -> str | None:
+    """Why `name` cannot be a generated package's name, or None if it can: it must be an ASCII
+    identifier that is no keyword or soft keyword, and that shadows neither a module of the
+    standard library nor one the client depends on or is made of."""
+    if not name.isidentifier() or not name.isascii():
+        return "is not a Python identifier"
+    if keyword.iskeyword(name) or name in _RESERVED or keyword.issoftkeyword(name):
+        return "is a Python keyword"
+    if name in _STDLIB:
+        return "would shadow the standard library's module of that name"
+    if name in _CLIENT_DEPENDENCIES:
+        return "would shadow a module the generated client depends on"
+    if name in _RUNTIME_MODULES:
+        return "is the name of one of the generated client's own modules"
+    return None
+
+
+def package_name(title: str) -> str:
+    """The default package name for a document titled `title`: `Comms API` → `comms_api`; a title
+    that would give a name `package_name_problem` refuses (`Email` → `email`) gets `_client`."""
+    name = _escape(snake(title), prefix="m_", fallback="client")
+    name = name.rstrip("_")
+    if package_name_problem(name) is not None:
+        name = f"{name}_client"
+    return name

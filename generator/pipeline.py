@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import ir
 from .build import build_api
@@ -21,26 +22,29 @@ from .diagnostics import Diagnostic, DiagnosticError, Level
 from .diff import surface
 from .format import format_files
 from .load import Document, load
-from .naming import module_name
+from .naming import package_name
 from .render import RUNTIME_FILES, render, render_reusing
 from .resolve import Resolver
-from .write import (
+from .cache import (
     formatted_before,
+    text_sha256,
     generation_options,
     inputs_of,
-    read_manifest,
+    read_cache,
     rendered_before,
     validated_before,
-    with_manifest,
 )
+from .write import IGNORE_FILE, Keep, with_manifest
 
 
 @dataclass(frozen=True, slots=True)
 class Result:
     api: ir.Api
-    files: dict[str, str]  # relative path -> content, the manifest included
+    files: dict[str, str]  # relative path -> content, the manifest included (kept files left out)
     warnings: tuple[Diagnostic, ...]
     source: str  # the document's path as the user gave it, for diagnostics
+    keep: Keep  # the files of the package the user keeps
+    cache: dict[str, Any]  # what the regeneration cache records of this run (see `cache.write_cache`)
 
 
 Progress = Callable[[str, int, int], None]
@@ -102,7 +106,7 @@ def _load_and_build(
     problems: list[Diagnostic] = []
     progress("validate", 0, 0)
     validation = Validation.done()
-    if output is None or not validated_before(output / package, document.sha256):
+    if output is None or not validated_before(read_cache(output, package), document.sha256):
         if lenient:  # its warnings are part of what is generated
             from .validate import validate  # imports openapi-spec-validator: only when needed
 
@@ -198,11 +202,14 @@ def generate_files(
     allow_remote: bool = False,
     allow_outside: bool = False,
     client_pyproject: bool = False,
+    keep: tuple[str, ...] = (),
     progress: Progress = _silent,
     output: Path | None = None,
 ) -> Result:
-    """The package's files in memory. With `output` (the folder the package will be written in),
-    files the last run there formatted from the same text are taken from it, not formatted again."""
+    """The package's files in memory, but for those the user keeps (`keep`'s patterns and, with
+    `output`, the package's `.clientgenignore`). With `output` (the folder the package will be
+    written in), modules the last run there rendered or formatted from the same inputs are taken
+    from it (see `cache`), not made again."""
     api, warnings, validation, resolver = _load_and_build(
         spec,
         package,
@@ -212,9 +219,10 @@ def generate_files(
         progress=progress,
         output=output,
     )
-    # The last run's manifest, read once for what this run can take from that one.
+    # The last run's record, read once for what this run can take from that one.
     target = output / api.package if output is not None else None
-    previous = read_manifest(target) if target is not None else {}
+    previous = read_cache(output, api.package) if output is not None else {}
+    kept = Keep.read(target, keep) if target is not None else Keep(keep)
     try:
         progress("render", 0, 0)
         with _around([w for w in warnings if w.level is Level.WARNING]):
@@ -235,26 +243,24 @@ def generate_files(
         validation.wait()
     # A module taken whole from the last run keeps the entry that run recorded for it.
     recorded = previous.get("formatted")
-    carried = {
+    formatted = {
         p: e
         for p, e in (recorded if isinstance(recorded, dict) else {}).items()
         if p in rendered.reused and isinstance(e, str)
     }
-    unformatted = {p: text for p, text in rendered.files.items() if p.endswith(".py") and p not in carried}
+    formatted |= {
+        p: text_sha256(text) for p, text in rendered.files.items() if p.endswith(".py") and p not in formatted
+    }
     strict = not lenient or not any(w.level is Level.WARNING for w in warnings)
-    options = generation_options(package, lenient, allow_remote, allow_outside, client_pyproject)
-    inputs = inputs_of({spec.name: spec, **resolver.documents()}, options)
-    manifest = with_manifest(
-        files,
-        api.source_sha256,
-        surface(api),
-        unformatted,
-        validated=strict,
-        inputs=inputs,
-        rendered=rendered.digests,
-        carried=carried,
-    )
-    return Result(api, manifest, tuple(sorted(warnings)), str(spec))
+    options = generation_options(package, lenient, allow_remote, allow_outside, client_pyproject, keep)
+    ignore_file = (target if target is not None else Path(os.devnull)) / IGNORE_FILE
+    cache = {
+        "inputs": inputs_of({spec.name: spec, **resolver.documents()}, options, ignore_file),
+        "validated": api.source_sha256 if strict else None,
+        "formatted": formatted,
+        "rendered": rendered.digests,
+    }
+    return Result(api, with_manifest(files, surface(api), kept), tuple(sorted(warnings)), str(spec), kept, cache)
 
 
 def render_files(api: ir.Api, warnings: list[Diagnostic], *, client_pyproject: bool = False) -> dict[str, str]:
@@ -265,5 +271,4 @@ def render_files(api: ir.Api, warnings: list[Diagnostic], *, client_pyproject: b
 
 def default_package_name(title: object) -> str:
     """`Comms API` → `comms_api`; a document without a usable title gives `client`."""
-    name = module_name(title) if isinstance(title, str) else ""
-    return name if name and name not in ("module",) else "client"
+    return package_name(title) if isinstance(title, str) and title.strip() else "client"

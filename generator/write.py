@@ -5,195 +5,108 @@ Contract:
   generator did not write. The new tree is assembled beside the old one and swapped in with two
   renames, so an interrupted run leaves the previous tree whole (and the next run finishes the
   swap). Files whose content did not change are carried over with their timestamps.
-- Ownership: the generator records the files it wrote in a manifest (`MANIFEST`) inside the
-  package. It never deletes or overwrites a file that is not in the manifest; it stops with
-  `OwnershipError` naming the file instead. A folder that has no manifest but has content is not
-  ours, and is left alone.
+- Ownership: the package's manifest (`MANIFEST`, committed with it) lists the files the generator
+  wrote, each with its digest. A file not in it is the user's: never deleted, moved or
+  overwritten; a clash stops the run with `OwnershipError` naming it. So does a package path that
+  is a file, or a folder with content and no manifest.
+- Edits: a file of the generator's whose digest no longer matches the manifest was edited by
+  hand. The run stops (`EditedFilesError`) rather than overwrite or remove it, unless the user
+  keeps it (`.clientgenignore` in the package, or `keep` in the configuration: the generator
+  then leaves it alone, as the user's) or discards the edits on purpose (`discard_edits`).
 - Symbolic links are never followed out of the folder: a user's link is carried over as a link,
-  a package folder that is itself a link is refused, and leftovers of an interrupted run that
-  turn out to be links are unlinked, never emptied.
-- `diff_tree(files, target)` writes nothing and returns a unified diff of what would change.
+  and a package folder, or a staging leftover, that is a link is refused.
+- `diff_tree(files, target)` writes nothing and returns a unified diff of what would change, the
+  code first; the manifest, which only records digests, is summed up in a line.
+
+Only content a reviewer reads is in the package: what makes regeneration fast lives in the cache
+(`cache.py`), beside it.
 """
 
 from __future__ import annotations
 
 import difflib
-import hashlib
+import fnmatch
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .paths import fingerprint
+from .cache import file_sha256, staging_paths, text_sha256
 
 MANIFEST = ".clientgen-manifest.json"
+IGNORE_FILE = ".clientgenignore"
+# Left in a folder the run made (staging) or is about to retire (the old tree), so that the
+# recovery of an interrupted run only ever removes folders it can tell are its own.
+_STAGING_MARK = ".clientgen-staging"
+_RETIRED_MARK = ".clientgen-retired"
 
 
 class OwnershipError(Exception):
-    """Writing would destroy a file the generator did not write."""
+    """Writing would destroy or move something the generator did not write."""
 
 
-def with_manifest(
-    files: dict[str, str],
-    source_sha256: str,
-    api: dict[str, Any],
-    unformatted: dict[str, str] | None = None,
-    *,
-    validated: bool = False,
-    inputs: dict[str, Any] | None = None,
-    rendered: dict[str, str] | None = None,
-    carried: dict[str, str] | None = None,
-) -> dict[str, str]:
-    """`files` plus the manifest that lists them, with the public API they make (see `diff`).
+class EditedFilesError(OwnershipError):
+    """Files the generator wrote were edited by hand, and regenerating would lose the edits."""
 
-    `unformatted` maps each formatted file to the text it was formatted from; the manifest keeps
-    both digests, so that the next run can reuse a file whose unformatted text has not changed
-    instead of formatting it again (see `formatted_before`). `validated` records that the document
-    passed strict validation (see `validated_before`). `carried` holds the entries of files taken
-    whole from the last run (see `rendered_before`), as that run recorded them, so that the
-    manifest is the same as a run from scratch would write. `inputs` (see `inputs_of`) and a digest
-    of every file let a run with the same inputs see that there is nothing to do (see
-    `unchanged_package`).
-    """
+    def __init__(self, target: Path, paths: Iterable[str]) -> None:
+        self.paths = tuple(sorted(paths))
+        listed = "".join(f"\n  {target / path}" for path in self.paths)
+        super().__init__(
+            f"{len(self.paths)} generated file(s) in {target} were edited by hand since they were generated:{listed}\n"
+            f"To keep an edit, list the file in {target / IGNORE_FILE} (the generator then leaves it alone);"
+            " to discard the edits, regenerate with --discard-edits."
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Keep:
+    """The files of the package the user keeps: glob patterns, relative to the package folder
+    (`models/pet.py`, `resources/*.py`, `models/`), from `.clientgenignore` and the configuration.
+    A kept file is not written, removed or compared: it is the user's."""
+
+    patterns: tuple[str, ...] = ()
+
+    @classmethod
+    def read(cls, target: Path, configured: Iterable[str] = ()) -> Keep:
+        """The patterns of `target`'s `.clientgenignore` (one a line; `#` starts a comment) and `configured`."""
+        patterns = list(configured)
+        ignore = target / IGNORE_FILE
+        if ignore.is_file() and not ignore.is_symlink():
+            for line in ignore.read_text(encoding="utf-8", errors="replace").splitlines():
+                line = line.split("#", 1)[0].strip()
+                if line:
+                    patterns.append(line)
+        return cls(tuple(patterns))
+
+    def __call__(self, path: str) -> bool:
+        if path == MANIFEST:
+            return False
+        for pattern in self.patterns:
+            pattern = pattern.lstrip("/")
+            if pattern.endswith("/"):
+                if path.startswith(pattern):
+                    return True
+            elif fnmatch.fnmatchcase(path, pattern) or path.startswith(pattern + "/"):
+                return True
+        return False
+
+
+def with_manifest(files: dict[str, str], api: dict[str, Any], keep: Keep = Keep()) -> dict[str, str]:
+    """`files`, but for those the user keeps, plus the manifest that lists them with their digests
+    and the public API they make (see `diff`). Nothing in it depends on anything but the files and
+    the API, so a document or generator change that changes neither leaves it as it was."""
+    written = {path: text for path, text in files.items() if not keep(path)}
     manifest = {
-        "generator": f"clientgen {__version__}",
-        "source_sha256": source_sha256,
-        "validated": "strict" if validated else "lenient",
-        "files": sorted(files),
-        "formatted": dict(
-            sorted(
-                {
-                    **{path: f"{_sha256(text)} {_sha256(files[path])}" for path, text in (unformatted or {}).items()},
-                    **(carried or {}),
-                }.items()
-            )
-        ),
+        "generator": "clientgen",
+        "about": "The files clientgen wrote here and their SHA-256 (an edited file no longer matches), and the API"
+        " they make. Files not listed are yours.",
+        "files": {path: text_sha256(text) for path, text in sorted(written.items())},
         "api": api,
-        "inputs": inputs,
-        "digests": {path: _sha256(text) for path, text in sorted(files.items())},
-        "rendered": dict(sorted((rendered or {}).items())),
     }
-    return {**files, MANIFEST: json.dumps(manifest, indent=1, sort_keys=True) + "\n"}
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def generation_options(
-    package: str | None, lenient: bool, allow_remote: bool, allow_outside: bool, client_pyproject: bool
-) -> dict[str, object]:
-    """The options that change what a generation gives (recorded in the manifest)."""
-    return {
-        "package": package,
-        "lenient": lenient,
-        "allow_remote_refs": allow_remote,
-        "allow_outside_refs": allow_outside,
-        "client_pyproject": client_pyproject,
-    }
-
-
-def inputs_of(documents: dict[str, Path | None], options: dict[str, Any]) -> dict[str, Any]:
-    """What a generation depends on: the SHA-256 of each document read (by its name relative to
-    the root document's folder; a remote one is marked unknown), the options given, and the
-    generator's own fingerprint (its code, templates and runtime, and black's version)."""
-    return {
-        "documents": {name: _file_sha256(path) if path is not None else None for name, path in documents.items()},
-        "options": options,
-        "generator": fingerprint(),
-    }
-
-
-def _file_sha256(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-def unchanged_package(output: Path, spec: Path, options: dict[str, Any]) -> tuple[Path, int] | None:
-    """The package under `output` that this version of the generator wrote from `spec` and the
-    documents it refers to, as they are now, with the same `options`, and that still holds exactly
-    those files; with how many files it has. None if there is none: then the run must be made.
-
-    Only file digests are compared, so this costs a read of the documents and of the package."""
-    documents_now: dict[str, str | None] = {}
-    for manifest_file in sorted(output.glob(f"*/{MANIFEST}")):
-        target = manifest_file.parent
-        if (
-            not target.name.isidentifier()  # not a package: a staging folder of an interrupted run
-            or target.is_symlink()
-            or any(os.path.lexists(p) for p in _staging(target))
-        ):
-            continue  # an interrupted run's leftovers: a real run finishes or clears them
-        manifest = read_manifest(target)
-        inputs = manifest.get("inputs")
-        digests = manifest.get("digests")
-        if (
-            manifest.get("generator") != f"clientgen {__version__}"
-            or not isinstance(inputs, dict)
-            or inputs.get("options") != options
-            or inputs.get("generator") != fingerprint()
-            or not isinstance(inputs.get("documents"), dict)
-            or spec.name not in inputs["documents"]
-            or not isinstance(digests, dict)
-            or sorted(digests) != sorted(set(manifest.get("files") or ()) - {MANIFEST})
-        ):
-            continue
-        recorded: dict[str, Any] = inputs["documents"]
-        for name in recorded:
-            if name not in documents_now:
-                documents_now[name] = _file_sha256(spec.parent / name)
-        if any(digest is None or documents_now[name] != digest for name, digest in recorded.items()):
-            continue
-        if all(not (target / path).is_symlink() and _file_sha256(target / path) == d for path, d in digests.items()):
-            return target, len(digests) + 1
-    return None
-
-
-def _staging(target: Path) -> tuple[Path, Path]:
-    """Where a run assembles the new tree, and where the old one waits during the swap."""
-    return target.with_name(f".{target.name}.clientgen-new"), target.with_name(f".{target.name}.clientgen-old")
-
-
-def rendered_before(target: Path, manifest: dict[str, Any] | None = None) -> Callable[[str, str], str | None]:
-    """A `render.Reuse` for the package in `target` (whose manifest the caller may have read): a
-    module the last run (of this generator version) rendered from the same digest, and that is
-    still as written, is taken from the disk."""
-    manifest = read_manifest(target) if manifest is None else manifest
-    recorded = manifest.get("rendered")
-    digests = manifest.get("digests")
-    if (
-        manifest.get("generator") != f"clientgen {__version__}"
-        or not isinstance(recorded, dict)
-        or not isinstance(digests, dict)
-        or target.is_symlink()
-    ):
-        return lambda path, digest: None
-
-    def reuse(path: str, digest: str) -> str | None:
-        return _as_written(target / path, digests.get(path)) if recorded.get(path) == digest else None
-
-    return reuse
-
-
-def _as_written(file: Path, digest: object) -> str | None:
-    """`file`'s text if it is still what the last run wrote (its SHA-256 is `digest`), else None."""
-    if file.is_symlink():
-        return None
-    try:
-        data = file.read_bytes()
-    except OSError:
-        return None
-    if hashlib.sha256(data).hexdigest() != digest:
-        return None
-    try:
-        return data.decode("utf-8")
-    except ValueError:
-        return None
+    return {**written, MANIFEST: json.dumps(manifest, indent=1, sort_keys=True) + "\n"}
 
 
 def read_manifest(target: Path) -> dict[str, Any]:
@@ -205,35 +118,20 @@ def read_manifest(target: Path) -> dict[str, Any]:
     return manifest if isinstance(manifest, dict) else {}
 
 
-def validated_before(target: Path, document_sha256: str) -> bool:
-    """Whether this version of the generator validated this very document strictly, the last
-    time it generated `target`: the answer would be the same, and validation is the longest
-    stage of a run that changes nothing."""
-    manifest = read_manifest(target)
-    return (
-        manifest.get("generator") == f"clientgen {__version__}"
-        and manifest.get("validated") == "strict"
-        and manifest.get("source_sha256") == document_sha256
-    )
-
-
-def formatted_before(target: Path, manifest: dict[str, Any] | None = None) -> Callable[[str, str], str | None]:
-    """What `target` holds for a file, if the last run formatted it from the same text and the
-    file is still as that run wrote it; else None. Formatting is most of a run's time, and a
-    document edit changes few files. (`manifest`: `target`'s, if the caller has read it.)"""
-    manifest = read_manifest(target) if manifest is None else manifest
-    formatted = manifest.get("formatted")
-    if manifest.get("generator") != f"clientgen {__version__}" or not isinstance(formatted, dict):
-        return lambda path, text: None  # another generator version may format differently
-    recorded = {path: str(pair).split() for path, pair in formatted.items()}
-
-    def reuse(path: str, text: str) -> str | None:
-        digests = recorded.get(path)
-        if not digests or len(digests) != 2 or digests[0] != _sha256(text):
-            return None
-        return _as_written(target / path, digests[1])
-
-    return reuse
+def recorded_files(manifest: dict[str, Any]) -> dict[str, str | None]:
+    """The files a manifest lists (the manifest itself included), each with its digest (None when
+    the manifest, written by an earlier version, recorded none)."""
+    listed = manifest.get("files")
+    if isinstance(listed, dict):
+        recorded: dict[str, str | None] = {str(p): d if isinstance(d, str) else None for p, d in listed.items()}
+    elif isinstance(listed, list):
+        digests = manifest.get("digests")
+        digests = digests if isinstance(digests, dict) else {}
+        recorded = {str(p): digests.get(p) if isinstance(digests.get(p), str) else None for p in listed}
+    else:
+        return {}
+    recorded[MANIFEST] = None
+    return recorded
 
 
 def recorded_api(target: Path) -> dict[str, Any] | None:
@@ -242,89 +140,179 @@ def recorded_api(target: Path) -> dict[str, Any] | None:
     return api if isinstance(api, dict) else None
 
 
-def owned_files(target: Path) -> set[str]:
-    """The files the generator wrote into `target`, from its manifest (empty if there is none)."""
-    try:
-        return {*read_manifest(target)["files"], MANIFEST}
-    except (KeyError, TypeError):
-        return set()
-
-
-def write_tree(files: dict[str, str], target: Path) -> tuple[int, int, int]:
-    """Make `target` hold `files`; return how many files were written, unchanged and removed."""
-    staging, retired = _staging(target)
+def check_target(target: Path) -> None:
+    """Refuse an output path the generator cannot write without harm: a file where its folder (or
+    the package folder) should be, or a package folder that is a symbolic link."""
+    for folder in (*reversed(target.parents), target):
+        if os.path.lexists(folder) and not folder.is_dir():
+            raise OwnershipError(
+                f"{folder} is a file, not a folder; the generator leaves it alone: move it away, or choose another"
+                " --output (or --package)"
+            )
     if target.is_symlink():
         raise OwnershipError(
             f"{target} is a symbolic link; the generator replaces the whole folder, so give the folder it"
             f" points to ({target.resolve()}) instead"
         )
+
+
+def edited_files(target: Path, files: dict[str, str], keep: Keep) -> list[str]:
+    """The generator's files in `target` that were edited by hand (their digest no longer matches
+    the manifest) and that writing `files` would change or remove. Kept files are the user's."""
+    edited = []
+    for path, digest in recorded_files(read_manifest(target)).items():
+        if path == MANIFEST or digest is None or keep(path):
+            continue
+        now = file_sha256(target / path)
+        if now is None and not os.path.lexists(target / path):
+            continue  # deleted: writing it again loses nothing
+        if now != digest and (path not in files or now != text_sha256(files[path])):
+            edited.append(path)
+    return sorted(edited)
+
+
+def write_tree(
+    files: dict[str, str], target: Path, keep: Keep = Keep(), *, discard_edits: bool = False
+) -> tuple[int, int, int]:
+    """Make `target` hold `files`; return how many files were written, unchanged and removed."""
+    check_target(target)
+    staging, retired = staging_paths(target)
     _recover(target, staging, retired)
-    owned = owned_files(target)
+    owned = {path for path in recorded_files(read_manifest(target)) if not keep(path)}
     existing = _list_files(target)
-    if existing and not owned:
+    if existing - {IGNORE_FILE} and not owned:
         raise OwnershipError(
-            f"{target} exists and was not written by clientgen (it has no {MANIFEST}); choose another output folder"
+            f"{target} exists and was not written by clientgen (it has no {MANIFEST}); the generator leaves it"
+            " alone: choose another output folder or package name"
         )
+    for path in sorted((existing - owned) & set(files)):
+        raise OwnershipError(
+            f"{target / path} is yours (clientgen did not write it, or it was kept in {IGNORE_FILE}), and this run"
+            f" would generate it: the generator does not overwrite it. Move it away to have it generated, or list it"
+            f" in {target / IGNORE_FILE} to keep it"
+        )
+    if not discard_edits:
+        edited = edited_files(target, files, keep)
+        if edited:
+            raise EditedFilesError(target, edited)
     foreign = existing - owned
-    for path in sorted(foreign & set(files)):
-        raise OwnershipError(f"{target / path} was not written by clientgen; move it away, then regenerate")
     staging.mkdir(parents=True)
+    (staging / _STAGING_MARK).touch()
     written = unchanged = 0
     for path, content in files.items():
         destination = staging / path
         destination.parent.mkdir(parents=True, exist_ok=True)
         old = target / path
         data = content.encode("utf-8")
-        if path in owned and old.is_file() and old.read_bytes() == data:
+        if path in owned and not old.is_symlink() and old.is_file() and old.read_bytes() == data:
             shutil.copy2(old, destination)
             unchanged += 1
         else:
             destination.write_bytes(data)
             written += 1
-    for path in foreign:
+    for path in sorted(foreign):
         destination = staging / path
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(target / path, destination, follow_symlinks=False)  # a link stays a link
+    for folder in _empty_folders(target):  # the user's empty folders, kept too
+        (staging / folder).mkdir(parents=True, exist_ok=True)
     removed = len((owned & existing) - set(files))
     if target.exists():
+        (target / _RETIRED_MARK).touch()
         os.replace(target, retired)
     os.replace(staging, target)
-    shutil.rmtree(retired, ignore_errors=True)
+    (target / _STAGING_MARK).unlink()
+    _remove_own(retired, _RETIRED_MARK)
     return written, unchanged, removed
 
 
-def diff_tree(files: dict[str, str], target: Path) -> str:
-    """A unified diff from what `target` holds to `files` ("" when they match)."""
-    owned = owned_files(target) & _list_files(target)
+def diff_tree(files: dict[str, str], target: Path, keep: Keep = Keep()) -> tuple[str, list[str]]:
+    """What writing `files` would change in `target`: a unified diff (code first, "" when they
+    match) and the generator's files there that were edited by hand."""
+    check_target(target)
+    recorded = recorded_files(read_manifest(target))
+    owned = {path for path in recorded if not keep(path)} & _list_files(target)
     chunks: list[str] = []
-    for path in sorted(set(files) | owned):
-        old_path = target / path
-        old = old_path.read_text(encoding="utf-8") if path in owned else ""
+    manifest_changed = False
+    for path in sorted(set(files) | owned, key=lambda p: (p == MANIFEST, not p.endswith(".py"), p)):
+        old = _read_text(target / path) if path in owned else ""
         new = files.get(path, "")
-        if old != new or (path in files) != (path in owned):
-            chunks.extend(
-                difflib.unified_diff(
-                    old.splitlines(keepends=True),
-                    new.splitlines(keepends=True),
-                    fromfile=f"a/{path}" if path in owned else "/dev/null",
-                    tofile=f"b/{path}" if path in files else "/dev/null",
-                )
+        if old == new and (path in files) == (path in owned):
+            continue
+        if path == MANIFEST:
+            manifest_changed = True
+            continue
+        chunks.extend(
+            difflib.unified_diff(
+                old.splitlines(keepends=True),
+                new.splitlines(keepends=True),
+                fromfile=f"a/{path}" if path in owned else "/dev/null",
+                tofile=f"b/{path}" if path in files else "/dev/null",
             )
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in chunks)
+        )
+    diff = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in chunks)
+    if manifest_changed:
+        diff += f"# and {MANIFEST}, the record of the files above and their digests, is rewritten to match\n"
+    return diff, edited_files(target, files, keep)
+
+
+def _read_text(file: Path) -> str:
+    try:
+        return file.read_bytes().decode("utf-8", errors="replace").replace("\r\n", "\n")
+    except OSError:
+        return ""
 
 
 def _recover(target: Path, staging: Path, retired: Path) -> None:
-    """Finish or undo a swap that an earlier run did not complete."""
-    if retired.is_dir() and not retired.is_symlink() and not target.exists():
+    """Finish or undo a swap that an earlier run did not complete. Only folders that carry the
+    run's mark are touched; anything else in their place is the user's, and stops the run."""
+    for leftover, mark in ((staging, _STAGING_MARK), (retired, _RETIRED_MARK)):
+        if os.path.lexists(leftover) and (leftover.is_symlink() or not (leftover / mark).is_file()):
+            raise OwnershipError(
+                f"{leftover} is in the way of the generator's staging and was not made by it; move it away,"
+                " then regenerate"
+            )
+    if retired.is_dir() and not target.exists():  # the old tree was moved aside, the new one not in
         os.replace(retired, target)
-    for leftover in (staging, retired):
-        if leftover.is_symlink() or leftover.is_file():
-            leftover.unlink()  # not ours to follow: whatever it points to stays
+        (target / _RETIRED_MARK).unlink()
+    for mark in (_STAGING_MARK, _RETIRED_MARK):  # the new tree went in; the mark did not go
+        if (target / mark).is_file() and not (target / mark).is_symlink():
+            (target / mark).unlink()
+    _remove_own(staging, _STAGING_MARK)
+    _remove_own(retired, _RETIRED_MARK)
+
+
+def _remove_own(folder: Path, mark: str) -> None:
+    """Remove a folder of the run's own, its mark last, so that a removal cut short leaves a
+    folder the next run still recognises."""
+    if not (folder / mark).is_file() or folder.is_symlink():
+        return
+    for entry in folder.iterdir():
+        if entry.name == mark:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
         else:
-            shutil.rmtree(leftover, ignore_errors=True)
+            entry.unlink()
+    (folder / mark).unlink()
+    folder.rmdir()
 
 
 def _list_files(root: Path) -> set[str]:
-    if not root.is_dir():
+    if not root.is_dir() or root.is_symlink():
         return set()
-    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() or p.is_symlink()}
+    return {
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if (p.is_file() or p.is_symlink()) and p.name not in (_STAGING_MARK, _RETIRED_MARK)
+    }
+
+
+def _empty_folders(root: Path) -> list[str]:
+    if not root.is_dir() or root.is_symlink():
+        return []
+    return sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_dir() and not p.is_symlink() and not any(p.iterdir())
+    )

@@ -10,6 +10,7 @@ when the folder is not what would be generated.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -118,8 +119,9 @@ def test_generating_twice_is_byte_identical_and_writes_nothing(
 
 
 def test_manifest_lists_the_generated_files(out: Path, fresh: dict[str, bytes]) -> None:
-    listed = set(read_manifest(out / PACKAGE)["files"])
-    assert listed == set(fresh) - {MANIFEST}
+    listed = read_manifest(out / PACKAGE)["files"]
+    assert set(listed) == set(fresh) - {MANIFEST}
+    assert listed == {path: hashlib.sha256(data).hexdigest() for path, data in fresh.items() if path != MANIFEST}
 
 
 def test_unchanged_files_keep_their_mtime(out: Path, fresh: dict[str, bytes], run_cli: Run) -> None:
@@ -140,7 +142,7 @@ def test_only_the_changed_file_is_rewritten(out: Path, fresh: dict[str, bytes], 
         os.utime(package / path, ns=(OLD_TIME_NS, OLD_TIME_NS))
     (package / "errors.py").write_text("# edited by hand\n", encoding="utf-8")
 
-    result = generate(run_cli, out)
+    result = generate(run_cli, out, "--discard-edits")
 
     assert result.code == 0, result.stderr
     assert snapshot(package) == fresh
@@ -151,7 +153,7 @@ def test_only_the_changed_file_is_rewritten(out: Path, fresh: dict[str, bytes], 
 def test_a_changed_description_rewrites_one_file(
     tmp_path: Path, out: Path, fresh: dict[str, bytes], run_cli: Run
 ) -> None:
-    """A document edit touches the files generated from what changed, and the manifest's hash."""
+    """A document edit touches the files generated from what changed, and the manifest's digest of them."""
     package = out / PACKAGE
     for path in fresh:
         os.utime(package / path, ns=(OLD_TIME_NS, OLD_TIME_NS))
@@ -167,7 +169,8 @@ def test_a_changed_description_rewrites_one_file(
     rewritten = sorted(p for p, ns in mtimes(package).items() if ns != OLD_TIME_NS)
     assert rewritten == [MANIFEST, "models/sender_pool.py"]
     assert "When the SenderPool last changed." in (package / "models/sender_pool.py").read_text(encoding="utf-8")
-    assert read_manifest(package)["source_sha256"] != json.loads(fresh[MANIFEST])["source_sha256"]
+    digests = read_manifest(package)["files"]
+    assert digests["models/sender_pool.py"] != json.loads(fresh[MANIFEST])["files"]["models/sender_pool.py"]
     assert summary(result.stderr) == (2, len(fresh) - 2, 0)
 
 
@@ -195,7 +198,7 @@ def test_an_unchanged_document_is_neither_validated_nor_formatted_again(out: Pat
     original = errors.read_text(encoding="utf-8")
     for args in ((), ("--check",)):
         errors.write_text(original + "# edited\n", encoding="utf-8")  # so that the run cannot skip everything
-        modules = _modules_after(out, *args, exit_code=1 if args else 0)
+        modules = _modules_after(out, *args, *(() if args else ("--discard-edits",)), exit_code=1 if args else 0)
         assert "black" not in modules and "openapi_spec_validator" not in modules, args
         assert "generator.build" in modules, args
 
@@ -214,8 +217,7 @@ def test_a_run_with_the_same_inputs_does_nothing(out: Path, fresh: dict[str, byt
 
 
 def test_a_changed_referenced_document_is_noticed(tmp_path: Path) -> None:
-    from generator.pipeline import generation_options
-    from generator.write import unchanged_package
+    from generator.cache import generation_options, unchanged_package
 
     source = tmp_path / "doc"
     shutil.copytree(ROOT / "tests" / "cases" / "multifile", source, ignore=shutil.ignore_patterns("expected"))
@@ -243,7 +245,7 @@ def test_a_file_edited_by_hand_is_formatted_again(tmp_path: Path, run_cli: Run) 
     code = package / "models" / "code.py"
     code.write_text(fresh["models/code.py"].decode() + "# edited\n", encoding="utf-8")
 
-    modules = _modules_after(out, spec=spec)
+    modules = _modules_after(out, "--discard-edits", spec=spec)
 
     assert "black" in modules, "the edited file's digest no longer matches: it is formatted from scratch"
     assert snapshot(package) == fresh
@@ -251,9 +253,10 @@ def test_a_file_edited_by_hand_is_formatted_again(tmp_path: Path, run_cli: Run) 
 
 def test_another_generator_version_validates_and_formats_again(out: Path, fresh: dict[str, bytes]) -> None:
     package = out / PACKAGE
-    manifest = read_manifest(package)
-    manifest["generator"] = "clientgen 0.0.0"
-    write_manifest(package, manifest)
+    cache = out / ".clientgen-cache" / f"{PACKAGE}.json"
+    record = json.loads(cache.read_text(encoding="utf-8"))
+    record["generator"] = "clientgen 0.0.0 " + "0" * 64
+    cache.write_text(json.dumps(record), encoding="utf-8")
 
     modules = _modules_after(out)
 
@@ -417,25 +420,32 @@ def test_a_package_folder_that_is_a_link_is_refused(tmp_path: Path, run_cli: Run
 
 
 @pytest.mark.parametrize("leftover", ["clientgen-new", "clientgen-old"])
-def test_a_planted_staging_link_is_unlinked_not_followed(
-    tmp_path: Path, out: Path, fresh: dict[str, bytes], run_cli: Run, leftover: str
+@pytest.mark.parametrize("kind", ["link", "folder"])
+def test_a_planted_staging_path_is_left_alone(
+    tmp_path: Path, out: Path, fresh: dict[str, bytes], run_cli: Run, leftover: str, kind: str
 ) -> None:
+    """A link or a folder the run did not make, where it stages, is neither followed nor removed."""
     outside, before = _outside(tmp_path)
-    (out / f".{PACKAGE}.{leftover}").symlink_to(outside, target_is_directory=True)
+    planted = out / f".{PACKAGE}.{leftover}"
+    if kind == "link":
+        planted.symlink_to(outside, target_is_directory=True)
+    else:
+        shutil.copytree(outside, planted)
 
     result = generate(run_cli, out)
 
-    assert result.code == 0, result.stderr
+    assert result.code == 2, result.stderr
+    assert planted.name in result.stderr and "move it away" in result.stderr
     assert snapshot(outside) == before
     assert snapshot(out / PACKAGE) == fresh
-    assert leftovers(out) == []
+    assert planted.is_symlink() if kind == "link" else snapshot(planted) == before
 
 
 def test_user_file_at_a_generated_path_stops_the_run(tmp_path: Path, run_cli: Run) -> None:
     out = tmp_path / "out"
     package = out / PACKAGE
     package.mkdir(parents=True)
-    write_manifest(package, {"generator": "clientgen 0.1.0", "source_sha256": "0" * 64, "files": []})
+    write_manifest(package, {"generator": "clientgen", "files": {}})
     (package / "errors.py").write_text("# the user's own errors module\n", encoding="utf-8")
     before = snapshot(out)
 
@@ -466,9 +476,10 @@ def test_folder_without_manifest_is_refused(tmp_path: Path, run_cli: Run) -> Non
 def test_a_file_no_longer_needed_is_removed(out: Path, fresh: dict[str, bytes], run_cli: Run) -> None:
     package = out / PACKAGE
     manifest = read_manifest(package)
-    manifest["files"] = sorted([*manifest["files"], "models/retired_model.py"])
+    old = "# generated by an older spec\n"
+    manifest["files"]["models/retired_model.py"] = hashlib.sha256(old.encode()).hexdigest()
     write_manifest(package, manifest)
-    (package / "models" / "retired_model.py").write_text("# generated by an older spec\n", encoding="utf-8")
+    (package / "models" / "retired_model.py").write_text(old, encoding="utf-8")
 
     result = generate(run_cli, out)
 
@@ -482,29 +493,39 @@ def test_a_file_no_longer_needed_is_removed(out: Path, fresh: dict[str, bytes], 
 # Interrupted runs
 
 
+# A run marks the folder it stages in, and the old tree before it moves it aside, so that the
+# next run removes only folders it can tell are its own.
+STAGING_MARK, RETIRED_MARK = ".clientgen-staging", ".clientgen-retired"
+
+
 def _died_between_renames(out: Path) -> None:
     """The old tree was moved aside; the new one was assembled but not yet moved in."""
-    (out / PACKAGE).rename(out / f".{PACKAGE}.clientgen-old")
+    _died_after_first_rename(out)
     staging = out / f".{PACKAGE}.clientgen-new"
     staging.mkdir()
+    (staging / STAGING_MARK).touch()
     (staging / "__init__.py").write_text("# half written", encoding="utf-8")
 
 
 def _died_after_first_rename(out: Path) -> None:
+    (out / PACKAGE / RETIRED_MARK).touch()
     (out / PACKAGE).rename(out / f".{PACKAGE}.clientgen-old")
 
 
 def _died_while_staging(out: Path) -> None:
     staging = out / f".{PACKAGE}.clientgen-new"
     (staging / "models").mkdir(parents=True)
+    (staging / STAGING_MARK).touch()
     (staging / "models" / "sender.py").write_text("# half wr", encoding="utf-8")
 
 
 def _died_before_cleanup(out: Path) -> None:
-    """Both renames were done; the retired tree was not yet deleted."""
+    """Both renames were done; the retired tree was not yet deleted, nor the new tree's mark."""
     retired = out / f".{PACKAGE}.clientgen-old"
     retired.mkdir()
+    (retired / RETIRED_MARK).touch()
     (retired / "__init__.py").write_text("# the previous tree", encoding="utf-8")
+    (out / PACKAGE / STAGING_MARK).touch()
 
 
 @pytest.mark.parametrize(
@@ -530,7 +551,7 @@ def test_an_interrupted_swap_is_recovered(
     assert after.pop("extra.py", None) == b"USER = 1\n", "the user's file was lost in the recovery"
     assert after == fresh
     assert leftovers(out) == []
-    assert sorted(p.name for p in out.iterdir()) == [PACKAGE]
+    assert sorted(p.name for p in out.iterdir()) == [".clientgen-cache", PACKAGE]
 
 
 # --------------------------------------------------------------------------------------------
@@ -543,13 +564,15 @@ def test_package_option_names_the_folder(tmp_path: Path, run_cli: Run) -> None:
     result = generate(run_cli, out, "--package", "my_client")
 
     assert result.code == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["my_client"]
+    assert sorted(p.name for p in out.iterdir()) == [".clientgen-cache", "my_client"]
     package = out / "my_client"
     assert (package / "__init__.py").is_file()
     assert (package / MANIFEST).is_file()
 
 
-@pytest.mark.parametrize("name", ["not valid", "1st", "my-client"])
+@pytest.mark.parametrize(
+    "name", ["not valid", "1st", "my-client", "class", "match", "json", "typing", "httpx", "_types"]
+)
 def test_package_option_must_be_an_identifier(tmp_path: Path, run_cli: Run, name: str) -> None:
     out = tmp_path / "out"
 
@@ -563,14 +586,14 @@ def test_package_option_must_be_an_identifier(tmp_path: Path, run_cli: Run, name
 def test_a_changed_generator_is_noticed(out: Path) -> None:
     """An edited template or module of the generator (in a checkout, where the version number
     stays) changes its fingerprint, and the package is generated again."""
-    from generator.pipeline import generation_options
-    from generator.write import unchanged_package
+    from generator.cache import generation_options, unchanged_package
 
     options = generation_options(None, False, False, False, False)
     assert unchanged_package(out, SPEC, options) is not None
-    manifest = read_manifest(out / PACKAGE)
-    manifest["inputs"]["generator"] = "0" * 64
-    (out / PACKAGE / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    cache = out / ".clientgen-cache" / f"{PACKAGE}.json"
+    record = json.loads(cache.read_text(encoding="utf-8"))
+    record["generator"] = record["generator"].rsplit(" ", 1)[0] + " " + "0" * 64
+    cache.write_text(json.dumps(record), encoding="utf-8")
     assert unchanged_package(out, SPEC, options) is None
 
 
@@ -595,13 +618,15 @@ def test_a_changed_operation_renders_only_what_it_touches(tmp_path: Path, run_cl
 
     from generator.pipeline import load_and_build
     from generator.render import render_reusing
-    from generator.write import rendered_before
+    from generator.cache import read_cache, rendered_before
 
+    record = read_cache(reusing, "feature_zoo")
     (reusing / "feature_zoo" / "models" / "shape.py").write_text("# edited by hand\n", encoding="utf-8")
     api, _ = load_and_build(spec)
-    rendered = render_reusing(api, rendered_before(reusing / "feature_zoo"))
+    rendered = render_reusing(api, rendered_before(reusing / "feature_zoo", record))
     assert "resources/shapes.py" in rendered.reused and "models/circle.py" in rendered.reused
     assert "models/shape.py" not in rendered.reused  # not as written: rendered again
     spec.write_text(text.replace("summary: Is the service up?", "summary: Up?"), encoding="utf-8")
     api, _ = load_and_build(spec)
-    assert "resources/_client_operations.py" not in render_reusing(api, rendered_before(reusing / "feature_zoo")).reused
+    reused = render_reusing(api, rendered_before(reusing / "feature_zoo", record)).reused
+    assert "resources/_client_operations.py" not in reused
