@@ -94,6 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MemoryError:
         print(f"{args.spec}: error: the document is too large to generate from in this memory", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OSError as exc:  # the disk or the system refused: not a bug, and nothing to trace back
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted; the output folder is unchanged", file=sys.stderr)
         return 130

@@ -198,6 +198,24 @@ def write_tree(
     foreign = existing - owned
     staging.mkdir(parents=True)
     (staging / _STAGING_MARK).touch()
+    try:
+        written, unchanged = _stage(files, target, staging, owned, foreign)
+    except BaseException:
+        _remove_own(staging, _STAGING_MARK)  # a full disk or an interrupt: the old tree is untouched
+        raise
+    removed = len((owned & existing) - set(files))
+    if target.exists():
+        (target / _RETIRED_MARK).touch()
+        os.replace(target, retired)
+    os.replace(staging, target)
+    (target / _STAGING_MARK).unlink()
+    _remove_own(retired, _RETIRED_MARK)
+    return written, unchanged, removed
+
+
+def _stage(files: dict[str, str], target: Path, staging: Path, owned: set[str], foreign: set[str]) -> tuple[int, int]:
+    """Assemble the new tree in `staging`: `files`, then the user's files and empty folders of
+    `target`. Returns how many files were written and how many carried over unchanged."""
     written = unchanged = 0
     for path, content in files.items():
         destination = staging / path
@@ -216,14 +234,7 @@ def write_tree(
         shutil.copy2(target / path, destination, follow_symlinks=False)  # a link stays a link
     for folder in _empty_folders(target):  # the user's empty folders, kept too
         (staging / folder).mkdir(parents=True, exist_ok=True)
-    removed = len((owned & existing) - set(files))
-    if target.exists():
-        (target / _RETIRED_MARK).touch()
-        os.replace(target, retired)
-    os.replace(staging, target)
-    (target / _STAGING_MARK).unlink()
-    _remove_own(retired, _RETIRED_MARK)
-    return written, unchanged, removed
+    return written, unchanged
 
 
 def diff_tree(files: dict[str, str], target: Path, keep: Keep = Keep()) -> tuple[str, list[str]]:
