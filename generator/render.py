@@ -135,7 +135,7 @@ def render_reusing(api: ir.Api, reuse: Reuse | None, *, client_pyproject: bool =
     for runtime_file in RUNTIME_FILES:
         files[runtime_file] = header + (runtime_dir() / runtime_file).read_text(encoding="utf-8")
     files["py.typed"] = ""
-    files["README.md"] = env.get_template("README.md.jinja").render(api=api)
+    files["README.md"] = env.get_template("README.md.jinja").render(api=api, installable=client_pyproject)
     if client_pyproject:
         template = env.get_template("client_pyproject.toml.jinja")
         files["pyproject.toml"] = template.render(

@@ -3,15 +3,19 @@ and as a pre-commit hook."""
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
 from pytest_httpserver import HTTPServer
+
+from generator.write import MANIFEST
 
 from .conftest import GENERATED, ROOT, SPEC, black_bound_document
 
@@ -126,20 +130,76 @@ def test_a_terminal_sees_progress(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_client_pyproject_makes_the_package_installable(tmp_path: Path) -> None:
+    """The folder installs as its README says, from a wheel holding the generated files under the
+    package's name; the build leaves nothing in the folder; the package imports from elsewhere."""
     run = _generate(tmp_path, "--client-pyproject")
     assert run.returncode == 0, run.stderr
     package = tmp_path / "out" / "comms_api"
-    build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path / "wheels"), str(package)],
-        capture_output=True,
-        text=True,
-    )
-    assert build.returncode == 0, build.stderr
-    (wheel,) = (tmp_path / "wheels").glob("comms_api-1.0.0-*.whl")
-    import zipfile
+    readme = (package / "README.md").read_text(encoding="utf-8")
+    assert "pip install path/to/comms_api\n" in readme and "from comms_api import Client\n" in readme
+    before = _listing(package)
+    # Without an index to fetch hatchling from, pip builds with the one installed here (the test extra).
+    online = _pip_can_fetch(tmp_path / "probe", "hatchling>=1.19")
+    isolation = [] if online else ["--no-build-isolation"]
 
-    names = set(zipfile.ZipFile(wheel).namelist())
-    assert {"comms_api/__init__.py", "comms_api/models/sender_pool.py", "comms_api/resources/sender_pools.py"} <= names
-    assert "comms_api/py.typed" in names
-    metadata = zipfile.ZipFile(wheel).read("comms_api-1.0.0.dist-info/METADATA").decode()
-    assert "Requires-Dist: httpx" in metadata
+    wheels = tmp_path / "wheels"
+    build = _pip(sys.executable, "wheel", "--no-deps", *isolation, "-w", str(wheels), str(package))
+    assert build.returncode == 0, build.stderr
+    (wheel,) = wheels.glob("comms_api-1.0.0-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        metadata = archive.read("comms_api-1.0.0.dist-info/METADATA").decode()
+    shipped = {path for path in before if path not in {"pyproject.toml", MANIFEST}} - _folders(before)
+    assert {name for name in names if ".dist-info/" not in name} == {f"comms_api/{path}" for path in shipped}
+    assert {"comms_api/py.typed", "comms_api/README.md", "comms_api/models/sender_pool.py"} <= names
+    assert "Requires-Dist: httpx" in metadata and "Description-Content-Type: text/markdown" in metadata
+    assert metadata.endswith(readme)
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    script = "import comms_api; comms_api.Client; print(comms_api.__file__)"
+    if online:
+        # As a user does: a fresh environment, pip fetching hatchling and httpx.
+        subprocess.run([sys.executable, "-m", "venv", str(tmp_path / "venv")], check=True)
+        python = str(tmp_path / "venv" / "bin" / "python")
+        env = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+        install = _pip(python, "install", str(package), env=env)
+        assert install.returncode == 0, install.stderr
+        imported = subprocess.run([python, "-B", "-c", script], cwd=elsewhere, env=env, capture_output=True, text=True)
+        assert imported.returncode == 0, imported.stderr
+        assert Path(imported.stdout.strip()).is_relative_to(tmp_path / "venv")
+        editable = _pip(python, "install", "-e", str(package), env=env)
+        assert editable.returncode == 0, editable.stderr
+        imported = subprocess.run([python, "-B", "-c", script], cwd=elsewhere, env=env, capture_output=True, text=True)
+        assert imported.returncode == 0, imported.stderr
+        assert Path(imported.stdout.strip()) == package / "__init__.py"
+    else:
+        site = tmp_path / "site"
+        install = _pip(
+            sys.executable, "install", *isolation, "--no-deps", "--no-index", "--target", str(site), str(package)
+        )
+        assert install.returncode == 0, install.stderr
+        env = {**os.environ, "PYTHONPATH": str(site)}
+        imported = subprocess.run(
+            [sys.executable, "-B", "-c", script], cwd=elsewhere, env=env, capture_output=True, text=True
+        )
+        assert imported.returncode == 0, imported.stderr
+        assert Path(imported.stdout.strip()) == site / "comms_api" / "__init__.py"
+    assert _listing(package) == before  # no build/, *.egg-info or dist/ beside the modules
+
+
+def _pip(python: str, *arguments: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([python, "-m", "pip", *arguments, "--quiet"], env=env, capture_output=True, text=True)
+
+
+def _pip_can_fetch(folder: Path, requirement: str) -> bool:
+    return _pip(sys.executable, "download", "--no-deps", "-d", str(folder), requirement).returncode == 0
+
+
+def _listing(folder: Path) -> set[str]:
+    """Every path under `folder`, relative to it, folders included."""
+    return {path.relative_to(folder).as_posix() for path in folder.rglob("*")}
+
+
+def _folders(paths: set[str]) -> set[str]:
+    return {path.rsplit("/", 1)[0] for path in paths if "/" in path}
