@@ -387,3 +387,25 @@ def test_a_title_that_would_shadow_a_module_gets_another_default_name(project: P
 
     assert run.returncode == 0, run.stderr
     assert (project / "out" / "email_client" / "__init__.py").is_file()
+
+
+def test_a_package_from_an_earlier_version_upgrades_and_its_edits_are_seen(generated: Path, project: Path) -> None:
+    """Earlier versions listed the files and their digests apart, beside cache data; such a package
+    regenerates, and a file edited since is still told from the generator's."""
+    manifest = json.loads((generated / MANIFEST).read_text(encoding="utf-8"))
+    old_style = {
+        "generator": "clientgen 0.1.0",
+        "source_sha256": "0" * 64,
+        "files": sorted(manifest["files"]),
+        "digests": manifest["files"],
+        "api": manifest["api"],
+    }
+    (generated / MANIFEST).write_text(json.dumps(old_style), encoding="utf-8")
+    shutil.rmtree(project / "out" / ".clientgen-cache")
+    edited = _edit(generated / "errors.py")
+
+    assert_clean_error(generate(project), "errors.py")
+    assert (generated / "errors.py").read_bytes() == edited
+    run = generate(project, "--discard-edits")
+    assert run.returncode == 0, run.stderr
+    assert json.loads((generated / MANIFEST).read_text(encoding="utf-8")) == manifest
