@@ -358,5 +358,5 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _print_diagnostics(spec: Path, diagnostics: Sequence[Diagnostic]) -> None:
-    for diagnostic in diagnostics:
+    for diagnostic in sorted(diagnostics):
         print(diagnostic.render(str(spec)), file=sys.stderr)

@@ -2,12 +2,14 @@
 
 Each stage reports problems as `Diagnostic` values instead of raising. A stage that cannot go on
 raises `DiagnosticError` carrying everything it collected; the command line prints them once,
-sorted, with the JSON pointer and (where the loader can tell) the line, and exits with status 2.
+in the order of the document (by line; those with no line, about the document as a whole, first),
+with the JSON pointer and (where the loader can tell) the line, and exits with status 2.
 """
 
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -17,14 +19,26 @@ class Level(enum.Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@functools.total_ordering
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """One problem: `pointer` is an RFC 6901 JSON pointer into the document ("" for the root)."""
+    """One problem: `pointer` is an RFC 6901 JSON pointer into the document ("" for the root).
+
+    Diagnostics sort in the order a reader meets them: by line, then pointer and message (the
+    ones with no line first)."""
 
     pointer: str
     message: str
     level: Level = Level.ERROR
     line: int | None = None
+
+    def _order(self) -> tuple[int, str, str, str]:
+        return (self.line or 0, self.pointer, self.message, self.level.value)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Diagnostic):
+            return NotImplemented
+        return self._order() < other._order()
 
     def render(self, source: str) -> str:
         where = f"{source}:{self.line}" if self.line is not None else source
@@ -36,7 +50,7 @@ class DiagnosticError(Exception):
     """Raised by a stage that found errors it cannot go past."""
 
     def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
-        self.diagnostics = tuple(sorted(diagnostics))
+        self.diagnostics = tuple(sorted(set(diagnostics)))  # each problem once
         super().__init__("\n".join(d.message for d in self.diagnostics))
 
     def __reduce__(self) -> tuple[type[DiagnosticError], tuple[tuple[Diagnostic, ...]]]:

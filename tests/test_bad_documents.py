@@ -297,7 +297,7 @@ CASES = [
             problem("/info", "version"),
             problem("/paths/~1a/get/parameters/0(/in)?", "quer"),
             problem("/paths/~1b/get(/responses)?", "responses"),
-            problem("/components/schemas/Thing(/required)?", "required"),
+            problem("/components/schemas/Thing/required", "expected array", "found string 'name'"),
         ],
         id="several-problems",
     ),
@@ -514,3 +514,206 @@ def test_relative_file_ref_to_a_second_document(tmp_path: Path, run_cli: Callabl
     assert model.is_file(), f"no model for Widget; wrote {written(out)}"
     assert "class Widget" in model.read_text(encoding="utf-8")
     assert "Widget" in (package / "models" / "__init__.py").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# How strict validation words its problems: one line each, saying what was expected and what
+# was found at the failing value (never a schema or a whole object), each once, in the order of
+# the document. The documents are the kinds of mistake openapi-spec-validator's own test suite
+# breaks documents with; each case lists every line `validate` must print, as (line, pointer,
+# message).
+
+HEAD_30 = 'openapi: 3.0.3\ninfo:\n  title: Tiny\n  version: "1"\n'
+HEAD_31 = HEAD_30.replace("3.0.3", "3.1.0")
+THING = "paths: {}\ncomponents:\n  schemas:\n    Thing:\n      type: object\n      properties:\n        name:\n"
+
+STRNG = "expected one of 'array', 'boolean', 'integer', {}'number', 'object', 'string'; found 'strng'"
+IN = "expected one of {}; found 'quer'"
+
+MESSAGE_CASES = {
+    "missing-info": (
+        "openapi: 3.0.3\npaths: {}\n",
+        [(1, "/", "missing required property 'info'")],
+    ),
+    "wrong-types": (
+        "openapi: 3.1.0\ninfo:\n  title: 3\n  version: 1.5\npaths: {}\n",
+        [
+            (3, "/info/title", "expected string; found integer 3"),
+            (4, "/info/version", "expected string; found number 1.5"),
+        ],
+    ),
+    "bad-in-3.0": (
+        HEAD_30 + "paths:\n  /a:\n    get:\n      parameters:\n        - {name: q, in: quer, schema: {type: string}}\n" + RESPONSE_200,
+        [(9, "/paths/~1a/get/parameters/0/in", IN.format("'path', 'query', 'header', 'cookie'"))],
+    ),
+    "bad-in-3.1": (
+        HEAD_31 + "paths:\n  /a:\n    get:\n      parameters:\n        - {name: q, in: quer, schema: {type: string}}\n" + RESPONSE_200,
+        [(9, "/paths/~1a/get/parameters/0/in", IN.format("'query', 'header', 'path', 'cookie'"))],
+    ),
+    # Reported by the check of the document's structure and again by that of the Schema Object.
+    "type-strng-3.0": (
+        HEAD_30 + THING + "          type: strng\n",
+        [(12, "/components/schemas/Thing/properties/name/type", STRNG.format(""))],
+    ),
+    "type-strng-3.1": (
+        HEAD_31 + THING + "          type: strng\n",
+        [(12, "/components/schemas/Thing/properties/name/type", STRNG.format("'null', "))],
+    ),
+    "response-without-description": (
+        HEAD_30 + "paths:\n  /a:\n    get:\n      responses:\n        '200':\n          content: {}\n",
+        [(9, "/paths/~1a/get/responses/200", "missing required property 'description'")],
+    ),
+    "unknown-top-level-field": (
+        HEAD_30 + "paths: {}\nservers_list: []\n",
+        [(6, "/servers_list", "unexpected property 'servers_list' (an extension's name must start with 'x-')")],
+    ),
+    "misspelled-field": (
+        HEAD_30 + "paths:\n  /a:\n    get:\n      responses:\n        '200':\n          descripton: ok\n",
+        [
+            (9, "/paths/~1a/get/responses/200", "missing required property 'description'"),
+            (10, "/paths/~1a/get/responses/200/descripton", "unexpected property 'descripton' (did you mean 'description'?)"),
+        ],
+    ),
+    "parameter-without-name": (
+        HEAD_30 + "paths:\n  /a:\n    get:\n      parameters:\n        - in: query\n          schema: {type: string}\n"
+        + RESPONSE_200,
+        [(9, "/paths/~1a/get/parameters/0", "missing required property 'name'")],
+    ),
+    # One of two properties is required: neither alternative is the likelier.
+    "parameter-without-schema": (
+        HEAD_30 + "paths:\n  /a:\n    get:\n      parameters:\n        - {name: q, in: query}\n" + RESPONSE_200,
+        [(9, "/paths/~1a/get/parameters/0", "missing one of the properties 'schema', 'content'")],
+    ),
+    "path-without-slash": (
+        HEAD_30 + "paths:\n  a:\n    get:\n" + RESPONSE_200,
+        [(6, "/paths/a", "unexpected property 'a' (names must start with '/' or 'x-')")],
+    ),
+    "security-scheme-type": (
+        HEAD_30 + "paths: {}\ncomponents:\n  securitySchemes:\n    key: {type: apikey, name: X, in: header}\n"
+        "    basic:\n      type: http\n      schem: basic\n",
+        [
+            (8, "/components/securitySchemes/key/type", "expected one of 'apiKey', 'http', 'oauth2', 'openIdConnect'; found 'apikey'"),
+            (9, "/components/securitySchemes/basic", "missing required property 'scheme'"),
+            (11, "/components/securitySchemes/basic/schem", "unexpected property 'schem' (did you mean 'scheme'?)"),
+        ],
+    ),
+    # Found by the checks of parts of the document, which the validator words relative to the part
+    # (or not placed at all): each at the value, not at the root.
+    "defaults-and-operation-ids": (
+        HEAD_30 + "paths:\n  /a:\n    get:\n      operationId: same\n      parameters:\n"
+        "        - {name: q, in: query, schema: {type: string, default: 3}}\n" + RESPONSE_200
+        + "  /b:\n    get:\n      operationId: same\n" + RESPONSE_200
+        + "components:\n  schemas:\n    Pick:\n      type: string\n      enum: [a, b]\n      default: [a]\n",
+        [
+            (10, "/paths/~1a/get/parameters/0/schema/default", "expected string; found integer 3"),
+            (16, "/paths/~1b/get/operationId", "operationId 'same' is used by another operation too"),
+            (25, "/components/schemas/Pick/default", "expected one of 'a', 'b'; found an array"),
+        ],
+    ),
+    "path-parameters-and-required-names": (
+        HEAD_30 + "paths:\n  /a/{id}:\n    get:\n      parameters:\n"
+        "        - {name: ident, in: path, required: true, schema: {type: string}}\n" + RESPONSE_200
+        + "components:\n  schemas:\n    Thing:\n      allOf: [{properties: {a: {type: string}}}]\n      required: [a, b]\n",
+        [
+            (7, "/paths/~1a~1{id}/get", "parameter 'ident' (in: path) is not in the path '/a/{id}'"),
+            (7, "/paths/~1a~1{id}/get", "the path's {id} has no parameter (in: path) of that name"),
+            (17, "/components/schemas/Thing/required", "required 'b' is not among the properties"),
+        ],
+    ),
+    # Listed by pointer, these would run 13, 18, 2: the document's order is kept instead.
+    "in-the-order-of-the-document": (
+        "openapi: 3.0.3\ninfo:\n  title: Tiny\ncomponents:\n  schemas:\n    Thing:\n      type: object\n"
+        "      required: name\npaths:\n  /a:\n    get:\n      parameters:\n        - {name: q, in: quer, schema: {type: string}}\n"
+        + RESPONSE_200 + "  /b:\n    get:\n      summary: no responses\n",
+        [
+            (2, "/info", "missing required property 'version'"),
+            (8, "/components/schemas/Thing/required", "expected array; found string 'name'"),
+            (13, "/paths/~1a/get/parameters/0/in", IN.format("'path', 'query', 'header', 'cookie'")),
+            (18, "/paths/~1b/get", "missing required property 'responses'"),
+        ],
+    ),
+}  # fmt: skip
+
+
+def _validate_command(path: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "validate", str(path), *flags],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def assert_one_short_line_each(stderr: str, path: Path, level: str = "error") -> list[tuple[int, str, str]]:
+    """Every line but the summary is `FILE:LINE: LEVEL: POINTER: MESSAGE`, with a short message
+    quoting no schema or object; none twice; lines ascending. Returns (line, pointer, message)."""
+    summary = f"{path}: "
+    printed = [line for line in stderr.splitlines() if not re.fullmatch(rf"{re.escape(summary)}\d+ error\(s\).*", line)]
+    pattern = re.compile(rf"{re.escape(str(path))}:(\d+): {level}: (/\S*): (.+)")
+    found = []
+    for text in printed:
+        match = pattern.fullmatch(text)
+        assert match, f"not one diagnostic with a line: {text!r}"
+        line, ptr, message = int(match.group(1)), match.group(2), match.group(3)
+        assert len(message) <= 160, f"a long message: {message!r}"
+        assert "{'" not in message and "[{" not in message, f"a schema or object quoted: {message!r}"
+        assert "is not valid under any of the given schemas" not in message, message
+        found.append((line, ptr, message))
+    assert len(set(found)) == len(found), "a problem printed twice:\n" + stderr
+    assert [line for line, _, _ in found] == sorted(line for line, _, _ in found), "not in line order:\n" + stderr
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(MESSAGE_CASES))
+def test_validation_messages(tmp_path: Path, name: str) -> None:
+    document, expected = MESSAGE_CASES[name]
+    path = write_document(tmp_path, document, "api.yaml")
+
+    run = _validate_command(path)
+
+    assert run.returncode == 2, run.stderr
+    assert "Traceback" not in run.stderr
+    assert assert_one_short_line_each(run.stderr, path) == expected
+    assert run.stderr.splitlines()[-1] == f"{path}: {len(expected)} error(s); nothing was generated"
+
+
+def test_lenient_warnings_are_worded_alike(tmp_path: Path) -> None:
+    document, expected = MESSAGE_CASES["in-the-order-of-the-document"]
+    path = write_document(tmp_path, document.replace("in: quer", "in: query"), "api.yaml")
+
+    run = _validate_command(path, "--lenient")
+
+    assert run.returncode == 0, run.stderr
+    warned = assert_one_short_line_each(run.stderr, path, level="warning")
+    assert warned == [problem for problem in expected if not problem[1].endswith("/in")]
+
+
+README_DOCUMENT = """\
+openapi: 3.0.3
+info:
+  title: Tiny
+paths:
+  /a:
+    get:
+      parameters:
+        - name: q
+          in: quer
+          schema: {type: string}
+      responses:
+        "200":
+          description: ok
+          headres: {}
+"""
+
+
+def test_the_readme_shows_what_validate_prints(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"```\n(api\.yaml:.*?)```", readme, re.DOTALL)
+    assert shown, "the README lost its example of validation problems"
+    path = write_document(tmp_path, README_DOCUMENT, "api.yaml")
+
+    run = _validate_command(path)
+
+    assert run.returncode == 2
+    assert run.stderr.replace(str(path), "api.yaml") == shown.group(1)

@@ -16,7 +16,7 @@ from openapi_spec_validator.schemas.backend.jsonschema import create_validator
 from generator.diagnostics import DiagnosticError
 from generator.load import load
 from generator.resolve import Resolver
-from generator.validate import validate
+from generator.validate import spec_errors, validate
 
 
 def _stock(data: dict[str, Any]) -> list[str]:
@@ -29,12 +29,18 @@ def _stock(data: dict[str, Any]) -> list[str]:
 
 
 def _ours(path: Path) -> list[str]:
+    """The validator's messages as this generator runs it (before `validate` rewords them)."""
+    document = load(path)
+    return sorted({e.message for e in spec_errors(document, Resolver(document))})
+
+
+def _rejected(path: Path) -> bool:
     document = load(path)
     try:
         validate(document, Resolver(document))
-    except DiagnosticError as exc:
-        return sorted({d.message.split(" (")[0] for d in exc.diagnostics})
-    return []
+    except DiagnosticError:
+        return True
+    return False
 
 
 def _document(version: str, schema: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -65,4 +71,6 @@ def test_verdicts_are_openapi_spec_validators(tmp_path: Path, name: str) -> None
     data = CASES[name]
     path = tmp_path / "api.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    assert _ours(path) == _stock(load(path).data)
+    stock = _stock(load(path).data)
+    assert _ours(path) == stock
+    assert _rejected(path) == bool(stock)
