@@ -241,9 +241,11 @@ def generate_files(
         if p in rendered.reused and isinstance(e, str)
     }
     unformatted = {p: text for p, text in rendered.files.items() if p.endswith(".py") and p not in carried}
-    strict = not lenient or not any(w.level is Level.WARNING for w in warnings)
+    warned = any(w.level is Level.WARNING for w in warnings)
+    strict = not lenient or not warned
     options = generation_options(package, lenient, allow_remote, allow_outside, client_pyproject)
-    inputs = inputs_of({spec.name: spec, **resolver.documents()}, options)
+    # A run that warned records no inputs, so the next is made again and shows its warnings again.
+    inputs = None if warned else inputs_of({spec.name: spec, **resolver.documents()}, options)
     manifest = with_manifest(
         files,
         api.source_sha256,
