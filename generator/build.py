@@ -1,10 +1,16 @@
 """Stage 4, build: read the validated, resolvable document into the frozen IR (`ir.Api`).
 
-Contract: `build_api(document, resolver, package)` returns an `ir.Api` and the warnings for what it
-skipped. One builder per OpenAPI object, each named after the object it reads. Everything version-
-or syntax-specific (`$ref`, `nullable` vs type arrays, `allOf` merging, path-level parameters,
-global security) is decided here; templates see none of it. Names are claimed as objects are met,
-in document order (see `naming`).
+Contract: `build_api(document, resolver, package)` returns an `ir.Api` and a warning for each thing
+it skipped, ignored or typed as `Any` because the document has it in a shape or of a kind the client
+cannot use (a parameter `in: body`, `type: strng`, an extension of the wrong shape), each at the
+JSON pointer where it is written (`file#/pointer` in another file the document refers to), saying
+what was done and why. With `--lenient` the builder reads documents validation refused, so it reads
+every field defensively.
+
+One builder per OpenAPI object, each named after the object it reads. Everything version- or
+syntax-specific (`$ref`, `nullable` vs type arrays, `allOf` merging, path-level parameters, global
+security) is decided here; templates see none of it. Names are claimed as objects are met, in
+document order (see `naming`).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from . import ir
 from .diagnostics import Diagnostic, Level, pointer, pointer_parts
@@ -25,6 +31,7 @@ from .resolve import Resolver, mapping_target
 from .types import ANY, primitive
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_PATH_ITEM_FIELDS = frozenset({"$ref", "summary", "description", "servers", "parameters"})
 BYTES = ir.Primitive("bytes")
 TEXT = ir.Primitive("str")
 
@@ -68,6 +75,21 @@ def build_api(document: Document, resolver: Resolver, package: str) -> tuple[ir.
 
 
 @dataclass
+class _Properties:
+    """An object schema's properties merged through `allOf` (see `merged_properties`)."""
+
+    schemas: dict[str, Any] = field(default_factory=dict)  # by wire name
+    where: dict[str, list[str | int]] = field(default_factory=dict)  # where each is written
+    required: set[str] = field(default_factory=set)
+    additional: Any = None  # `additionalProperties`
+    additional_at: list[str | int] = field(default_factory=list)
+
+
+class _Elsewhere(str):
+    """The first part of a path into a document other than the root: that document's name."""
+
+
+@dataclass
 class _Op:
     """What `build_operation` needs to know about where an operation sits."""
 
@@ -80,6 +102,7 @@ class _Op:
 
 
 MAX_TYPE_NESTING = 64
+_NO_WAIT = " (the method returns the 202 answer, with no wait())"
 _STATUS = re.compile(r"[1-5](?:[0-9][0-9]|XX)|default", re.IGNORECASE)
 
 
@@ -119,26 +142,65 @@ class _Builder:
     examples: list[ir.Example] = field(default_factory=list)
     recursive: set[str] = field(default_factory=set)  # aliases that refer to themselves
 
+    warned: set[Diagnostic] = field(default_factory=set)
+
     @property
     def data(self) -> dict[str, Any]:
         return self.document.data
 
     def warn(self, path: Iterable[str | int], message: str) -> None:
-        ptr = pointer(path)
-        self.warnings.append(Diagnostic(ptr, message, Level.WARNING, self.document.line_of(ptr)))
+        """Report what was skipped or degraded, and why, at `path` (see `location`). A construct
+        met twice (a component used by several operations, a property merged through `allOf`
+        into several models) is reported once."""
+        parts = list(path)
+        ptr = self.pointer_of(parts)
+        line = None if parts and isinstance(parts[0], _Elsewhere) else self.document.line_of(ptr)
+        diagnostic = Diagnostic(ptr, message, Level.WARNING, line)
+        if diagnostic not in self.warned:
+            self.warned.add(diagnostic)
+            self.warnings.append(diagnostic)
+
+    def section(self, *path: str) -> dict[str, Any]:
+        """The mapping at `path` from the document's root (`paths`, `components`/`schemas`), or
+        an empty one when there is none or (reported) when something else is there."""
+        node: Any = self.data
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        if node is not None and not isinstance(node, dict):
+            self.warn(list(path), f"{path[-1]} must be a mapping, found {_kind(node)}; ignored")
+        return node if isinstance(node, dict) else {}
+
+    def location(self, uri: str) -> list[str | int]:
+        """Where the object a `$ref` led to is written: its path in the root document, or, in
+        another document, that document's name (an `_Elsewhere`) followed by its path there."""
+        document, _, fragment = uri.partition("#")
+        parts: list[str | int] = list(pointer_parts(fragment))
+        if document == self.resolver.base_uri:
+            return parts
+        return [_Elsewhere(self.resolver.document_name(document)), *parts]
+
+    def pointer_of(self, path: Iterable[str | int]) -> str:
+        """The JSON pointer of `path`; in another document, `name#pointer`."""
+        parts = list(path)
+        if parts and isinstance(parts[0], _Elsewhere):
+            return f"{parts[0]}#{pointer(parts[1:])}"
+        return pointer(parts)
 
     # -- the OpenAPI object ------------------------------------------------------------------------
 
     def build_api(self, package: str) -> ir.Api:
         """The OpenAPI Object (OAS 3.1 §4.8.1): info, servers, components, paths, security."""
-        info = self.data.get("info", {})
-        schemas = self.data.get("components", {}).get("schemas", {}) or {}
+        info = self.section("info")
+        self.section("components")
+        schemas = self.section("components", "schemas")
         for key in schemas:
             uri = f"{self.resolver.base_uri}#{pointer(['components', 'schemas', key])}"
             self.component_names[uri] = self.claim_class(class_name(key))
             self.component_keys[uri] = key
         for key in schemas:
-            built = self.schema_type({"$ref": "#" + pointer(["components", "schemas", key])}, class_name(key))
+            built = self.schema_type(
+                {"$ref": "#" + pointer(["components", "schemas", key])}, class_name(key), ["components", "schemas", key]
+            )
             self.record_examples(["components", "schemas", key], schemas[key], built)
         groups = self.build_groups()
         self.build_event_payloads()
@@ -148,7 +210,7 @@ class _Builder:
             title=str(info.get("title", package)),
             version=str(info.get("version", "")),
             doc=_text(info.get("description")),
-            base_url=self.build_server_url(self.data.get("servers")),
+            base_url=self.build_server_url(self.data.get("servers"), ["servers"]),
             source_name=self.document.name,
             source_sha256=self.resolver.digest(self.document.sha256),
             modules=self.model_modules(),
@@ -158,14 +220,33 @@ class _Builder:
             examples=tuple(self.examples),
         )
 
-    def build_server_url(self, servers: Any) -> str | None:
-        """The first Server Object (OAS 3.1 §4.8.5), its variables replaced by their defaults."""
+    def build_server_url(self, servers: Any, at: list[str | int]) -> str | None:
+        """The first Server Object (OAS 3.1 §4.8.5), its variables replaced by their defaults.
+
+        A relative URL (legal: relative to where the document is served) gives no default; the
+        caller passes `base_url`."""
         if not servers:
             return None
-        server = servers[0]
-        url = str(server.get("url", ""))
-        for name, variable in (server.get("variables") or {}).items():
-            url = url.replace("{" + name + "}", str(variable.get("default", "")))
+        server = servers[0] if isinstance(servers, list) else None
+        url = _get(server, "url")
+        if not isinstance(url, str):
+            self.warn(at, "servers must be a list of Server Objects with a url; ignored (no default base_url)")
+            return None
+        variables = _get(server, "variables") or {}
+        for name, variable in variables.items() if isinstance(variables, dict) else ():
+            default = _get(variable, "default")
+            if default is None:
+                self.warn(
+                    [*at, 0, "variables", name],
+                    f"server variable {name!r} has no default; ignored (no default base_url)",
+                )
+                return None
+            url = url.replace("{" + str(name) + "}", str(default))
+        if re.search(r"\{[^{}]*\}", url):
+            self.warn(
+                [*at, 0, "url"], f"server URL {url!r} has a variable without a default; ignored (no default base_url)"
+            )
+            return None
         return url.rstrip("/") if url.startswith(("http://", "https://")) else None
 
     # -- paths and operations ----------------------------------------------------------------------
@@ -175,13 +256,18 @@ class _Builder:
         grouped: dict[str | None, list[ir.Operation]] = {}
         docs: dict[str | None, str | None] = {}
         method_scopes: dict[str | None, Scope] = {}
-        tag_docs = {t.get("name"): _text(t.get("description")) for t in self.data.get("tags", []) or []}
+        tags = self.data.get("tags")
+        if tags is not None and not isinstance(tags, list):
+            self.warn(["tags"], f"tags must be a list of Tag Objects, found {_kind(tags)}; ignored")
+        tag_docs = {
+            str(_get(t, "name")): _text(_get(t, "description")) for t in (tags if isinstance(tags, list) else [])
+        }
         for op in self.iter_operations():
             group = _group_key(op.node)
             scope = method_scopes.setdefault(group, Scope(_RESERVED_GROUPS | _client_members(group)))
             grouped.setdefault(group, []).append(self.build_operation(op, scope))
             if group is not None and docs.get(group) is None:
-                docs[group] = next((tag_docs[t] for t in op.node.get("tags") or [] if tag_docs.get(t)), None)
+                docs[group] = next((tag_docs[t] for t in _tags(op.node) if tag_docs.get(t)), None)
         attrs = Scope(_RESERVED_GROUPS)
         groups = []
         for group, operations in grouped.items():
@@ -238,42 +324,85 @@ class _Builder:
         return self.classes.claim(f"{name}Resource")
 
     def iter_operations(self) -> Iterable[_Op]:
-        for path, item in (self.data.get("paths") or {}).items():
-            item, _ = self.resolver.deref(item)
-            common = list(item.get("parameters") or [])
+        """The operations of each Path Item Object (OAS 3.1 §4.8.9), in document order."""
+        for path, raw in self.section("paths").items():
+            item, uri = self.resolver.deref(raw)
+            at = self.location(uri) if uri else ["paths", path]
+            if not isinstance(item, dict):
+                self.warn(at, f"a path item must be a mapping, found {_kind(item)}; its operations are skipped")
+                continue
+            common = self.parameter_list(item.get("parameters"), [*at, "parameters"])
+            for key, operation in item.items():
+                if key in HTTP_METHODS and not isinstance(operation, dict):
+                    self.warn([*at, key], f"an operation must be a mapping, found {_kind(operation)}; skipped")
+                elif key not in HTTP_METHODS and key not in _PATH_ITEM_FIELDS and not str(key).startswith("x-"):
+                    self.warn(
+                        [*at, key],
+                        f"{key!r} is not a Path Item field nor an HTTP method (get, put, post, delete, options, "
+                        "head, patch, trace: lowercase); skipped",
+                    )
             for method in HTTP_METHODS:
                 if isinstance(item.get(method), dict):
-                    yield _Op(path, method, item[method], common, ["paths", path, method], item.get("servers"))
+                    yield _Op(path, method, item[method], common, [*at, method], item.get("servers"))
+
+    def parameter_list(self, parameters: Any, at: list[str | int]) -> list[tuple[Any, list[str | int]]]:
+        """A `parameters` list, each entry with where it is written."""
+        if parameters is None:
+            return []
+        if not isinstance(parameters, list):
+            self.warn(at, f"parameters must be a list, found {_kind(parameters)}; ignored")
+            return []
+        return [(raw, [*at, index]) for index, raw in enumerate(parameters)]
 
     def build_event_payloads(self) -> None:
         """Webhooks (OAS 3.1 §4.8.1) and callbacks (§4.8.18) are requests the API sends, not
         calls the client makes: their payloads become models (to read what arrives), and no
         method is generated for them."""
         events: list[tuple[str, Any, list[str | int]]] = [
-            (str(name), item, ["webhooks", name]) for name, item in (self.data.get("webhooks") or {}).items()
+            (str(name), item, ["webhooks", name]) for name, item in self.section("webhooks").items()
         ]
         for op in self.iter_operations():
-            for name, callback in (op.node.get("callbacks") or {}).items():
+            for name, callback in _items(op.node.get("callbacks")):
                 callback, _ = self.resolver.deref(callback)
-                for expression, item in (callback or {}).items():
+                for expression, item in _items(callback):
                     events.append(
                         (f"{op.node.get('operationId', '')} {name}", item, [*op.ptr, "callbacks", name, expression])
                     )
         for name, item, ptr in events:
-            item, _ = self.resolver.deref(item)
+            item, uri = self.resolver.deref(item)
+            ptr = self.location(uri) if uri else ptr
             for method in HTTP_METHODS:
-                operation = item.get(method) if isinstance(item, dict) else None
-                body, _ = self.resolver.deref((operation or {}).get("requestBody") or {})
-                for media_type, media in ((body or {}).get("content") or {}).items():
+                body, body_uri = self.resolver.deref(_get(_get(item, method), "requestBody"))
+                at = self.location(body_uri) if body_uri else [*ptr, method, "requestBody"]
+                for media_type, media in _items(_get(body, "content")):
                     if _media_kind(media_type) == "json" and isinstance(media, dict) and "schema" in media:
                         hint = pascal(f"{name} {'' if method == 'post' else method} payload")
-                        built = self.schema_type(media["schema"], hint)
-                        self.record_examples([*ptr, method, "requestBody", "content", media_type], media, built)
+                        built = self.schema_type(media["schema"], hint, [*at, "content", media_type, "schema"])
+                        self.record_examples([*at, "content", media_type], media, built)
 
     def build_operation(self, op: _Op, methods: Scope) -> ir.Operation:
         """An Operation Object (OAS 3.1 §4.8.10): its parameters, body, responses and security."""
         node = op.node
-        raw_name = node.get("x-fern-sdk-method-name") or node.get("operationId") or f"{op.method} {op.path}"
+        method_extension = node.get("x-fern-sdk-method-name")
+        if method_extension is not None and not (isinstance(method_extension, str) and method_extension):
+            self.warn(
+                [*op.ptr, "x-fern-sdk-method-name"],
+                f"x-fern-sdk-method-name must be a name, found {_kind(method_extension)}; ignored",
+            )
+            method_extension = None
+        tags = node.get("tags")
+        if tags is not None and not isinstance(tags, list):
+            self.warn([*op.ptr, "tags"], f"tags must be a list of names, found {_kind(tags)}; ignored")
+        for index, tag in enumerate(tags if isinstance(tags, list) else []):
+            if not isinstance(tag, (str, int)) or isinstance(tag, bool):
+                self.warn([*op.ptr, "tags", index], f"a tag must be a name, found {_kind(tag)}; ignored")
+        group_extension = node.get("x-fern-sdk-group-name")
+        if group_extension is not None and not _group_names(group_extension):
+            self.warn(
+                [*op.ptr, "x-fern-sdk-group-name"],
+                f"x-fern-sdk-group-name must be a name or a list of names, found {_kind(group_extension)}; ignored",
+            )
+        raw_name = method_extension or node.get("operationId") or f"{op.method} {op.path}"
         name = methods.claim(method_name(str(raw_name)))
         hint = pascal(str(node.get("operationId") or f"{_group_key(node) or ''} {raw_name}"))
         args = Scope(_RESERVED_ARGS)
@@ -287,11 +416,14 @@ class _Builder:
                 )
                 continue
             for param, ptr in params:
-                if param.get("in") == where:
+                if param["in"] == where:
                     by_location[where].append(self.build_parameter(param, hint, args, ptr))
-        successes, errors = self.build_responses(node.get("responses") or {}, hint, [*op.ptr, "responses"])
+            if where == "path":
+                by_location["path"].extend(self.undeclared_path_parameters(op, params, args))
+        responses = node.get("responses")
+        successes, errors = self.build_responses(responses, hint, [*op.ptr, "responses"])
         returns = _union([r.type for r in successes])
-        accepted, _ = self.resolver.deref((node.get("responses") or {}).get("202"))
+        accepted, _ = self.resolver.deref(responses.get("202") if isinstance(responses, dict) else None)
         wait = None
         if isinstance(accepted, dict) and "x-clientgen-wait" in accepted:
             wait = (accepted["x-clientgen-wait"], [*op.ptr, "responses", "202"])
@@ -312,8 +444,16 @@ class _Builder:
             body_fields=body_fields,
             successes=successes,
             errors=errors,
-            security=self.build_security_requirement(node.get("security", self.data.get("security"))),
-            server=self.build_server_url(node.get("servers") or op.path_servers),
+            security=(
+                self.build_security_requirement(node["security"], [*op.ptr, "security"])
+                if "security" in node
+                else self.build_security_requirement(self.data.get("security"), ["security"])
+            ),
+            server=(
+                self.build_server_url(node["servers"], [*op.ptr, "servers"])
+                if node.get("servers")
+                else self.build_server_url(op.path_servers, [*op.ptr[:-1], "servers"])
+            ),
             returns=returns,
             pagination=pagination,
         )
@@ -333,7 +473,7 @@ class _Builder:
         where = [*ptr, "x-clientgen-wait"]
         body = next((r.type for r in op.successes if r.status == "202"), None)
         if not isinstance(extension, dict):
-            self.warn(where, "x-clientgen-wait must be a mapping")
+            self.warn(where, f"x-clientgen-wait must be a mapping, found {_kind(extension)}; ignored{_NO_WAIT}")
             return None
         poll = by_id.get(str(extension.get("poll")))
         location = str(extension.get("location", ""))
@@ -344,7 +484,8 @@ class _Builder:
         if poll is None or poll[1].returns is None or (header is None and path is None) or state_path is None:
             self.warn(
                 where,
-                "x-clientgen-wait must name a location in the answer, a `poll` operationId that reads it, and a `status` in what that answers",
+                "x-clientgen-wait must name a location in the answer, a `poll` operationId that reads it, and a "
+                f"`status` in what that answers; ignored{_NO_WAIT}",
             )
             return None
         group, poll_op = poll
@@ -357,9 +498,19 @@ class _Builder:
             poll_security=poll_op.security,
             result=poll_op.returns,  # type: ignore[arg-type]
             state_path=state_path[0],
-            pending=tuple(str(v) for v in extension.get("pending") or []),
-            failed=tuple(str(v) for v in extension.get("failed") or []),
+            pending=self.wait_states(extension, "pending", where),
+            failed=self.wait_states(extension, "failed", where),
         )
+
+    def wait_states(self, extension: Mapping[str, Any], key: str, where: list[str | int]) -> tuple[str, ...]:
+        """The `pending` or `failed` states of an `x-clientgen-wait`: a list of values."""
+        states = extension.get(key)
+        if states is None:
+            return ()
+        if not isinstance(states, list):
+            self.warn([*where, key], f"{key} must be a list of states, found {_kind(states)}; ignored")
+            return ()
+        return tuple(str(v) for v in states)
 
     def build_pagination(
         self,
@@ -387,7 +538,9 @@ class _Builder:
         next_cursor = self.response_path(page, str(extension["next_cursor"]))
         if argument is None or items is None or next_cursor is None or not isinstance(items[1], ir.ListOf):
             self.warn(
-                where, "the pagination expressions do not name a request parameter, a list and a cursor in the response"
+                where,
+                "the pagination expressions do not name a request parameter, a list and a cursor in the response; "
+                "the method returns single pages",
             )
             return None
         return ir.Pagination(methods.claim(f"{name}_page"), argument, items[0], next_cursor[0], items[1].item)
@@ -422,38 +575,139 @@ class _Builder:
         return (tuple(names), current) if current is not None else None
 
     def merge_parameters(self, op: _Op) -> list[tuple[Mapping[str, Any], list[str | int]]]:
-        """Path-level parameters, overridden by operation-level ones with the same name and location."""
+        """Path-level parameters, overridden by operation-level ones with the same name and
+        location. One that cannot be sent (no name, an `in` OpenAPI 3 does not have, a path
+        parameter the path does not have) is skipped, and reported where it is written."""
         merged: dict[tuple[str, str], tuple[Mapping[str, Any], list[str | int]]] = {}
-        sources: list[tuple[list[Any], list[str | int]]] = [
-            (op.common_params, ["paths", op.path, "parameters"]),
-            (list(op.node.get("parameters") or []), [*op.ptr, "parameters"]),
-        ]
-        for params, base in sources:
-            for index, raw in enumerate(params):
-                param, _ = self.resolver.deref(raw)
-                merged[(str(param.get("name")), str(param.get("in")))] = (param, [*base, index])
+        own = self.parameter_list(op.node.get("parameters"), [*op.ptr, "parameters"])
+        variables = _template_variables(op.path)
+        for level in (op.common_params, own):
+            declared: dict[tuple[str, str], list[str | int]] = {}
+            for raw, written in level:
+                param, uri = self.resolver.deref(raw)
+                at = self.location(uri) if uri else written
+                key = self.parameter_key(param, at)
+                if key is None:
+                    continue
+                if key[1] == "path" and key[0] not in variables:
+                    self.warn(at, f"path parameter {key[0]!r} is not in the path template {op.path!r}; skipped")
+                    continue
+                if key in declared and declared[key] != at:
+                    self.warn(
+                        declared[key],
+                        f"parameter {key[0]!r} in {key[1]} is declared again at {self.pointer_of(at)}; "
+                        "this one is skipped",
+                    )
+                declared[key] = at
+                merged[key] = (param, at)
         return list(merged.values())
 
+    def parameter_key(self, param: Any, at: list[str | int]) -> tuple[str, str] | None:
+        """A parameter's name and location, or None (reported) if it cannot be sent."""
+        if not isinstance(param, dict):
+            self.warn(at, f"a parameter must be a mapping, found {_kind(param)}; skipped")
+            return None
+        name, where = param.get("name"), param.get("in")
+        if not isinstance(name, str) or not name:
+            self.warn(at, f"a parameter must have a name, found {_kind(name)}; skipped")
+            return None
+        if where not in _PARAMETER_STYLES:
+            why = f"'in' must be query, header, path or cookie, found {_kind(where)}"
+            if where in ("body", "formData"):
+                why += " (Swagger 2.0's; OpenAPI 3 describes the body as the operation's requestBody)"
+            self.warn([*at, "in"] if "in" in param else at, f"parameter {name!r} skipped: {why}")
+            return None
+        return name, str(where)
+
+    def undeclared_path_parameters(
+        self, op: _Op, params: list[tuple[Mapping[str, Any], list[str | int]]], args: Scope
+    ) -> list[ir.Parameter]:
+        """A required string argument for each variable of the path template that no parameter
+        declares: without one, no request could be made."""
+        declared = {param["name"] for param, _ in params if param["in"] == "path"}
+        added = []
+        for variable in _template_variables(op.path):
+            if variable not in declared:
+                self.warn(
+                    op.ptr,
+                    f"path template variable {variable!r} has no path parameter; the method takes it as a required string",
+                )
+                added.append(
+                    ir.Parameter(
+                        args.claim(attr_name(variable)), variable, "path", TEXT, True, style="simple", explode=False
+                    )
+                )
+        return added
+
     def build_parameter(self, param: Mapping[str, Any], hint: str, args: Scope, ptr: list[str | int]) -> ir.Parameter:
-        """A Parameter Object (OAS 3.1 §4.8.12); `content` instead of `schema` uses its first media type."""
+        """A Parameter Object (OAS 3.1 §4.8.12); `content` instead of `schema` uses its media type."""
         wire = str(param["name"])
         where = param["in"]
-        schema = param.get("schema")
-        if schema is None:
-            media: dict[str, Any] = next(iter((param.get("content") or {}).values()), {})
-            schema = media.get("schema", {})
-        style = param.get("style", "form" if where in ("query", "cookie") else "simple")
+        schema, schema_at = self.parameter_schema(param, wire, ptr)
+        styles = _PARAMETER_STYLES[where]
+        style = param.get("style", styles[0])
+        if style not in styles:
+            self.warn(
+                [*ptr, "style"],
+                f"style {_kind(style)} is not one of {', '.join(styles)} for a {where} parameter; sent as {styles[0]}",
+            )
+            style = styles[0]
+        if where == "path" and param.get("required") is not True:
+            self.warn(
+                [*ptr, "required"] if "required" in param else ptr,
+                f"path parameter {wire!r} must have required: true; treated as required",
+            )
         return ir.Parameter(
             name=args.claim(attr_name(wire)),
             wire=wire,
             location=where,
-            type=self.schema_type(schema, hint + pascal(wire)),
-            required=bool(param.get("required")) or where == "path",
+            type=self.schema_type(schema, hint + pascal(wire), schema_at),
+            required=where == "path" or self.flag(param, "required", False, ptr),
             doc=_with_default(_text(param.get("description")), self.resolver.deref(schema)[0]),
             style=str(style),
-            explode=bool(param.get("explode", style == "form")),
-            check=self.build_check(schema),
+            explode=self.flag(param, "explode", style == "form", ptr),
+            check=self.build_check(schema, schema_at),
         )
+
+    def flag(self, node: Mapping[str, Any], key: str, default: bool, at: list[str | int]) -> bool:
+        """A boolean field of an OpenAPI object; anything but true or false is read as its default."""
+        value = node.get(key, default)
+        if not isinstance(value, bool):
+            self.warn([*at, key], f"{key} must be true or false, found {_kind(value)}; read as {str(default).lower()}")
+            return default
+        return value
+
+    def parameter_schema(
+        self, param: Mapping[str, Any], wire: str, ptr: list[str | int]
+    ) -> tuple[Any, list[str | int]]:
+        """A parameter's schema, from `schema` or from the one media type of `content`, and where it is."""
+        schema = param.get("schema")
+        content = param.get("content")
+        if schema is not None:
+            if content is not None:
+                self.warn([*ptr, "content"], "a parameter has schema or content, not both; content ignored")
+            return schema, [*ptr, "schema"]
+        if content is None:
+            self.warn(ptr, f"parameter {wire!r} has neither schema nor content; typed as Any")
+            return {}, ptr
+        if not isinstance(content, dict) or not content:
+            self.warn(
+                [*ptr, "content"],
+                f"content must map one media type to its schema, found {_kind(content)}; typed as Any",
+            )
+            return {}, [*ptr, "content"]
+        media_type, media = next(iter(content.items()))
+        if len(content) > 1:
+            self.warn(
+                [*ptr, "content"], f"content must have exactly one media type; the first, {media_type!r}, is used"
+            )
+        if not isinstance(media, dict):
+            self.warn(
+                [*ptr, "content", media_type],
+                f"a Media Type Object must be a mapping, found {_kind(media)}; typed as Any",
+            )
+            return {}, [*ptr, "content", media_type]
+        return media.get("schema", {}), [*ptr, "content", media_type, "schema"]
 
     def build_request_body(
         self, node: Any, hint: str, args: Scope, ptr: list[str | int]
@@ -461,27 +715,31 @@ class _Builder:
         """A Request Body Object (OAS 3.1 §4.8.13): an object body becomes keyword arguments."""
         if node is None:
             return None, ()
-        node, _ = self.resolver.deref(node)
-        content = node.get("content") or {}
-        media_type = _pick_media_type(content)
-        if media_type is None:
-            return None, ()
-        encoding = _request_encoding(media_type)
-        if encoding is None:
+        node, uri = self.resolver.deref(node)
+        ptr = self.location(uri) if uri else ptr
+        if not isinstance(node, dict):
             self.warn(
-                [*ptr, "content", media_type],
-                f"request bodies of type {media_type} are not supported yet; the operation is generated without a body",
+                ptr, f"a request body must be a mapping, found {_kind(node)}; the operation is generated without a body"
             )
             return None, ()
-        required = bool(node.get("required"))
-        schema = content[media_type].get("schema")
-        if encoding == "binary":
-            body_type: ir.TypeRef = BYTES
-        elif encoding == "text":
-            body_type = TEXT
+        picked = self.pick_media_type(node.get("content"), [*ptr, "content"])
+        if picked is None:
+            self.warn(
+                [*ptr, "content"] if "content" in node else ptr,
+                "a request body must have content (a media type and its schema); the operation is generated without a body",
+            )
+            return None, ()
+        media_type, media = picked
+        encoding = _request_encoding(media_type)
+        required = self.flag(node, "required", False, ptr)
+        schema = media.get("schema")
+        at = [*ptr, "content", media_type]
+        if encoding in ("binary", "text"):
+            body_type: ir.TypeRef = BYTES if encoding == "binary" else TEXT
+            self.unused_schema(schema, [*at, "schema"], f"{media_type} request bodies are sent as {_AS[encoding]}")
         else:
-            body_type = self.schema_type(schema if schema is not None else {}, hint + "Body")
-            self.record_examples([*ptr, "content", media_type], content[media_type], body_type)
+            body_type = self.schema_type(schema if schema is not None else {}, hint + "Body", [*at, "schema"])
+            self.record_examples(at, media, body_type)
         model = self.models.get(body_type.name) if isinstance(body_type, ir.ModelRef) else None
         if isinstance(model, ir.ObjectModel) and isinstance(body_type, ir.ModelRef):
             fields = tuple(
@@ -508,14 +766,47 @@ class _Builder:
         )
         return ir.RequestBody(media_type, encoding, required, None, argument), ()
 
+    def pick_media_type(self, content: Any, at: list[str | int]) -> tuple[str, Mapping[str, Any]] | None:
+        """The preferred media type of a `content` map (see `_pick_media_type`) and its Media
+        Type Object (OAS 3.1 §4.8.14), or None when there is none."""
+        if not isinstance(content, dict):
+            if content is not None:
+                self.warn(at, f"content must map media types to Media Type Objects, found {_kind(content)}; ignored")
+            return None
+        media_type = _pick_media_type(content)
+        if media_type is None:
+            return None
+        if not _MEDIA_TYPE.fullmatch(media_type):
+            self.warn([*at, media_type], f"{media_type!r} is not a media type (type/subtype); its body is bytes")
+        media = content[media_type]
+        if not isinstance(media, dict):
+            self.warn(
+                [*at, media_type],
+                f"a Media Type Object must be a mapping, found {_kind(media)}; read as one without a schema",
+            )
+            return media_type, {}
+        return media_type, media
+
+    def unused_schema(self, schema: Any, at: list[str | int], how: str) -> None:
+        """Report a structured schema on a body the client passes through as bytes or text."""
+        target, _ = self.resolver.deref(schema)
+        if isinstance(target, dict) and (
+            set(_types_of(target)) - {"string", "null"} or any(k in target for k in _STRUCTURE_KEYWORDS)
+        ):
+            self.warn(at, f"{how}: the client does not encode or decode this schema; ignored")
+
     def build_responses(
-        self, responses: Mapping[str, Any], hint: str, ptr: list[str | int]
+        self, responses: Any, hint: str, ptr: list[str | int]
     ) -> tuple[tuple[ir.Response, ...], tuple[ir.Response, ...]]:
         """The Responses Object (OAS 3.1 §4.8.16), split into successes (2xx) and the rest.
 
         Successes come exact codes first, then "2XX"; an operation that documents no success
         but a `default` response takes `default` as its success (and as its error body).
         """
+        if not isinstance(responses, dict):
+            if responses is not None:
+                self.warn(ptr, f"responses must map status codes to responses, found {_kind(responses)}; ignored")
+            responses = {}
         successes: list[ir.Response] = []
         errors: list[ir.Response] = []
         statuses = [str(s) for s in responses]
@@ -533,7 +824,8 @@ class _Builder:
             else:
                 suffix = {"4XX": "ClientError", "5XX": "ServerError"}.get(status.upper(), f"Error{status}")
             response = self.build_response(raw, status, hint + suffix, [*ptr, status])
-            (successes if status.startswith("2") else errors).append(response)
+            if response is not None:
+                (successes if status.startswith("2") else errors).append(response)
         if not successes:
             default = next((r for r in errors if r.status == "default"), None)
             if default is not None:
@@ -541,22 +833,29 @@ class _Builder:
         successes.sort(key=lambda r: r.status_class is not None)
         return tuple(successes), tuple(errors)
 
-    def build_response(self, node: Any, status: str, hint: str, ptr: list[str | int]) -> ir.Response:
+    def build_response(self, node: Any, status: str, hint: str, ptr: list[str | int]) -> ir.Response | None:
         """A Response Object (OAS 3.1 §4.8.17): the body of its preferred media type."""
         node, uri = self.resolver.deref(node)
-        ptr = _pointer_of(uri) if uri else ptr
-        content = node.get("content") or {}
-        media_type = _pick_media_type(content)
+        ptr = self.location(uri) if uri else ptr
+        if not isinstance(node, dict):
+            self.warn(ptr, f"a Response Object must be a mapping, found {_kind(node)}; skipped")
+            return None
+        if "x-clientgen-wait" in node and status != "202":
+            self.warn([*ptr, "x-clientgen-wait"], "x-clientgen-wait is read only on a 202 response; ignored")
+        picked = self.pick_media_type(node.get("content"), [*ptr, "content"])
         doc = _text(node.get("description"))
-        if media_type is None:
+        if picked is None:
             return ir.Response(status, "none", None, doc)
+        media_type, media = picked
         encoding = _response_encoding(media_type)
+        at = [*ptr, "content", media_type]
+        schema = media.get("schema")
         if encoding == "json":
-            schema = content[media_type].get("schema")
-            body_type = self.schema_type(schema, hint) if schema is not None else ANY
-            self.record_examples([*ptr, "content", media_type], content[media_type], body_type)
+            body_type = self.schema_type(schema, hint, [*at, "schema"]) if schema is not None else ANY
+            self.record_examples(at, media, body_type)
         else:
             body_type = TEXT if encoding == "text" else BYTES
+            self.unused_schema(schema, [*at, "schema"], f"{media_type} responses are read as {_AS[encoding]}")
         return ir.Response(status, encoding, body_type, doc)
 
     def record_examples(self, ptr: list[str | int], node: Any, body_type: ir.TypeRef) -> None:
@@ -576,7 +875,9 @@ class _Builder:
                 if isinstance(target, dict) and "value" in target:
                     found.append(([*ptr, "examples", name, "value"], target["value"]))
         for where, value in found:
-            self.examples.append(ir.Example(pointer(where), body_type, json.dumps(value, sort_keys=True, default=str)))
+            self.examples.append(
+                ir.Example(self.pointer_of(where), body_type, json.dumps(value, sort_keys=True, default=str))
+            )
 
     # -- security ----------------------------------------------------------------------------------
 
@@ -587,70 +888,98 @@ class _Builder:
         """
         names = Scope(_RESERVED_ARGS | {"base_url", "http_client", "headers"})
         schemes = []
-        raw_schemes = (self.data.get("components") or {}).get("securitySchemes") or {}
+        raw_schemes = self.section("components", "securitySchemes")
         for key, raw in raw_schemes.items():
-            scheme, _ = self.resolver.deref(raw)
-            built = self.build_security_scheme(str(key), scheme, names, package)
+            scheme, uri = self.resolver.deref(raw)
+            at: list[str | int] = self.location(uri) if uri else ["components", "securitySchemes", key]
+            if not isinstance(scheme, dict):
+                self.warn(at, f"a security scheme must be a mapping, found {_kind(scheme)}; skipped")
+                continue
+            built = self.build_security_scheme(str(key), scheme, names, package, at)
             if built is not None:
                 schemes.append(built)
         return tuple(schemes)
 
     def build_security_scheme(
-        self, key: str, scheme: Mapping[str, Any], names: Scope, package: str
+        self, key: str, scheme: Mapping[str, Any], names: Scope, package: str, at: list[str | int]
     ) -> ir.SecurityScheme | None:
         kind = scheme.get("type")
         http_scheme = str(scheme.get("scheme", "")).lower()
+        no_credentials = "operations that need it get no credentials from the client"
 
-        def credential(extension: Any, default: str, doc: str) -> ir.Credential:
-            extension = extension if isinstance(extension, dict) else {}
-            base = attr_name(str(extension.get("name") or default))
+        def extension(path: list[str | int], value: Any, fields: str = "name, env") -> dict[str, Any]:
+            if value is not None and not isinstance(value, dict):
+                self.warn(path, f"{path[-1]} must be a mapping ({fields}), found {_kind(value)}; ignored")
+            return value if isinstance(value, dict) else {}
+
+        def credential(named: dict[str, Any], default: str, doc: str) -> ir.Credential:
+            base = attr_name(str(named.get("name") or default))
             name = names.claim(base if base not in names else attr_name(f"{key} {base}"))
-            env = extension.get("env") or f"{package}_{name}".upper()
+            env = named.get("env") or f"{package}_{name}".upper()
             return ir.Credential(name=name, env=str(env), doc=doc)
 
         if kind == "http" and http_scheme == "basic":
-            basic = scheme.get("x-fern-basic") or {}
+            basic = extension([*at, "x-fern-basic"], scheme.get("x-fern-basic"), "username, password")
+            username = extension([*at, "x-fern-basic", "username"], basic.get("username"))
+            password = extension([*at, "x-fern-basic", "password"], basic.get("password"))
             return ir.SecurityScheme(
                 key,
                 "basic",
                 (
-                    credential(
-                        basic.get("username"), "username", f"The user name for HTTP Basic authentication ({key})."
-                    ),
-                    credential(
-                        basic.get("password"), "password", f"The password for HTTP Basic authentication ({key})."
-                    ),
+                    credential(username, "username", f"The user name for HTTP Basic authentication ({key})."),
+                    credential(password, "password", f"The password for HTTP Basic authentication ({key})."),
                 ),
             )
         if (kind == "http" and http_scheme == "bearer") or kind in ("oauth2", "openIdConnect"):
             default = "token" if kind == "http" else "access_token"
-            return ir.SecurityScheme(
-                key, "bearer", (credential(scheme.get("x-fern-bearer"), default, f"The bearer token ({key})."),)
-            )
+            bearer = extension([*at, "x-fern-bearer"], scheme.get("x-fern-bearer"))
+            return ir.SecurityScheme(key, "bearer", (credential(bearer, default, f"The bearer token ({key})."),))
         if kind == "apiKey":
-            header = scheme.get("x-fern-header") or {}
+            where, param = scheme.get("in"), scheme.get("name")
+            if where not in ("header", "query", "cookie"):
+                why = f"an apiKey's 'in' must be header, query or cookie, found {_kind(where)}"
+                self.warn([*at, "in"] if "in" in scheme else at, f"{why}; skipped: {no_credentials}")
+                return None
+            if not isinstance(param, str) or not param:
+                why = f"an apiKey must name its {where}, found {_kind(param)}"
+                self.warn([*at, "name"] if "name" in scheme else at, f"{why}; skipped: {no_credentials}")
+                return None
+            header = extension([*at, "x-fern-header"], scheme.get("x-fern-header"))
             return ir.SecurityScheme(
                 key,
                 "api_key",
-                (
-                    credential(
-                        header, "api_key", f"The API key sent as {scheme.get('in')} {scheme.get('name')!r} ({key})."
-                    ),
-                ),
-                location=scheme.get("in", "header"),
-                param=str(scheme.get("name", "")),
-                prefix=str(header.get("prefix", "")) if isinstance(header, dict) else "",
+                (credential(header, "api_key", f"The API key sent as {where} {param!r} ({key})."),),
+                location=where,
+                param=param,
+                prefix=str(header.get("prefix", "")),
             )
-        self.warn(
-            ["components", "securitySchemes", key],
-            f"security scheme type {kind!r} {http_scheme!r} is not supported; operations that need it get no credentials from the client",
-        )
+        self.warn(at, f"security scheme type {kind!r} {http_scheme!r} is not supported; {no_credentials}")
         return None
 
-    def build_security_requirement(self, requirements: Any) -> tuple[tuple[str, ...], ...]:
+    def build_security_requirement(self, requirements: Any, at: list[str | int]) -> tuple[tuple[str, ...], ...]:
         """Security Requirement Objects (OAS 3.1 §4.8.30): alternatives, each a set of schemes."""
-        known = set((self.data.get("components") or {}).get("securitySchemes") or {})
-        return tuple(tuple(k for k in req if k in known) for req in requirements or [] if isinstance(req, dict))
+        if requirements is None:
+            return ()
+        if not isinstance(requirements, list):
+            self.warn(
+                at, f"security must be a list of Security Requirement Objects, found {_kind(requirements)}; ignored"
+            )
+            return ()
+        known = set(self.section("components", "securitySchemes"))
+        alternatives = []
+        for index, requirement in enumerate(requirements):
+            if not isinstance(requirement, dict):
+                self.warn(
+                    [*at, index], f"a security requirement must be a mapping, found {_kind(requirement)}; ignored"
+                )
+                continue
+            for name in requirement:
+                if name not in known:
+                    self.warn(
+                        [*at, index, name], f"security scheme {name!r} is not in components/securitySchemes; ignored"
+                    )
+            alternatives.append(tuple(k for k in requirement if k in known))
+        return tuple(alternatives)
 
     # -- schemas -----------------------------------------------------------------------------------
 
@@ -661,51 +990,59 @@ class _Builder:
             self.owner[name] = self.owners[-1]
         return name
 
-    def schema_type(self, node: Any, hint: str, base_uri: str | None = None) -> ir.TypeRef:
-        """A Schema Object (OAS 3.1 §4.8.24) as a type: a reference names a model, else it is inline."""
+    def schema_type(self, node: Any, hint: str, at: list[str | int], base_uri: str | None = None) -> ir.TypeRef:
+        """A Schema Object (OAS 3.1 §4.8.24) as a type: a reference names a model, else it is inline.
+        `at` is where `node` is written, for what the builder reports about it."""
         if isinstance(node, dict) and isinstance(node.get("$ref"), str):
             if node.get("nullable") is True or "null" in _types_of(node):
                 # `nullable` beside a `$ref`: ignored by the letter of OAS 3.0, meant by its authors.
-                inner = self.schema_type({"$ref": node["$ref"]}, hint, base_uri)
+                inner = self.schema_type({"$ref": node["$ref"]}, hint, at, base_uri)
                 return inner if isinstance(inner, ir.Nullable) or inner is ANY else ir.Nullable(inner)
             target, uri = self.resolver.deref(node, base_uri)
             assert uri is not None
             if uri in self.by_uri:
                 return self.by_uri[uri]
+            if not isinstance(target, (dict, bool)) and at != self.location(uri):
+                self.warn(at, f"$ref {node['$ref']!r} leads to {_kind(target)}, not a schema; typed as Any")
+                return ANY
             name = self.component_names.get(uri)
             if name is None:
                 name = self.claim_class(class_name(uri.rsplit("/", 1)[-1]))
                 self.component_names[uri] = name
             return self.named_schema(target, uri, name)
-        return self.inline_schema(node, hint, base_uri)
+        return self.inline_schema(node, hint, at, base_uri)
 
     def named_schema(self, schema: Any, uri: str, name: str) -> ir.TypeRef:
         """A schema with a name of its own: an object or enum becomes a class, anything else an alias."""
+        at = self.location(uri)
         self.owners.append(name)
         try:
             if _is_object(schema, self.resolver):
+                self.check_schema(schema, at, typed=True)
                 ref = ir.ModelRef(name)
                 self.by_uri[uri] = ref
-                self.models[name] = self.build_object(schema, name)
+                self.models[name] = self.build_object(schema, name, at)
                 return ref
-            if _is_enum(schema):
-                enum = self.build_enum(schema, name)
-                enum_ref = _nullable_if(schema, ir.EnumRef(name)) if enum else ANY
+            if _is_enum(schema) and _enum_base(schema):
+                self.check_schema(schema, at, typed=True)
+                self.build_enum(schema, name, at)
+                enum_ref = _nullable_if(schema, ir.EnumRef(name))
                 self.by_uri[uri] = enum_ref
                 return enum_ref
             if _is_map(schema) and self.refers_to_itself(schema, uri):
                 # A map of itself cannot be a type alias: it becomes a class whose entries are
                 # its `additional_properties`.
+                self.check_schema(schema, at, typed=True)
                 ref = ir.ModelRef(name)
                 self.by_uri[uri] = ref
-                self.models[name] = self.build_object(schema, name)
+                self.models[name] = self.build_object(schema, name, at)
                 return ref
             if uri in self.in_progress:
                 # Met again while being built: a recursion through no class.
                 self.recursive.add(name)
                 return ir.RecursiveRef(name)
             self.in_progress.add(uri)
-            target = self.inline_schema(schema, name, uri.split("#", 1)[0])
+            target = self.inline_schema(schema, name, at, uri.split("#", 1)[0])
             self.in_progress.discard(uri)
             recursive = ir.RecursiveRef(name) if name in self.recursive else None
             alias: ir.TypeRef = recursive or ir.AliasRef(name, target)
@@ -735,68 +1072,120 @@ class _Builder:
                 stack.extend(node)
         return False
 
-    def inline_schema(self, schema: Any, hint: str, base_uri: str | None = None) -> ir.TypeRef:
+    def check_schema(self, schema: Mapping[str, Any], at: list[str | int], *, typed: bool) -> None:
+        """Report the keywords of a Schema Object the builder cannot read, each of which it
+        ignores; `typed` tells whether the schema's type comes from keywords other than `type`
+        (an object's properties, an enum, a union), or else is Any when `type` is unreadable.
+
+        An unknown `format` is not reported: formats are open (OAS 3.1 §4.4), and one this
+        generator has no row for (see `types`) is typed by its `type`, with nothing lost."""
+        if "$ref" in schema and not isinstance(schema["$ref"], str):
+            self.warn([*at, "$ref"], f"$ref must be a string, found {_kind(schema['$ref'])}; ignored")
+        declared = schema.get("type")
+        if declared is not None:
+            names = declared if isinstance(declared, list) else [declared]
+            unknown = [n for n in names if not (isinstance(n, str) and n in _JSON_TYPES)]
+            if not isinstance(declared, (str, list)):
+                problem = f"type must be a JSON Schema type or a list of them, found {_kind(declared)}"
+            elif unknown:
+                problem = f"type {_kind(unknown[0])} is not a JSON Schema type ({', '.join(_JSON_TYPES)})"
+            else:
+                problem = ""
+            if problem:
+                self.warn([*at, "type"], f"{problem}; " + ("ignored" if typed else "typed as Any"))
+        for keyword, shape, what in _SCHEMA_SHAPES:
+            value = schema.get(keyword)
+            if value is not None and not isinstance(value, shape):
+                hint = _SHAPE_HINTS.get((keyword, type(value)), "")
+                self.warn([*at, keyword], f"{keyword} must be {what}, found {_kind(value)}{hint}; ignored")
+
+    def inline_schema(self, schema: Any, hint: str, at: list[str | int], base_uri: str | None = None) -> ir.TypeRef:
+        """A schema written in place, as a type (an object or enum becomes a class named `hint`)."""
         if not isinstance(schema, dict):
-            return ANY  # `true`, `false` or `{}`-like schemas in 3.1
+            if not isinstance(schema, bool):  # `true` and `false` are schemas in 3.1
+                self.warn(at, f"a schema must be a mapping, found {_kind(schema)}; typed as Any")
+            return ANY
         types = _types_of(schema)
         nullable = "null" in types or schema.get("nullable") is True
+        typed = True  # by keywords other than `type`
         result: ir.TypeRef
         if "const" in schema and (schema["const"] is None or isinstance(schema["const"], (str, int, bool))):
             # `Literal[...]` takes these; a number or structure `const` is typed by its schema
             result = ir.LiteralOf(schema["const"])
-        elif "enum" in schema and _is_enum(schema):
+        elif "enum" in schema and _is_enum(schema) and _enum_base(schema):
             name = self.claim_class(class_name(hint))
-            result = ir.EnumRef(name) if self.build_enum(schema, name) else ANY
-        elif "oneOf" in schema or "anyOf" in schema:
-            result, nullable = self.build_union(schema, hint, base_uri, nullable)
+            self.build_enum(schema, name, at)
+            result = ir.EnumRef(name)
+        elif isinstance(schema.get("oneOf"), list) or isinstance(schema.get("anyOf"), list):
+            result, nullable = self.build_union(schema, hint, at, base_uri, nullable)
         elif (
             isinstance(schema.get("allOf"), list) and not _has_own_object_keywords(schema) and len(schema["allOf"]) == 1
         ):
-            result = self.schema_type(schema["allOf"][0], hint, base_uri)
+            result = self.schema_type(schema["allOf"][0], hint, [*at, "allOf", 0], base_uri)
         elif _is_object(schema, self.resolver):
             name = self.claim_class(class_name(hint))
             self.inline_models[id(schema)] = name
             self.owners.append(name)
             try:
-                self.models[name] = self.build_object(schema, name)
+                self.models[name] = self.build_object(schema, name, at)
             finally:
                 self.owners.pop()
             result = ir.ModelRef(name)
-        elif "object" in types or (not types and "additionalProperties" in schema):
-            additional = schema.get("additionalProperties", True)
-            result = ir.MapOf(
-                ANY
-                if additional in (True, None, {}) or additional is False
-                else self.shallow(self.schema_type(additional, hint + "Value", base_uri), hint)
-            )
-        elif "array" in types:
-            result = ir.ListOf(self.shallow(self.schema_type(schema.get("items", {}), hint + "Item", base_uri), hint))
         else:
-            scalars = [t for t in types if t != "null"]
-            if len(scalars) > 1:
-                result = ir.UnionOf(tuple(primitive(t, _format(schema)) for t in scalars))
-            elif scalars:
-                result = primitive(scalars[0], _format(schema))
-            else:
-                result = ANY
+            typed = False
+            result = self.typed_schema(schema, hint, at, base_uri)
+        self.check_schema(schema, at, typed=typed)
         return ir.Nullable(result) if nullable and not isinstance(result, ir.Nullable) and result is not ANY else result
 
-    def shallow(self, inner: ir.TypeRef, hint: str) -> ir.TypeRef:
+    def typed_schema(
+        self, schema: Mapping[str, Any], hint: str, at: list[str | int], base_uri: str | None
+    ) -> ir.TypeRef:
+        """A schema whose `type` says what it is: a map, a list or a scalar (Any when a `type`
+        is not one JSON Schema has)."""
+        types = _types_of(schema)
+        declared = schema.get("type")
+        if declared is not None and (not isinstance(declared, (str, list)) or set(types) - set(_JSON_TYPES)):
+            return ANY
+        if "object" in types or (not types and "additionalProperties" in schema):
+            additional = schema.get("additionalProperties", True)
+            return ir.MapOf(
+                ANY
+                if additional in (True, None, {}) or additional is False
+                else self.shallow(
+                    self.schema_type(additional, hint + "Value", [*at, "additionalProperties"], base_uri), at
+                )
+            )
+        if "array" in types:
+            items = schema.get("items", {})
+            items = items if isinstance(items, (dict, bool)) else {}  # reported by `check_schema`
+            return ir.ListOf(self.shallow(self.schema_type(items, hint + "Item", [*at, "items"], base_uri), at))
+        scalars = [t for t in types if t != "null"]
+        if not types and isinstance(schema.get("enum"), list):
+            # An enum that is no Enum class (see `_enum_base`) and has no type: typed by its values.
+            scalars = list(dict.fromkeys(_json_type(v) for v in schema["enum"] if v is not None))
+            if len(scalars) > 1:
+                shown = ", ".join(_kind(v) for v in schema["enum"][:4]) + (", …" if len(schema["enum"]) > 4 else "")
+                self.warn([*at, "enum"], f"enum [{shown}] has values of several types and no type; typed as Any")
+                return ANY
+        if len(scalars) > 1:
+            return ir.UnionOf(tuple(primitive(t, _format(schema)) for t in scalars))
+        return primitive(scalars[0], _format(schema)) if scalars else ANY
+
+    def shallow(self, inner: ir.TypeRef, at: list[str | int]) -> ir.TypeRef:
         """`inner`, or `Any` when lists and maps nest so deep that Python could not parse the
         annotation (its parser allows 200 open brackets)."""
         if _nesting(inner) < MAX_TYPE_NESTING:
             return inner
-        where = hint if len(hint) <= 40 else hint[:40] + "…"
-        self.warn(
-            [], f"{where}: lists and maps nest more than {MAX_TYPE_NESTING} levels deep; deeper levels are typed Any"
-        )
+        self.warn(at, f"lists and maps nest more than {MAX_TYPE_NESTING} levels deep; deeper levels are typed as Any")
         return ANY
 
     def build_union(
-        self, schema: Mapping[str, Any], hint: str, base_uri: str | None, nullable: bool
+        self, schema: Mapping[str, Any], hint: str, at: list[str | int], base_uri: str | None, nullable: bool
     ) -> tuple[ir.TypeRef, bool]:
         """`oneOf`/`anyOf` (JSON Schema §10.2.1.2-3); a `null` member makes the union nullable."""
-        raw_members = list(schema.get("oneOf") or schema.get("anyOf") or [])
+        key = "oneOf" if isinstance(schema.get("oneOf"), list) and schema["oneOf"] else "anyOf"
+        listed = schema.get(key)
+        raw_members: list[Any] = listed if isinstance(listed, list) else []
         members: list[ir.TypeRef] = []
         for index, member in enumerate(raw_members):
             target, _ = self.resolver.deref(member, base_uri)
@@ -804,27 +1193,41 @@ class _Builder:
                 nullable = True
                 continue
             title = target.get("title") if isinstance(target, dict) else None
-            built = self.schema_type(member, hint + (pascal(title) if title else f"Variant{index + 1}"), base_uri)
+            name = hint + (pascal(title) if isinstance(title, str) and title else f"Variant{index + 1}")
+            built = self.schema_type(member, name, [*at, key, index], base_uri)
             if built not in members:
                 members.append(built)
         if not members:
             return ANY, nullable
         if len(members) == 1:
             return members[0], nullable
-        return ir.UnionOf(tuple(members), self.build_discriminator(schema, raw_members, members)), nullable
+        return ir.UnionOf(tuple(members), self.build_discriminator(schema, raw_members, at)), nullable
 
     def build_discriminator(
-        self, schema: Mapping[str, Any], raw: list[Any], members: list[ir.TypeRef]
+        self, schema: Mapping[str, Any], raw: list[Any], at: list[str | int]
     ) -> ir.Discriminator | None:
-        """The Discriminator Object (OAS 3.1 §4.8.25): explicit `mapping`, else component names."""
+        """The Discriminator Object (OAS 3.1 §4.8.25): explicit `mapping`, else component names.
+        Without one, a union's value is decoded by trying each member in turn."""
         discriminator = schema.get("discriminator")
-        if not isinstance(discriminator, dict) or "propertyName" not in discriminator:
+        if discriminator is None:
             return None
+        where = [*at, "discriminator"]
+        if not isinstance(discriminator, dict) or not isinstance(discriminator.get("propertyName"), str):
+            self.warn(where, "a discriminator must be a mapping with a propertyName; ignored")
+            return None
+        explicit = discriminator.get("mapping")
+        if explicit is not None and not isinstance(explicit, dict):
+            self.warn([*where, "mapping"], f"mapping must map values to schemas, found {_kind(explicit)}; ignored")
         mapping: dict[str, ir.ModelRef] = {}
-        for value, ref in (discriminator.get("mapping") or {}).items():
-            built = self.schema_type({"$ref": mapping_target(ref)}, class_name(str(value)))
+        for value, ref in explicit.items() if isinstance(explicit, dict) else ():
+            built = self.schema_type({"$ref": mapping_target(ref)}, class_name(str(value)), [*where, "mapping", value])
             if isinstance(built, ir.ModelRef):
                 mapping[str(value)] = built
+            else:
+                self.warn(
+                    [*where, "mapping", value],
+                    f"{ref!r} is not an object schema, which a discriminator value must name; left out of the mapping",
+                )
         for member in raw:
             if isinstance(member, dict) and "$ref" in member:
                 _, uri = self.resolver.deref(member)
@@ -832,18 +1235,18 @@ class _Builder:
                 key = self.component_keys.get(uri or "")
                 if key is not None and isinstance(member_type, ir.ModelRef) and member_type not in mapping.values():
                     mapping[key] = member_type
-        return ir.Discriminator(str(discriminator["propertyName"]), tuple(mapping.items())) if mapping else None
+        return ir.Discriminator(discriminator["propertyName"], tuple(mapping.items())) if mapping else None
 
-    def build_object(self, schema: Mapping[str, Any], name: str) -> ir.ObjectModel:
+    def build_object(self, schema: Mapping[str, Any], name: str, at: list[str | int]) -> ir.ObjectModel:
         """An object schema as a dataclass: its properties (merged through `allOf`) and what else it keeps."""
-        properties, required, additional = self.merged_properties(schema, set())
+        merged = self.merged_properties(schema, at, set())
         scope = Scope(_RESERVED_FIELDS)
         fields = []
-        for wire, prop in properties.items():
+        for wire, prop in merged.schemas.items():
             target, _ = self.resolver.deref(prop)
             read_only = bool(_get(target, "readOnly") or _get(prop, "readOnly"))
             write_only = bool(_get(target, "writeOnly") or _get(prop, "writeOnly"))
-            field_type = self.schema_type(prop, name + pascal(wire))
+            field_type = self.schema_type(prop, name + pascal(wire), merged.where[wire])
             # A reference to a class is documented on the class; one to an alias or a scalar
             # schema lends the field its description.
             own_doc = _text(_get(prop, "description")) or _text(_get(prop, "title"))
@@ -853,36 +1256,38 @@ class _Builder:
                     name=scope.claim(_field_name(wire)),
                     wire=wire,
                     type=field_type,
-                    required=wire in required and not read_only and not write_only,
+                    required=wire in merged.required and not read_only and not write_only,
                     doc=_with_default(own_doc or borrowed, target if isinstance(target, dict) else {}),
                     read_only=read_only,
                     write_only=write_only,
                 )
             )
+        additional = merged.additional
         if additional is False:
             extra: ir.TypeRef | None = None
         elif additional in (True, None) or additional == {}:
             extra = ANY
         else:
-            extra = self.schema_type(additional, name + "Value")
+            extra = self.schema_type(additional, name + "Value", merged.additional_at)
         return ir.ObjectModel(
             name=name,
             doc=_join(_get(schema, "title") if _get(schema, "title") != name else None, _get(schema, "description")),
             fields=tuple(fields),
             extra=extra,
             extra_name=scope.claim("additional_properties"),
-            check=self.object_check(schema, frozenset()),
+            check=self.object_check(schema, at, frozenset()),
         )
 
     # -- constraints -------------------------------------------------------------------------------
 
-    def build_check(self, node: Any, seen: frozenset[str] = frozenset()) -> ir.Check | None:
+    def build_check(self, node: Any, at: list[str | int], seen: frozenset[str] = frozenset()) -> ir.Check | None:
         """What a request value of this schema must meet (JSON Schema validation keywords), or
         None when nothing constrains it. A reference to an object model defers to its own check."""
         target, uri = self.resolver.deref(node)
         if not isinstance(target, dict):
             return None
         if uri is not None:
+            at = self.location(uri)
             built = self.by_uri.get(uri)
             if isinstance(built, ir.ModelRef):
                 return ir.Check(model=built.name)
@@ -892,49 +1297,59 @@ class _Builder:
         elif id(target) in self.inline_models:
             return ir.Check(model=self.inline_models[id(target)])
         for key in ("oneOf", "anyOf"):
-            members = [m for m in target.get(key) or [] if _types_of(self.resolver.deref(m)[0]) != ["null"]]
+            listed = target.get(key)
+            members = [
+                (index, m)
+                for index, m in enumerate(listed if isinstance(listed, list) else [])
+                if _types_of(self.resolver.deref(m)[0]) != ["null"]
+            ]
             if key in target:
-                return self.build_check(members[0], seen) if len(members) == 1 else None
+                return self.build_check(members[0][1], [*at, key, members[0][0]], seen) if len(members) == 1 else None
         parts: list[Any] = target["allOf"] if isinstance(target.get("allOf"), list) else []
         if len(parts) == 1 and not _has_own_object_keywords(target):
-            inner = self.build_check(parts[0], seen)
-            own = self.scalar_check(target)
+            inner = self.build_check(parts[0], [*at, "allOf", 0], seen)
+            own = self.scalar_check(target, at)
             return inner if own is None else own if inner is None else _merge_checks(inner, own)
         if _is_object(target, self.resolver):
-            check = self.object_check(target, seen)
+            check = self.object_check(target, at, seen)
             return check if check != ir.Check() else None
-        scalar = self.scalar_check(target) or ir.Check()
-        items = self.build_check(target["items"], seen) if isinstance(target.get("items"), dict) else None
+        scalar = self.scalar_check(target, at) or ir.Check()
+        items = (
+            self.build_check(target["items"], [*at, "items"], seen) if isinstance(target.get("items"), dict) else None
+        )
         additional = target.get("additionalProperties")
-        values = self.build_check(additional, seen) if isinstance(additional, dict) else None
+        values = (
+            self.build_check(additional, [*at, "additionalProperties"], seen) if isinstance(additional, dict) else None
+        )
         names = target.get("propertyNames")
-        keys = self.build_check(names, seen) if isinstance(names, dict) else None
+        keys = self.build_check(names, [*at, "propertyNames"], seen) if isinstance(names, dict) else None
         check = _replace_check(scalar, items=items, values=values, keys=keys)
         return check if check != ir.Check() else None
 
-    def object_check(self, schema: Any, seen: frozenset[str]) -> ir.Check:
+    def object_check(self, schema: Any, at: list[str | int], seen: frozenset[str]) -> ir.Check:
         """The check of an object schema: required and constrained properties, through `allOf`."""
-        properties, required, additional = self.merged_properties(schema, set())
+        merged = self.merged_properties(schema, at, set())
         checks = []
-        for wire, prop in properties.items():
+        for wire, prop in merged.schemas.items():
             target, _ = self.resolver.deref(prop)
             if _get(target, "readOnly") or _get(prop, "readOnly"):
                 continue
-            check = self.build_check(prop, seen)
+            check = self.build_check(prop, merged.where[wire], seen)
             if check is not None:
                 checks.append((wire, check))
-        read_only = {w for w, p in properties.items() if _get(self.resolver.deref(p)[0], "readOnly")}
-        base = self.scalar_check(schema) or ir.Check()
+        read_only = {w for w, p in merged.schemas.items() if _get(self.resolver.deref(p)[0], "readOnly")}
+        base = self.scalar_check(schema, at) or ir.Check()
         names = schema.get("propertyNames") if isinstance(schema, dict) else None
+        additional = merged.additional
         return _replace_check(
             base,
-            required=tuple(w for w in properties if w in required and w not in read_only),
+            required=tuple(w for w in merged.schemas if w in merged.required and w not in read_only),
             properties=tuple(checks),
-            values=self.build_check(additional, seen) if isinstance(additional, dict) else None,
-            keys=self.build_check(names, seen) if isinstance(names, dict) else None,
+            values=self.build_check(additional, merged.additional_at, seen) if isinstance(additional, dict) else None,
+            keys=self.build_check(names, [*at, "propertyNames"], seen) if isinstance(names, dict) else None,
         )
 
-    def scalar_check(self, schema: Mapping[str, Any]) -> ir.Check | None:
+    def scalar_check(self, schema: Mapping[str, Any], at: list[str | int]) -> ir.Check | None:
         """The keywords of `schema` itself (3.0's boolean `exclusiveMinimum` read as 3.1's)."""
         found: dict[str, Any] = {}
         for keyword, name in _CHECK_KEYWORDS.items():
@@ -951,51 +1366,60 @@ class _Builder:
                 found[name] = found.pop(bound)
         if "pattern" in found and not _compiles(str(found["pattern"])):
             self.warn(
-                [], f"pattern {found['pattern']!r} is not a Python regular expression; it is not checked client-side"
+                [*at, "pattern"],
+                f"pattern {found['pattern']!r} is not a Python regular expression; not checked client-side",
             )
             del found["pattern"]
-        values = [v for v in schema.get("enum") or [] if v is not None and not isinstance(v, (dict, list))]
+        listed = schema.get("enum")
+        values = (
+            [v for v in listed if v is not None and not isinstance(v, (dict, list))] if isinstance(listed, list) else []
+        )
         if "const" in schema and isinstance(schema["const"], (str, int, float, bool)):
             values = [schema["const"]]
         if values:
             found["enum"] = tuple(dict.fromkeys(values))
         return ir.Check(**found) if found else None
 
-    def merged_properties(self, schema: Any, seen: set[int]) -> tuple[dict[str, Any], set[str], Any]:
-        """Properties, required names and `additionalProperties` of `schema` and its `allOf` parts."""
+    def merged_properties(self, schema: Any, at: list[str | int], seen: set[int]) -> _Properties:
+        """Properties, required names and `additionalProperties` of `schema` and its `allOf`
+        parts, with where each is written."""
+        merged = _Properties()
         if not isinstance(schema, dict) or id(schema) in seen:
-            return {}, set(), None
+            return merged
         seen.add(id(schema))
-        properties: dict[str, Any] = {}
-        required: set[str] = set()
-        additional = schema.get("additionalProperties")
-        for part in schema.get("allOf") or []:
-            target, _ = self.resolver.deref(part)
-            more, more_required, more_additional = self.merged_properties(target, seen)
-            properties.update(more)
-            required |= more_required
-            if additional is None:
-                additional = more_additional
+        merged.additional, merged.additional_at = schema.get("additionalProperties"), [*at, "additionalProperties"]
+        parts = schema.get("allOf")
+        for index, part in enumerate(parts if isinstance(parts, list) else []):
+            target, uri = self.resolver.deref(part)
+            part_at = self.location(uri) if uri else [*at, "allOf", index]
+            if isinstance(target, dict):
+                self.check_schema(target, part_at, typed=True)
+            more = self.merged_properties(target, part_at, seen)
+            merged.schemas.update(more.schemas)
+            merged.where.update(more.where)
+            merged.required |= more.required
+            if merged.additional is None:
+                merged.additional, merged.additional_at = more.additional, more.additional_at
         own = schema.get("properties")
-        properties.update(own if isinstance(own, dict) else {})
+        if isinstance(own, dict):
+            merged.schemas.update(own)
+            merged.where.update({wire: [*at, "properties", wire] for wire in own})
         names = schema.get("required")
-        required |= {str(r) for r in names} if isinstance(names, list) else set()
-        return properties, required, additional
+        merged.required |= {str(r) for r in names} if isinstance(names, list) else set()
+        return merged
 
-    def build_enum(self, schema: Mapping[str, Any], name: str) -> bool:
-        """A string or integer `enum` as an open Enum class; False if its values are of mixed kinds."""
-        values = [v for v in schema.get("enum", []) if v is not None]
-        if values and all(isinstance(v, str) for v in values):
-            base = "str"
-        elif values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-            base = "int"
-        else:
-            self.claimed.remove(name)
-            return False
+    def build_enum(self, schema: Mapping[str, Any], name: str, at: list[str | int]) -> None:
+        """A string or integer `enum` (see `_enum_base`) as an open Enum class."""
+        values = [v for v in schema["enum"] if v is not None]
+        base = _enum_base(schema)
+        assert base is not None
+        declared = [t for t in _types_of(schema) if t != "null"]
+        if declared and not set(declared) & _ENUM_TYPES[base]:
+            kind = "strings" if base == "str" else "integers"
+            self.warn([*at, "enum"], f"enum values are {kind} but type is {', '.join(declared)}; the type is ignored")
         scope = Scope({"name", "value"})
         members = tuple(ir.EnumMember(scope.claim(constant_name(v)), v) for v in dict.fromkeys(values))
-        self.models[name] = ir.EnumModel(name, _text(schema.get("description")), base, members)  # type: ignore[arg-type]
-        return True
+        self.models[name] = ir.EnumModel(name, _text(schema.get("description")), base, members)
 
     # -- model modules -----------------------------------------------------------------------------
 
@@ -1038,6 +1462,24 @@ class _Builder:
 
 # -- helpers --------------------------------------------------------------------------------------
 
+
+_JSON_TYPES = ("string", "number", "integer", "boolean", "array", "object", "null")
+# The schema keywords whose value the builder reads only in one shape: (keyword, shape, what it must be).
+_SCHEMA_SHAPES: tuple[tuple[str, type | tuple[type, ...], str], ...] = (
+    ("properties", dict, "a mapping of property names to schemas"),
+    ("required", list, "a list of property names"),
+    ("allOf", list, "a list of schemas"),
+    ("oneOf", list, "a list of schemas"),
+    ("anyOf", list, "a list of schemas"),
+    ("enum", list, "a list of values"),
+    ("items", (dict, bool), "one schema"),
+)
+_SHAPE_HINTS = {
+    ("required", bool): " (OpenAPI 3 lists the required properties on their object)",
+    ("items", list): " (a list of schemas, the tuple form, is not supported)",
+}
+# The types an enum's values may declare: strings; integers (which are numbers too).
+_ENUM_TYPES = {"str": {"string"}, "int": {"integer", "number"}}
 
 _CHECK_KEYWORDS = {
     "maxLength": "max_length",
@@ -1092,8 +1534,41 @@ def _field_name(wire: str) -> str:
     return name + "_" if name in _ANNOTATION_BUILTINS else name
 
 
+# The styles each parameter location allows (OAS 3.1 §4.8.12.4), its default first.
+_PARAMETER_STYLES = {
+    "path": ("simple", "label", "matrix"),
+    "query": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),
+    "header": ("simple",),
+    "cookie": ("form",),
+}
+
+
+def _template_variables(path: str) -> list[str]:
+    """The `{name}` variables of a path template, in order."""
+    return list(dict.fromkeys(re.findall(r"\{([^{}]+)\}", _plain_template(path))))
+
+
+def _kind(value: Any) -> str:
+    """What a value of the wrong shape is, for a warning: `'body'`, `null`, `a list`..."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        text = repr(value)
+        return text if len(text) <= 40 else text[:39] + "…"
+    if isinstance(value, (list, dict)):
+        return ("an empty " if not value else "a ") + ("list" if isinstance(value, list) else "mapping")
+    return type(value).__name__
+
+
 def _get(node: Any, key: str) -> Any:
     return node.get(key) if isinstance(node, dict) else None
+
+
+def _items(node: Any) -> Iterable[tuple[str, Any]]:
+    """The entries of a mapping; nothing for anything else."""
+    return node.items() if isinstance(node, dict) else ()
 
 
 def _text(value: Any) -> str | None:
@@ -1131,10 +1606,6 @@ def _is_map(schema: Any) -> bool:
     )
 
 
-def _pointer_of(uri: str) -> list[str | int]:
-    return list(pointer_parts(uri.split("#", 1)[1])) if "#" in uri else []
-
-
 def _format(schema: Mapping[str, Any]) -> Any:
     """The `format`, with 3.1's `contentMediaType` of a non-text type read as `binary`."""
     media = schema.get("contentMediaType")
@@ -1161,6 +1632,29 @@ def _is_enum(schema: Any) -> bool:
     )
 
 
+def _enum_base(schema: Mapping[str, Any]) -> Literal["str", "int"] | None:
+    """ "str" or "int" when the values of an `enum` (null aside) make an Enum class of that
+    base: all strings, or all integers. Others (booleans, numbers, mixed) are typed by the
+    schema's type, and checked against the values before sending."""
+    values = [v for v in schema["enum"] if v is not None]
+    if values and all(isinstance(v, str) for v in values):
+        return "str"
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "int"
+    return None
+
+
+def _json_type(value: Any) -> str:
+    """The JSON Schema type of a JSON value."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    return "string" if isinstance(value, str) else "array" if isinstance(value, list) else "object"
+
+
 def _has_own_object_keywords(schema: Mapping[str, Any]) -> bool:
     return bool(schema.get("properties")) or "additionalProperties" in schema
 
@@ -1185,14 +1679,31 @@ def _nullable_if(schema: Mapping[str, Any], ref: ir.TypeRef) -> ir.TypeRef:
     return ir.Nullable(ref) if nullable else ref
 
 
+def _group_names(value: Any) -> list[str]:
+    """The names an `x-fern-sdk-group-name` holds: one, or a list of them (nested groups)."""
+    if isinstance(value, str):
+        return [value] if value else []
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [v for v in value if v]
+    return []
+
+
 def _group_key(node: Mapping[str, Any]) -> str | None:
-    group = node.get("x-fern-sdk-group-name")
-    if isinstance(group, list):
-        group = " ".join(str(g) for g in group) or None
+    group = " ".join(_group_names(node.get("x-fern-sdk-group-name")))
     if group:
-        return str(group)
-    tags = node.get("tags") or []
-    return str(tags[0]) if tags else None
+        return group
+    tags = _tags(node)
+    return tags[0] if tags else None
+
+
+def _tags(node: Mapping[str, Any]) -> list[str]:
+    """An operation's tags (OAS 3.1 §4.8.10.1): a list of names."""
+    tags = node.get("tags")
+    return (
+        [str(t) for t in tags if isinstance(t, (str, int)) and not isinstance(t, bool)]
+        if isinstance(tags, list)
+        else []
+    )
 
 
 def _client_members(group: str | None) -> frozenset[str]:
@@ -1221,6 +1732,10 @@ def _media_kind(media_type: str) -> str:
 
 
 _MEDIA_RANK = {"json": 0, "form": 1, "multipart": 2, "text": 3, "binary": 4}
+_AS = {"binary": "bytes", "text": "text"}
+_MEDIA_TYPE = re.compile(r"\s*[^\s/;]+/[^\s;]+\s*(;.*)?", re.DOTALL)  # type/subtype, parameters
+# Keywords that give a schema a structure a body of bytes or text does not keep.
+_STRUCTURE_KEYWORDS = ("properties", "items", "allOf", "oneOf", "anyOf", "additionalProperties", "enum", "const")
 
 
 def _request_encoding(media_type: str) -> Any:

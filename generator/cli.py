@@ -275,7 +275,8 @@ def _generate_one(args: argparse.Namespace, config: Target) -> int:
         config.keep,
     )
     # The same documents, options and generator as the run that wrote the package, which is as
-    # it was written: there is nothing to do. (A lenient run is made again, to show its warnings.)
+    # it was written: there is nothing to do. (A lenient run, or one that warned, is made again,
+    # to show its warnings.)
     report("compare", 0, 0)
     done_before = None if config.lenient else unchanged_package(config.output, config.spec, options)
     report.done()

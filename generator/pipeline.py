@@ -251,11 +251,13 @@ def generate_files(
     formatted |= {
         p: text_sha256(text) for p, text in rendered.files.items() if p.endswith(".py") and p not in formatted
     }
-    strict = not lenient or not any(w.level is Level.WARNING for w in warnings)
+    warned = any(w.level is Level.WARNING for w in warnings)
+    strict = not lenient or not warned
     options = generation_options(package, lenient, allow_remote, allow_outside, client_pyproject, keep)
     ignore_file = (target if target is not None else Path(os.devnull)) / IGNORE_FILE
     cache = {
-        "inputs": inputs_of({spec.name: spec, **resolver.documents()}, options, ignore_file),
+        # A run that warned records no inputs: the next is made again, and shows its warnings again.
+        "inputs": None if warned else inputs_of({spec.name: spec, **resolver.documents()}, options, ignore_file),
         "validated": api.source_sha256 if strict else None,
         "formatted": formatted,
         "rendered": rendered.digests,

@@ -101,16 +101,19 @@ class Resolver:
     def documents(self) -> dict[str, Path | None]:
         """The other documents read so far, by name relative to the root document's folder; a
         remote one (which has no file to check again) maps to None."""
-        found: dict[str, Path | None] = {}
+        return {
+            self.document_name(uri): Path(unquote(urlsplit(uri).path)) if urlsplit(uri).scheme == "file" else None
+            for uri in self._files
+        }
+
+    def document_name(self, uri: str) -> str:
+        """A document's name for the user: a file by its path relative to the root document's
+        folder, a remote one by its URL."""
+        parts = urlsplit(uri)
+        if parts.scheme != "file":
+            return uri
         root_folder = Path(unquote(urlsplit(self.base_uri).path)).parent
-        for uri in self._files:
-            parts = urlsplit(uri)
-            if parts.scheme == "file":
-                path = Path(unquote(parts.path))
-                found[os.path.relpath(path, root_folder)] = path
-            else:
-                found[uri] = None
-        return found
+        return os.path.relpath(Path(unquote(parts.path)), root_folder)
 
     def _retrieve(self, uri: str) -> Resource[Any]:
         """Load a referenced document once: from disk, or (opted in) from the network."""

@@ -16,8 +16,13 @@ import pytest
 from .corpus import SPECS, documents, run
 
 # What the generator does not do yet, kept to an exact pattern so that anything new fails: HTTP
-# Signature authentication is not implemented (its operations are generated, without it).
-KNOWN_GAPS = (re.compile(r"security scheme type 'http' 'signature' is not supported"),)
+# Signature authentication is not implemented (its operations are generated, without it), and a
+# stream of server-sent events is returned as its text, not decoded into the events its schema
+# describes.
+KNOWN_GAPS = (
+    re.compile(r"security scheme type 'http' 'signature' is not supported"),
+    re.compile(r"text/event-stream responses are read as text: the client does not encode or decode this schema"),
+)
 
 DOCUMENTS = documents()
 
