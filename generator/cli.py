@@ -249,7 +249,7 @@ def _generate(args: argparse.Namespace) -> int:
         ]
     codes = []
     for target in targets:
-        args.spec = target.spec
+        args.spec = _shown(target.spec)  # for its diagnostics, as the user would type it
         codes.append(_generate_one(args, target))
     return max(codes)
 
