@@ -505,6 +505,9 @@ class _Builder:
             type=body_type,
             required=required,
             doc=_text(node.get("description")),
+            check=(
+                self.build_check(schema) if encoding in ("json", "form", "multipart") and schema is not None else None
+            ),
         )
         return ir.RequestBody(media_type, encoding, required, None, argument), ()
 
@@ -690,7 +693,7 @@ class _Builder:
                 return ref
             if _is_enum(schema):
                 enum = self.build_enum(schema, name)
-                enum_ref = _nullable_if(schema, ir.EnumRef(name)) if enum else ANY
+                enum_ref = _nullable_if(schema, enum) if enum is not None else ANY
                 self.by_uri[uri] = enum_ref
                 return enum_ref
             if _is_map(schema) and self.refers_to_itself(schema, uri):
@@ -745,8 +748,7 @@ class _Builder:
             # `Literal[...]` takes these; a number or structure `const` is typed by its schema
             result = ir.LiteralOf(schema["const"])
         elif "enum" in schema and _is_enum(schema):
-            name = self.claim_class(class_name(hint))
-            result = ir.EnumRef(name) if self.build_enum(schema, name) else ANY
+            result = self.build_enum(schema, self.claim_class(class_name(hint))) or ANY
         elif "oneOf" in schema or "anyOf" in schema:
             result, nullable = self.build_union(schema, hint, base_uri, nullable)
         elif (
@@ -894,7 +896,13 @@ class _Builder:
         for key in ("oneOf", "anyOf"):
             members = [m for m in target.get(key) or [] if _types_of(self.resolver.deref(m)[0]) != ["null"]]
             if key in target:
-                return self.build_check(members[0], seen) if len(members) == 1 else None
+                if len(members) == 1:
+                    return self.build_check(members[0], seen)
+                # A value must meet one member's check; a member that checks nothing lets any
+                # value through, so then the union checks nothing either.
+                checks = [self.build_check(m, seen) for m in members]
+                constraining = [c for c in checks if c is not None and not self.checks_nothing(c)]
+                return ir.Check(any_of=tuple(constraining)) if checks and len(constraining) == len(checks) else None
         parts: list[Any] = target["allOf"] if isinstance(target.get("allOf"), list) else []
         if len(parts) == 1 and not _has_own_object_keywords(target):
             inner = self.build_check(parts[0], seen)
@@ -911,6 +919,12 @@ class _Builder:
         keys = self.build_check(names, seen) if isinstance(names, dict) else None
         check = _replace_check(scalar, items=items, values=values, keys=keys)
         return check if check != ir.Check() else None
+
+    def checks_nothing(self, check: ir.Check) -> bool:
+        """Whether `check` only defers to an object model that has nothing to check (a model
+        still being built may have something)."""
+        model = self.models.get(check.model) if check.model is not None else None
+        return isinstance(model, ir.ObjectModel) and model.check == ir.Check() and check == ir.Check(model=check.model)
 
     def object_check(self, schema: Any, seen: frozenset[str]) -> ir.Check:
         """The check of an object schema: required and constrained properties, through `allOf`."""
@@ -982,8 +996,9 @@ class _Builder:
         required |= {str(r) for r in names} if isinstance(names, list) else set()
         return properties, required, additional
 
-    def build_enum(self, schema: Mapping[str, Any], name: str) -> bool:
-        """A string or integer `enum` as an open Enum class; False if its values are of mixed kinds."""
+    def build_enum(self, schema: Mapping[str, Any], name: str) -> ir.EnumRef | None:
+        """A string or integer `enum` as an open Enum class, with the `Literal` alias of its values
+        (`GenreValue`) beside it; None if its values are of mixed kinds."""
         values = [v for v in schema.get("enum", []) if v is not None]
         if values and all(isinstance(v, str) for v in values):
             base = "str"
@@ -991,11 +1006,13 @@ class _Builder:
             base = "int"
         else:
             self.claimed.remove(name)
-            return False
+            return None
         scope = Scope({"name", "value"})
         members = tuple(ir.EnumMember(scope.claim(constant_name(v)), v) for v in dict.fromkeys(values))
-        self.models[name] = ir.EnumModel(name, _text(schema.get("description")), base, members)  # type: ignore[arg-type]
-        return True
+        literal = self.classes.claim(f"{name}Value")
+        doc = _text(schema.get("description"))
+        self.models[name] = ir.EnumModel(name, doc, base, members, literal)  # type: ignore[arg-type]
+        return ir.EnumRef(name, literal)
 
     # -- model modules -----------------------------------------------------------------------------
 

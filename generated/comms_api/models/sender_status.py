@@ -2,6 +2,8 @@
 # Do not edit: regenerate instead.
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._types import OpenStrEnum
 
 
@@ -10,3 +12,7 @@ class SenderStatus(OpenStrEnum):
 
     ACTIVATED = "ACTIVATED"
     DEACTIVATED = "DEACTIVATED"
+
+
+SenderStatusValue: TypeAlias = Literal["ACTIVATED", "DEACTIVATED"]
+"""The plain values of `SenderStatus`, which a request takes wherever it takes a member."""
