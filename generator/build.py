@@ -763,6 +763,11 @@ class _Builder:
             type=body_type,
             required=required,
             doc=_text(node.get("description")),
+            check=(
+                self.build_check(schema, [*at, "schema"])
+                if encoding in ("json", "form", "multipart") and schema is not None
+                else None
+            ),
         )
         return ir.RequestBody(media_type, encoding, required, None, argument), ()
 
@@ -1025,8 +1030,7 @@ class _Builder:
                 return ref
             if _is_enum(schema) and _enum_base(schema):
                 self.check_schema(schema, at, typed=True)
-                self.build_enum(schema, name, at)
-                enum_ref = _nullable_if(schema, ir.EnumRef(name))
+                enum_ref = _nullable_if(schema, self.build_enum(schema, name, at))
                 self.by_uri[uri] = enum_ref
                 return enum_ref
             if _is_map(schema) and self.refers_to_itself(schema, uri):
@@ -1113,9 +1117,7 @@ class _Builder:
             # `Literal[...]` takes these; a number or structure `const` is typed by its schema
             result = ir.LiteralOf(schema["const"])
         elif "enum" in schema and _is_enum(schema) and _enum_base(schema):
-            name = self.claim_class(class_name(hint))
-            self.build_enum(schema, name, at)
-            result = ir.EnumRef(name)
+            result = self.build_enum(schema, self.claim_class(class_name(hint)), at)
         elif isinstance(schema.get("oneOf"), list) or isinstance(schema.get("anyOf"), list):
             result, nullable = self.build_union(schema, hint, at, base_uri, nullable)
         elif (
@@ -1304,7 +1306,13 @@ class _Builder:
                 if _types_of(self.resolver.deref(m)[0]) != ["null"]
             ]
             if key in target:
-                return self.build_check(members[0][1], [*at, key, members[0][0]], seen) if len(members) == 1 else None
+                if len(members) == 1:
+                    return self.build_check(members[0][1], [*at, key, members[0][0]], seen)
+                # A value must meet one member's check; a member that checks nothing lets any
+                # value through, so then the union checks nothing either.
+                checks = [self.build_check(m, [*at, key, index], seen) for index, m in members]
+                constraining = [c for c in checks if c is not None and not self.checks_nothing(c)]
+                return ir.Check(any_of=tuple(constraining)) if checks and len(constraining) == len(checks) else None
         parts: list[Any] = target["allOf"] if isinstance(target.get("allOf"), list) else []
         if len(parts) == 1 and not _has_own_object_keywords(target):
             inner = self.build_check(parts[0], [*at, "allOf", 0], seen)
@@ -1325,6 +1333,12 @@ class _Builder:
         keys = self.build_check(names, [*at, "propertyNames"], seen) if isinstance(names, dict) else None
         check = _replace_check(scalar, items=items, values=values, keys=keys)
         return check if check != ir.Check() else None
+
+    def checks_nothing(self, check: ir.Check) -> bool:
+        """Whether `check` only defers to an object model that has nothing to check (a model
+        still being built may have something)."""
+        model = self.models.get(check.model) if check.model is not None else None
+        return isinstance(model, ir.ObjectModel) and model.check == ir.Check() and check == ir.Check(model=check.model)
 
     def object_check(self, schema: Any, at: list[str | int], seen: frozenset[str]) -> ir.Check:
         """The check of an object schema: required and constrained properties, through `allOf`."""
@@ -1408,8 +1422,9 @@ class _Builder:
         merged.required |= {str(r) for r in names} if isinstance(names, list) else set()
         return merged
 
-    def build_enum(self, schema: Mapping[str, Any], name: str, at: list[str | int]) -> None:
-        """A string or integer `enum` (see `_enum_base`) as an open Enum class."""
+    def build_enum(self, schema: Mapping[str, Any], name: str, at: list[str | int]) -> ir.EnumRef:
+        """A string or integer `enum` (see `_enum_base`) as an open Enum class, with the `Literal`
+        alias of its values (`GenreValue`) beside it."""
         values = [v for v in schema["enum"] if v is not None]
         base = _enum_base(schema)
         assert base is not None
@@ -1419,7 +1434,10 @@ class _Builder:
             self.warn([*at, "enum"], f"enum values are {kind} but type is {', '.join(declared)}; the type is ignored")
         scope = Scope({"name", "value"})
         members = tuple(ir.EnumMember(scope.claim(constant_name(v)), v) for v in dict.fromkeys(values))
-        self.models[name] = ir.EnumModel(name, _text(schema.get("description")), base, members)
+        literal = self.classes.claim(f"{name}Value")
+        doc = _text(schema.get("description"))
+        self.models[name] = ir.EnumModel(name, doc, base, members, literal)
+        return ir.EnumRef(name, literal)
 
     # -- model modules -----------------------------------------------------------------------------
 

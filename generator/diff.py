@@ -2,7 +2,9 @@
 
 Contract: `surface(api)` is the generated client's public API as plain JSON data (methods with
 their parameters and return types, models with their fields, enum values, aliases); it is also
-stored in each package's manifest, so `generate` can say what a regeneration changed. `compare`
+stored in each package's manifest, so `generate` can say what a regeneration changed. Types are
+written as the client gives them back, an enum as its class alone (its values are listed with it),
+so the surface does not change with the `Literal` alias a caller may also use. `compare`
 classifies the differences between two surfaces:
 
 - breaking: an operation or model removed, a method renamed, a parameter removed or made
@@ -19,7 +21,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from . import ir
-from .render import annotation
+from .render import result_annotation
 
 Surface = dict[str, Any]
 Kind = Literal["breaking", "additive"]
@@ -39,25 +41,25 @@ def surface(api: ir.Api) -> Surface:
         owner = f"client.{group.attr}" if group.attr else "client"
         for op in group.operations:
             parameters = {
-                p.name: {"type": annotation(p.type), "required": p.required, "position": i}
+                p.name: {"type": result_annotation(p.type), "required": p.required, "position": i}
                 for i, p in enumerate(op.path_params)
             }
-            parameters |= {p.name: {"type": annotation(p.type), "required": p.required} for p in op.arguments}
+            parameters |= {p.name: {"type": result_annotation(p.type), "required": p.required} for p in op.arguments}
             methods[f"{owner}.{op.name}"] = {
                 "http": f"{op.method} {op.path}",
                 "parameters": parameters,
-                "returns": annotation(op.returns) if op.returns is not None else "None",
+                "returns": result_annotation(op.returns) if op.returns is not None else "None",
             }
     models: dict[str, Any] = {}
     for model in api.models:
         if isinstance(model, ir.ObjectModel):
             models[model.name] = {
-                "fields": {f.name: {"type": annotation(f.type), "required": f.required} for f in model.fields}
+                "fields": {f.name: {"type": result_annotation(f.type), "required": f.required} for f in model.fields}
             }
         elif isinstance(model, ir.EnumModel):
             models[model.name] = {"values": [m.value for m in model.members]}
         else:
-            models[model.name] = {"alias": annotation(model.target)}
+            models[model.name] = {"alias": result_annotation(model.target)}
     return {"methods": methods, "models": models}
 
 

@@ -68,10 +68,12 @@ class ModelRef:
 
 @dataclass(frozen=True, slots=True)
 class EnumRef:
-    """A generated open enum (unknown values are kept, not rejected)."""
+    """A generated open enum (unknown values are kept, not rejected). `values` names the
+    `Literal` alias of its values, which the caller may give in place of a member."""
 
     kind: ClassVar[str] = "enum"
     name: str
+    values: str
     plain: ClassVar[bool] = False
     decodes_to_any: ClassVar[bool] = False
     children: ClassVar[tuple[()]] = ()
@@ -243,7 +245,8 @@ def walk(t: TypeRef, *, into_aliases: bool) -> Iterator[TypeRef]:
 class Check:
     """The constraints a request value must meet before it is sent (JSON Schema validation
     keywords). `model` names an object model whose own check applies (recursion goes through
-    it); `properties` are declared properties, `values` the others, `keys` their names."""
+    it); `properties` are declared properties, `values` the others, `keys` their names; `any_of`
+    the checks of a union's members, one of which the value must meet."""
 
     max_length: int | None = None
     min_length: int | None = None
@@ -265,6 +268,7 @@ class Check:
     values: Check | None = None
     keys: Check | None = None
     model: str | None = None
+    any_of: tuple[Check, ...] = ()  # a union's members: the value must meet one of them
 
     SCALARS: ClassVar[tuple[str, ...]] = (
         "max_length", "min_length", "pattern", "minimum", "maximum", "exclusive_minimum", "exclusive_maximum",
@@ -329,11 +333,14 @@ class EnumMember:
 
 @dataclass(frozen=True, slots=True)
 class EnumModel:
+    """An open enum class, and beside it `values`, the alias of its values as a `Literal`."""
+
     kind: ClassVar[str] = "enum"
     name: str
     doc: str | None
     base: Literal["str", "int"]
     members: tuple[EnumMember, ...]
+    values: str
 
     @property
     def base_class(self) -> str:
@@ -366,6 +373,11 @@ class ModelModule:
 
     name: str
     models: tuple[Model, ...]
+
+    @property
+    def exports(self) -> tuple[str, ...]:
+        """The public names the module defines: its models, and each enum's values alias."""
+        return tuple(n for m in self.models for n in ((m.name, m.values) if isinstance(m, EnumModel) else (m.name,)))
 
 
 # -- operations -----------------------------------------------------------------------------------
@@ -400,6 +412,19 @@ class RequestBody:
     required: bool
     model: ModelRef | None
     argument: Parameter | None
+
+    @property
+    def takes_extra_body(self) -> bool:
+        """Whether the caller's `extra_body` can be merged into it: an object (a model, or a map),
+        sent as JSON or form fields. An array, bytes or text have no entries to merge into."""
+        if self.encoding not in ("json", "form", "multipart"):
+            return False
+        if self.model is not None:
+            return True
+        argument = unalias(self.argument.type) if self.argument is not None else None
+        if isinstance(argument, Nullable):
+            argument = unalias(argument.inner)
+        return isinstance(argument, MapOf)
 
 
 @dataclass(frozen=True, slots=True)
@@ -508,6 +533,11 @@ class Operation:
         return bool(self.checked_params) or (self.body is not None and self.body.model is not None)
 
     @property
+    def takes_extra_body(self) -> bool:
+        """Whether the method takes `extra_body`, entries merged into its request body."""
+        return self.body is not None and self.body.takes_extra_body
+
+    @property
     def body_args(self) -> tuple[Parameter, ...]:
         if self.body is not None and self.body.argument is not None:
             return (self.body.argument,)
@@ -595,6 +625,12 @@ class Api:
         return tuple(m for module in self.modules for m in module.models)
 
     @property
+    def model_exports(self) -> tuple[Import, ...]:
+        """Every public name of `models/`, from its module, sorted by name regardless of case."""
+        found = (Import(f".models.{module.name}", name) for module in self.modules for name in module.exports)
+        return tuple(sorted(found, key=lambda i: (i.name or "").lower()))
+
+    @property
     def base_url_env(self) -> str:
         """The environment variable that overrides the base URL."""
         return f"{self.package.upper()}_BASE_URL"
@@ -606,6 +642,11 @@ class Api:
             for credential in scheme.credentials:
                 seen.setdefault(credential.name, credential)
         return tuple(seen.values())
+
+    @property
+    def first_enum(self) -> EnumModel | None:
+        """The first enum of the document, to show how its members and values are given."""
+        return next((m for m in self.models if isinstance(m, EnumModel)), None)
 
     def first_operation(self, feature: str) -> tuple[Group, Operation] | None:
         """The first operation (with its group) that has `feature` ("pagination" or "wait")."""

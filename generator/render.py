@@ -100,12 +100,11 @@ def render_reusing(api: ir.Api, reuse: Reuse | None, *, client_pyproject: bool =
     emit("_version.py", "version.py.jinja", "_version")
     emit("_client.py", "client.py.jinja", "_client", imports=client_imports(ctx))
     emit("errors.py", "errors.py.jinja", "errors")
-    model_exports = [ir.Import(f".models.{module.name}", m.name) for module in api.modules for m in module.models]
     emit(
         "models/__init__.py",
         "models_init.py.jinja",
         "models.__init__",
-        imports=import_lines(model_exports, "models.__init__"),
+        imports=import_lines(api.model_exports, "models.__init__"),
     )
     for model_module in api.modules:
         name = f"models.{model_module.name}"
@@ -186,6 +185,7 @@ def _environment() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters.update(pystr=pystr, docstring=docstring, annotation=annotation, tomlstr=tomlstr, unalias=ir.unalias)
+    env.filters["result_annotation"] = result_annotation
     env.filters["hug"] = hug  # `{{ line | hug(8) }}`: black's split of a long line ending in a call
     env.filters["union_members"] = union_members
     env.tests["fitting"] = fits  # `{% if line is fitting(8) %}`: black would keep it on one line
@@ -254,28 +254,42 @@ def _expand_leading_tabs(line: str) -> str:
 # -- types ----------------------------------------------------------------------------------------
 
 
-def annotation(t: ir.TypeRef, shadowed: frozenset[str] = frozenset()) -> str:
+def annotation(t: ir.TypeRef, shadowed: frozenset[str] = frozenset(), *, values: bool = True) -> str:
     """The Python annotation of a type. Builtins named in `shadowed` (a class in scope has a
-    method of that name, such as `list`) are written `builtins.list`."""
+    method of that name, such as `list`) are written `builtins.list`.
+
+    An enum is written as its class or its values (`Genre | GenreValue`): what a caller may give.
+    Without `values`, as its class alone: what the client gives back, which decodes every value
+    to a member (and what the public API's surface records, see `diff`)."""
 
     def builtin(name: str) -> str:
         return f"builtins.{name}" if name in shadowed else name
 
+    def inner(t: ir.TypeRef) -> str:
+        return annotation(t, shadowed, values=values)
+
     if isinstance(t, ir.Primitive):
         return builtin(t.annotation)
-    if isinstance(t, (ir.ModelRef, ir.EnumRef, ir.AliasRef, ir.RecursiveRef)):
+    if isinstance(t, ir.EnumRef):
+        return f"{t.name} | {t.values}" if values else t.name
+    if isinstance(t, (ir.ModelRef, ir.AliasRef, ir.RecursiveRef)):
         return t.name
     if isinstance(t, ir.ListOf):
-        return f"{builtin('list')}[{annotation(t.item, shadowed)}]"
+        return f"{builtin('list')}[{inner(t.item)}]"
     if isinstance(t, ir.MapOf):
-        return f"{builtin('dict')}[{builtin('str')}, {annotation(t.value, shadowed)}]"
+        return f"{builtin('dict')}[{builtin('str')}, {inner(t.value)}]"
     if isinstance(t, ir.Nullable):
-        return f"{annotation(t.inner, shadowed)} | None"
+        return f"{inner(t.inner)} | None"
     if isinstance(t, ir.UnionOf):
-        return " | ".join(dict.fromkeys(annotation(m, shadowed) for m in t.members))
+        return " | ".join(dict.fromkeys(inner(m) for m in t.members))
     if isinstance(t, ir.LiteralOf):
         return "None" if t.value is None else f"Literal[{pystr(t.value)}]"
     raise TypeError(t)
+
+
+def result_annotation(t: ir.TypeRef, shadowed: frozenset[str] = frozenset()) -> str:
+    """The annotation of what the client gives back: enums as their classes (see `annotation`)."""
+    return annotation(t, shadowed, values=False)
 
 
 def union_members(annotation_text: str) -> list[str]:
@@ -290,16 +304,26 @@ def union_members(annotation_text: str) -> list[str]:
     return [*members, annotation_text[begin:]]
 
 
-def type_imports(t: ir.TypeRef | None, ctx: Context, *, codec: bool = True) -> set[ir.Import]:
+def type_imports(t: ir.TypeRef | None, ctx: Context, *, codec: bool = True, values: bool = True) -> set[ir.Import]:
     """What a module that annotates `t` must import; with `codec`, also what decoding and
-    encoding it takes."""
+    encoding it takes. `values` as for `annotation`: without it, `t` is only given back, so
+    enums are neither annotated with their values nor encoded."""
     found: set[ir.Import] = set()
+    # An enum inside an alias is coded here but annotated by the alias's name: no values alias.
+    annotated = set(ir.walk(t, into_aliases=False)) if t is not None else set()
     for part in ir.walk(t, into_aliases=codec) if t is not None else ():
         if isinstance(part, ir.Primitive):
             found.update(part.imports)
             if codec:
                 found.update(part.codec_imports)
-        elif isinstance(part, (ir.ModelRef, ir.EnumRef, ir.AliasRef)):
+        elif isinstance(part, ir.EnumRef):
+            module = f".models.{ctx.module_of[part.name]}"
+            found.add(ir.Import(module, part.name))
+            if values and part in annotated:
+                found.add(ir.Import(module, part.values))
+            if values and codec:
+                found.add(ir.Import("._utils", "enum_value"))
+        elif isinstance(part, (ir.ModelRef, ir.AliasRef)):
             found.add(ir.Import(f".models.{ctx.module_of[part.name]}", part.name))
         elif isinstance(part, ir.RecursiveRef):
             module = f".models.{ctx.module_of[part.name]}"
@@ -376,7 +400,7 @@ _FUTURE = ir.Import("__future__", "annotations")
 
 def model_imports(ctx: Context, file: ir.ModelModule, module: str) -> list[str]:
     found = {_FUTURE}
-    local = {m.name for m in file.models}
+    local = set(file.exports)
     for model in file.models:
         if isinstance(model, ir.ObjectModel):
             found |= {
@@ -395,6 +419,7 @@ def model_imports(ctx: Context, file: ir.ModelModule, module: str) -> list[str]:
                 found |= type_imports(t, ctx)
         elif isinstance(model, ir.EnumModel):
             found.add(ir.Import("._types", "OpenStrEnum" if model.base == "str" else "OpenIntEnum"))
+            found |= {ir.Import("typing", "Literal"), ir.Import("typing", "TypeAlias")}
         else:
             found.add(ir.Import("typing", "TypeAlias"))
             found |= type_imports(model.target, ctx)
@@ -448,24 +473,26 @@ def resource_imports(ctx: Context, group: ir.Group, module: str, shadowed: froze
             found.add(ir.Import("._validation", "Rule"))
         if op.wait is not None:
             found |= {ir.Import("._waiting", n) for n in ("Accepted", "AsyncAccepted", "WaitSpec")}
-            found |= type_imports(op.wait.result, ctx, codec=False)
+            found |= type_imports(op.wait.result, ctx, codec=False, values=False)
             if op.wait.location_path or op.wait.state_path:
                 found.add(ir.Import("._pagination", "attr_path"))
             if op.wait.poll_module != group.module:
                 found.add(ir.Import(f".resources.{op.wait.poll_module}", op.wait.poll_function))
         if op.pagination is not None:
             found |= {ir.Import("._pagination", n) for n in ("AsyncPager", "SyncPager", "attr_path")}
-            found |= type_imports(op.pagination.item, ctx, codec=False)
+            found |= type_imports(op.pagination.item, ctx, codec=False, values=False)
         if op.query_params:
             found.add(ir.Import("._utils", "encode_query"))
         if op.header_params or op.cookie_params:
             found.add(ir.Import("._utils", "encode_headers"))
         if op.body is not None and op.body.encoding == "form":
             found.add(ir.Import("._utils", "encode_form"))
+        if op.takes_extra_body:
+            found.add(ir.Import("._utils", "merge_body"))
         if op.body is not None and op.body.model is not None:
             found |= type_imports(op.body.model, ctx)
         for response in (*op.successes, *op.typed_errors):
-            found |= type_imports(response.type, ctx)
+            found |= type_imports(response.type, ctx, values=False)
     return import_lines(found, module)
 
 
@@ -501,7 +528,7 @@ def root_exports(api: ir.Api) -> dict[str, str]:
     exports |= {"Accepted": "._waiting", "AsyncAccepted": "._waiting"}
     exports["__version__"] = "._version"
     exports |= {name: ".errors" for name in error_names(api)}
-    exports |= {m.name: ".models" for m in api.models}
+    exports |= {i.name: ".models" for i in api.model_exports if i.name is not None}
     return dict(sorted(exports.items()))
 
 

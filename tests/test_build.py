@@ -71,8 +71,8 @@ OBJECT_B = {"type": "object", "properties": {"b": {"type": "string"}}}
             ir.UnionOf((ir.ModelRef("A"), ir.ModelRef("B"))),
         ),
         ({"$ref": "#/components/schemas/Tags"}, ir.AliasRef("Tags", ir.MapOf(STR))),
-        ({"$ref": "#/components/schemas/Color"}, ir.EnumRef("Color")),
-        ({"type": "string", "enum": ["x", "y"]}, ir.EnumRef("HolderValue")),
+        ({"$ref": "#/components/schemas/Color"}, ir.EnumRef("Color", "ColorValue")),
+        ({"type": "string", "enum": ["x", "y"]}, ir.EnumRef("HolderValue", "HolderValueValue")),
     ],
     ids=lambda v: repr(v)[:60] if isinstance(v, dict) else "",
 )
@@ -218,6 +218,16 @@ def test_enum_members() -> None:
     ]
     level = model(api, "Level")
     assert isinstance(level, ir.EnumModel) and level.base == "int"
+    assert (status.values, level.values) == ("StatusValue", "LevelValue")
+
+
+def test_enum_values_alias_takes_a_free_name() -> None:
+    """The `Literal` alias of an enum's values is claimed like a class: a schema of that name
+    keeps it, and the alias takes the next one."""
+    api = build({"Color": {"type": "string", "enum": ["red"]}, "ColorValue": OBJECT_A})
+    color = model(api, "Color")
+    assert isinstance(color, ir.EnumModel) and color.values == "ColorValue2"
+    assert [i.name for i in api.model_exports] == ["Color", "ColorValue", "ColorValue2"]
 
 
 def _operation(api: ir.Api) -> ir.Operation:
@@ -279,6 +289,68 @@ def test_operation_parameters_body_and_responses() -> None:
     assert [r.status for r in op.errors] == ["404", "500"]
     assert [r.status for r in op.typed_errors] == ["404"]  # 500 has no body schema
     assert [(e.status, e.name) for e in api.status_errors] == [(404, "NotFoundError"), (500, "InternalServerError")]
+
+
+def _body_operation(media_type: str, schema: Any, **schemas: Any) -> ir.Operation:
+    paths = {
+        "/x": {
+            "post": {
+                "operationId": "send",
+                "requestBody": {"required": True, "content": {media_type: {"schema": schema}}},
+                "responses": {"204": {"description": "ok"}},
+            }
+        }
+    }
+    return _operation(build(schemas, paths))
+
+
+@pytest.mark.parametrize(
+    ("media_type", "schema", "takes_extra_body"),
+    [
+        ("application/json", OBJECT_A, True),
+        ("application/x-www-form-urlencoded", OBJECT_A, True),
+        ("multipart/form-data", OBJECT_A, True),
+        ("application/json", {"type": "object", "additionalProperties": {"type": "string"}}, True),
+        ("application/json", {"$ref": "#/components/schemas/Tags"}, True),  # an alias of a map
+        ("application/json", {"type": "array", "items": {"type": "string"}}, False),
+        ("application/json", {"type": "string"}, False),
+        ("application/octet-stream", {"type": "string", "format": "binary"}, False),
+        ("text/plain", {"type": "string"}, False),
+    ],
+)
+def test_extra_body_is_taken_by_object_bodies(media_type: str, schema: Any, takes_extra_body: bool) -> None:
+    tags = {"type": "object", "additionalProperties": {"type": "string"}}
+    assert _body_operation(media_type, schema, Tags=tags).takes_extra_body is takes_extra_body
+
+
+def test_a_body_argument_is_checked_like_a_parameter() -> None:
+    schema = {"type": "array", "maxItems": 2, "items": {"$ref": "#/components/schemas/Color"}}
+    op = _body_operation("application/json", schema, Color={"type": "string", "enum": ["red"]})
+    assert op.checked_params == op.arguments
+    assert op.arguments[0].check == ir.Check(max_items=2, items=ir.Check(enum=("red",)))
+
+
+@pytest.mark.parametrize(
+    ("members", "expected"),
+    [
+        (
+            [{"$ref": "#/components/schemas/Color"}, {"type": "integer", "enum": [1, 2]}],
+            ir.Check(any_of=(ir.Check(enum=("red",)), ir.Check(enum=(1, 2)))),
+        ),
+        ([{"$ref": "#/components/schemas/Color"}, {"type": "null"}], ir.Check(enum=("red",))),
+        ([{"$ref": "#/components/schemas/Color"}, {"type": "string"}], None),  # any string will do
+        ([{"$ref": "#/components/schemas/Color"}, {"$ref": "#/components/schemas/A"}], None),  # A checks nothing
+        (
+            [{"$ref": "#/components/schemas/Color"}, {"$ref": "#/components/schemas/Named"}],
+            ir.Check(any_of=(ir.Check(enum=("red",)), ir.Check(model="Named"))),
+        ),
+    ],
+)
+def test_a_union_is_checked_when_every_member_has_a_check(members: list[Any], expected: ir.Check | None) -> None:
+    named = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
+    schemas = {"Color": {"type": "string", "enum": ["red"]}, "A": OBJECT_A, "Named": named}
+    op = _body_operation("application/json", {"oneOf": members}, **schemas)
+    assert op.arguments[0].check == expected
 
 
 def test_operations_group_by_extension_then_tag_then_root() -> None:

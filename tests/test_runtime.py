@@ -19,10 +19,13 @@ from generator.runtime._utils import (
     decode_error_body,
     decode_tagged,
     decode_union,
+    encode_form,
     encode_headers,
     encode_query,
     encode_value,
+    enum_value,
     format_path,
+    merge_body,
     parse_datetime,
 )
 from generator.runtime._validation import Rule, check_request
@@ -337,6 +340,26 @@ TAGS = Rule(max_properties=10, keys=Rule(max_length=128), values=Rule(max_length
         (Color.RED, Rule(enum=("red", "green")), []),
         ([1, 1], Rule(unique_items=True), ["items are not unique"]),
         (NOT_GIVEN, Rule(min_length=3), []),
+        # An enum's plain value is checked as its member is; JSON's `true` is not `1`.
+        ("green", Rule(enum=("red", "green")), []),
+        ("purple", Rule(enum=("red", "green")), ["not one of 'red', 'green'"]),
+        (Level(3), Rule(enum=(1, 2)), ["not one of 1, 2"]),
+        (2, Rule(enum=(1, 2)), []),
+        (True, Rule(enum=(1, 2)), ["not one of 1, 2"]),
+        (["red", Color.GREEN, "blue"], Rule(items=Rule(enum=("red", "green"))), ["[2]: not one of 'red', 'green'"]),
+        # A union's value must meet one member's rule.
+        ("red", Rule(any_of=(Rule(enum=("red",)), Rule(enum=(1, 2)))), []),
+        (2, Rule(any_of=(Rule(enum=("red",)), Rule(enum=(1, 2)))), []),
+        (
+            "blue",
+            Rule(any_of=(Rule(enum=("red",)), Rule(enum=(1, 2)))),
+            ["matches none of its alternatives (not one of 'red'; or not one of 1, 2)"],
+        ),
+        (
+            {"u": {"a": 1}},
+            Rule(properties={"u": Rule(any_of=(Rule(required=("b",)), Rule(required=("c",))))}),
+            ["u: matches none of its alternatives (b: required; or c: required)"],
+        ),
     ],
 )
 def test_check_request_reports_every_violation_with_its_path(value: object, rule: Rule, problems: list[str]) -> None:
@@ -362,6 +385,31 @@ def test_model_rules_are_followed_lazily() -> None:
     with pytest.raises(RequestValidationError) as raised:
         check_request(("tree", tree, Rule(model=lambda: Node._RULE)))
     assert raised.value.problems == ["tree.children[1].name: required"]
+
+
+def test_enum_value_takes_a_member_or_its_plain_value() -> None:
+    assert enum_value(Color.RED) == "red" and type(enum_value(Color.RED)) is str
+    assert enum_value("red") == "red"
+    assert enum_value(Color("purple")) == "purple"  # refused by the check, not here
+    assert enum_value(Level.HIGH) == 2 and type(enum_value(Level.HIGH)) is int
+    assert enum_value(2) == 2
+
+
+def test_merge_body_adds_and_replaces_entries() -> None:
+    assert merge_body({"a": 1, "b": 2}, {"b": 3, "c": [4]}) == {"a": 1, "b": 3, "c": [4]}
+    assert merge_body({"a": 1}, None) == {"a": 1}
+    assert merge_body(None, None) is None  # no body stays no body
+    assert merge_body(None, {}) is None
+    assert merge_body(None, {"a": 1}) == {"a": 1}
+    body = {"a": 1}
+    merge_body(body, {"b": 2})
+    assert body == {"a": 1}  # the body is not changed in place
+    with pytest.raises(TypeError, match="object body, not list"):
+        merge_body([1], {"a": 1})
+    assert encode_form(merge_body({"meta": {"k": "v"}}, {"meta": {"x": "1"}, "flag": True})) == [
+        ("meta[x]", "1"),
+        ("flag", "true"),
+    ]
 
 
 # -- pagination and waiting -----------------------------------------------------------------------

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from generator import ir
-from generator.render import _environment, annotation, docstring, import_lines, pystr
+from generator.render import Context, _environment, annotation, docstring, import_lines, pystr, type_imports
 from generator.types import ANY, PRIMITIVES
 
 STR = PRIMITIVES[("string", None)]
 DATETIME = PRIMITIVES[("string", "date-time")]
 PET = ir.ModelRef("Pet")
-COLOR = ir.EnumRef("Color")
+COLOR = ir.EnumRef("Color", "ColorValue")
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +28,8 @@ def macros():  # type: ignore[no-untyped-def]
         (ANY, "x", "x"),
         (DATETIME, "parse_datetime(x)", "format_datetime(x)"),
         (PET, "Pet.from_dict(x)", "x.to_dict()"),
-        (COLOR, "Color(x)", "x.value"),
+        (COLOR, "Color(x)", "enum_value(x)"),
+        (ir.ListOf(COLOR), "[Color(v0) for v0 in x]", "[enum_value(v0) for v0 in x]"),
         (ir.ListOf(STR), "x", "x"),
         (ir.ListOf(PET), "[Pet.from_dict(v0) for v0 in x]", "[v0.to_dict() for v0 in x]"),
         (
@@ -67,10 +70,34 @@ def test_codec_macros(macros, t: ir.TypeRef, decoded: str, encoded: str) -> None
         (ir.LiteralOf("a'b"), 'Literal["a\'b"]'),
         (ir.LiteralOf(None), "None"),
         (ir.AliasRef("Tags", ir.MapOf(STR)), "Tags"),
+        (COLOR, "Color | ColorValue"),
+        (ir.Nullable(ir.MapOf(COLOR)), "dict[str, Color | ColorValue] | None"),
     ],
 )
 def test_annotation(t: ir.TypeRef, expected: str) -> None:
     assert annotation(t) == expected
+
+
+def test_enums_are_given_as_members_or_values_and_given_back_as_members() -> None:
+    """What a caller gives may be a member or its plain value; what the client gives back is a member."""
+    t = ir.UnionOf((ir.ListOf(COLOR), STR))
+    assert annotation(t) == "list[Color | ColorValue] | str"
+    assert annotation(t, values=False) == "list[Color] | str"
+
+
+def test_imports_of_enums_given_and_given_back() -> None:
+    ctx = Context(None, {"Color": "color", "Colors": "colors"})  # type: ignore[arg-type]
+    color, values, encoder = (
+        ir.Import(".models.color", "Color"),
+        ir.Import(".models.color", "ColorValue"),
+        ir.Import("._utils", "enum_value"),
+    )
+    assert type_imports(ir.ListOf(COLOR), ctx) == {color, values, encoder}
+    assert type_imports(ir.ListOf(COLOR), ctx, codec=False) == {color, values}
+    assert type_imports(ir.ListOf(COLOR), ctx, values=False) == {color}
+    # Inside an alias, the enum is coded but the alias's name is the annotation.
+    colors = ir.AliasRef("Colors", ir.ListOf(COLOR))
+    assert type_imports(colors, ctx) == {ir.Import(".models.colors", "Colors"), color, encoder}
 
 
 def test_annotation_of_shadowed_builtins() -> None:
@@ -87,6 +114,14 @@ def test_signature_macros(macros) -> None:  # type: ignore[no-untyped-def]
     )  # fmt: skip
     assert str(macros.parameters(op)) == "pool_id: str, *, name: str | NotGiven = NOT_GIVEN"
     assert str(macros.call_arguments(op)) == "pool_id, name=name"
+    body = ir.RequestBody("application/json", "json", False, ir.ModelRef("Pool"), None)
+    with_body = dataclasses.replace(op, body=body)
+    assert str(macros.parameters(with_body)) == (
+        "pool_id: str, *, name: str | NotGiven = NOT_GIVEN, extra_body: Mapping[str, object] | None = None"
+    )
+    assert str(macros.call_arguments(with_body)) == "pool_id, name=name, extra_body=extra_body"
+    no_fields = dataclasses.replace(with_body, path_params=(), body_fields=())
+    assert str(macros.parameters(no_fields)) == "*, extra_body: Mapping[str, object] | None = None"
     assert str(macros.str_tuple(("a",))) == '("a",)'
     assert str(macros.str_tuple(("a", "b"))) == '("a", "b")'
 
@@ -157,6 +192,8 @@ def test_rule_macro_draws_nested_checks(macros) -> None:  # type: ignore[no-unty
         "items=Rule(model=lambda: Pet._RULE))"
     )
     assert str(macros.rule(ir.Check())) == "Rule()"
+    union = ir.Check(any_of=(ir.Check(enum=("a", "b")), ir.Check(model="Pet")))
+    assert str(macros.rule(union)) == 'Rule(any_of=(Rule(enum=("a", "b")), Rule(model=lambda: Pet._RULE)))'
 
 
 @pytest.mark.parametrize(

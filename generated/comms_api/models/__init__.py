@@ -5,18 +5,18 @@
 from .create_sender_pool_request import CreateSenderPoolRequest
 from .error import Error
 from .operation_accepted import OperationAccepted
-from .operation_status import OperationStatus
+from .operation_status import OperationStatus, OperationStatusValue
 from .pagination import Pagination
 from .resource_accepted import ResourceAccepted
 from .sender import Sender
-from .sender_channel import SenderChannel
+from .sender_channel import SenderChannel, SenderChannelValue
 from .sender_page import SenderPage
 from .sender_pool import SenderPool
 from .sender_pool_operation import SenderPoolOperation, SenderPoolOperationStats
 from .sender_pool_operation_page import SenderPoolOperationPage
 from .sender_pool_page import SenderPoolPage
 from .sender_reference import SenderReference
-from .sender_status import SenderStatus
+from .sender_status import SenderStatus, SenderStatusValue
 from .tags import Tags
 from .update_sender_pool_request import UpdateSenderPoolRequest
 
@@ -25,10 +25,12 @@ __all__ = [
     "Error",
     "OperationAccepted",
     "OperationStatus",
+    "OperationStatusValue",
     "Pagination",
     "ResourceAccepted",
     "Sender",
     "SenderChannel",
+    "SenderChannelValue",
     "SenderPage",
     "SenderPool",
     "SenderPoolOperation",
@@ -37,6 +39,7 @@ __all__ = [
     "SenderPoolPage",
     "SenderReference",
     "SenderStatus",
+    "SenderStatusValue",
     "Tags",
     "UpdateSenderPoolRequest",
 ]

@@ -2,6 +2,8 @@
 # To keep an edit, list this file in the package's .clientgenignore.
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._types import OpenStrEnum
 
 
@@ -11,3 +13,7 @@ class OperationStatus(OpenStrEnum):
     PROCESSING = "PROCESSING"
     COMPLETED = "COMPLETED"
     CANCELED = "CANCELED"
+
+
+OperationStatusValue: TypeAlias = Literal["PROCESSING", "COMPLETED", "CANCELED"]
+"""The plain values of `OperationStatus`, which a request takes wherever it takes a member."""

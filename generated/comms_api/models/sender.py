@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .._types import model_repr
-from .._utils import format_datetime, parse_datetime
+from .._utils import enum_value, format_datetime, parse_datetime
 from .._validation import Rule
-from .sender_channel import SenderChannel
-from .sender_status import SenderStatus
+from .sender_channel import SenderChannel, SenderChannelValue
+from .sender_status import SenderStatus, SenderStatusValue
 from .tags import Tags
 
 
@@ -31,9 +31,9 @@ class Sender:
 
     """The address messages are sent from (a phone number, an email address, ...)."""
 
-    channel: SenderChannel
+    channel: SenderChannel | SenderChannelValue
 
-    status: SenderStatus
+    status: SenderStatus | SenderStatusValue
 
     tags: Tags
 
@@ -97,8 +97,8 @@ class Sender:
         data["id"] = self.id
         data["displayName"] = self.display_name
         data["address"] = self.address
-        data["channel"] = self.channel.value
-        data["status"] = self.status.value
+        data["channel"] = enum_value(self.channel)
+        data["status"] = enum_value(self.status)
         data["tags"] = self.tags
         data["updatedAt"] = format_datetime(self.updated_at)
         data["createdAt"] = format_datetime(self.created_at)

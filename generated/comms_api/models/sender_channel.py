@@ -2,6 +2,8 @@
 # To keep an edit, list this file in the package's .clientgenignore.
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._types import OpenStrEnum
 
 
@@ -13,3 +15,7 @@ class SenderChannel(OpenStrEnum):
     EMAIL = "EMAIL"
     WHATSAPP = "WHATSAPP"
     PUSH = "PUSH"
+
+
+SenderChannelValue: TypeAlias = Literal["SMS", "RCS", "EMAIL", "WHATSAPP", "PUSH"]
+"""The plain values of `SenderChannel`, which a request takes wherever it takes a member."""

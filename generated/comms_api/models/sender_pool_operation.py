@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .._types import model_repr
-from .._utils import format_datetime, parse_datetime
+from .._utils import enum_value, format_datetime, parse_datetime
 from .._validation import Rule
-from .operation_status import OperationStatus
+from .operation_status import OperationStatus, OperationStatusValue
 
 
 @dataclass(slots=True, kw_only=True, repr=False)
@@ -21,7 +21,7 @@ class SenderPoolOperation:
 
     """The ID of the operation."""
 
-    status: OperationStatus
+    status: OperationStatus | OperationStatusValue
 
     stats: SenderPoolOperationStats
 
@@ -70,7 +70,7 @@ class SenderPoolOperation:
         """The model as JSON data; fields that were not given are left out."""
         data: dict[str, Any] = dict(self.additional_properties)
         data["id"] = self.id
-        data["status"] = self.status.value
+        data["status"] = enum_value(self.status)
         data["stats"] = self.stats.to_dict()
         data["createdAt"] = format_datetime(self.created_at)
         data["updatedAt"] = format_datetime(self.updated_at)

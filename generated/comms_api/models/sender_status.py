@@ -2,6 +2,8 @@
 # To keep an edit, list this file in the package's .clientgenignore.
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._types import OpenStrEnum
 
 
@@ -10,3 +12,7 @@ class SenderStatus(OpenStrEnum):
 
     ACTIVATED = "ACTIVATED"
     DEACTIVATED = "DEACTIVATED"
+
+
+SenderStatusValue: TypeAlias = Literal["ACTIVATED", "DEACTIVATED"]
+"""The plain values of `SenderStatus`, which a request takes wherever it takes a member."""

@@ -15,24 +15,24 @@ from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._pagination import AsyncPager, SyncPager, attr_path
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
-from .._utils import encode_query, format_path
+from .._utils import encode_query, format_path, merge_body
 from .._validation import Rule, check_request
 from .._waiting import Accepted, AsyncAccepted, WaitSpec
 from ..errors import error_for_response
 from ..models.create_sender_pool_request import CreateSenderPoolRequest
 from ..models.error import Error
 from ..models.operation_accepted import OperationAccepted
-from ..models.operation_status import OperationStatus
+from ..models.operation_status import OperationStatus, OperationStatusValue
 from ..models.resource_accepted import ResourceAccepted
 from ..models.sender import Sender
-from ..models.sender_channel import SenderChannel
+from ..models.sender_channel import SenderChannel, SenderChannelValue
 from ..models.sender_page import SenderPage
 from ..models.sender_pool import SenderPool
 from ..models.sender_pool_operation import SenderPoolOperation
 from ..models.sender_pool_operation_page import SenderPoolOperationPage
 from ..models.sender_pool_page import SenderPoolPage
 from ..models.sender_reference import SenderReference
-from ..models.sender_status import SenderStatus
+from ..models.sender_status import SenderStatus, SenderStatusValue
 from ..models.tags import Tags
 from ..models.update_sender_pool_request import UpdateSenderPoolRequest
 
@@ -75,6 +75,7 @@ def _create_request(
     name: str | NotGiven = NOT_GIVEN,
     senders: list[SenderReference] | NotGiven = NOT_GIVEN,
     tags: Tags | NotGiven = NOT_GIVEN,
+    extra_body: Mapping[str, object] | None = None,
 ) -> Request:
     payload = CreateSenderPoolRequest(name=name, senders=senders, tags=tags).to_dict()
     check_request(
@@ -83,7 +84,7 @@ def _create_request(
     return Request(
         method="POST",
         path="/v1/SenderPools",
-        json=payload,
+        json=merge_body(payload, extra_body),
         security=(("accountAuth",), ("apiKeyAuth",)),
     )
 
@@ -129,6 +130,7 @@ def _update_request(
     *,
     name: str | NotGiven = NOT_GIVEN,
     tags: Tags | NotGiven = NOT_GIVEN,
+    extra_body: Mapping[str, object] | None = None,
 ) -> Request:
     payload = UpdateSenderPoolRequest(name=name, tags=tags).to_dict()
     check_request(
@@ -137,7 +139,7 @@ def _update_request(
     return Request(
         method="PATCH",
         path=format_path("/v1/SenderPools/{senderPoolId}", {"senderPoolId": sender_pool_id}),
-        json=payload,
+        json=merge_body(payload, extra_body),
         security=(("accountAuth",), ("apiKeyAuth",)),
     )
 
@@ -151,8 +153,8 @@ def _update_response(response: httpx.Response) -> ResourceAccepted:
 def _list_senders_request(
     sender_pool_id: str,
     *,
-    channel: SenderChannel | NotGiven = NOT_GIVEN,
-    status: SenderStatus | NotGiven = NOT_GIVEN,
+    channel: SenderChannel | SenderChannelValue | NotGiven = NOT_GIVEN,
+    status: SenderStatus | SenderStatusValue | NotGiven = NOT_GIVEN,
     start_date: datetime.datetime | NotGiven = NOT_GIVEN,
     end_date: datetime.datetime | NotGiven = NOT_GIVEN,
     page_token: str | NotGiven = NOT_GIVEN,
@@ -189,6 +191,9 @@ def _list_senders_response(response: httpx.Response) -> SenderPage:
 
 
 def _add_sender_request(sender_pool_id: str, *, body: list[SenderReference]) -> Request:
+    check_request(
+        ("body", body, Rule(items=Rule(model=lambda: SenderReference._RULE))),
+    )
     return Request(
         method="POST",
         path=format_path(
@@ -228,7 +233,7 @@ def _list_operations_request(
     *,
     start_date: datetime.datetime | NotGiven = NOT_GIVEN,
     end_date: datetime.datetime | NotGiven = NOT_GIVEN,
-    status: OperationStatus | NotGiven = NOT_GIVEN,
+    status: OperationStatus | OperationStatusValue | NotGiven = NOT_GIVEN,
     page_token: str | NotGiven = NOT_GIVEN,
     page_size: int | NotGiven = NOT_GIVEN,
 ) -> Request:
@@ -393,6 +398,7 @@ class SenderPools(SyncResource):
         tags: Tags | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Accepted[OperationAccepted, SenderPoolOperation]:
@@ -407,7 +413,7 @@ class SenderPools(SyncResource):
             tags: Custom metadata in the form of key-value pairs. Maximum size of a tag key is 128 characters. Maximum size of a tag value is 256 characters. There can be a maximum of 10 key-value pairs. This field can be templated with [Liquid](https://shopify.github.io/liquid/). Specify `variables` with each recipient for personalization.
         """
         return self._client.send(
-            _create_request(name=name, senders=senders, tags=tags),
+            _create_request(name=name, senders=senders, tags=tags, extra_body=extra_body),
             lambda response: Accepted(self._client, response, _create_response, _CREATE_WAIT),
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
@@ -460,6 +466,7 @@ class SenderPools(SyncResource):
         tags: Tags | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Accepted[ResourceAccepted, SenderPool]:
@@ -476,7 +483,7 @@ class SenderPools(SyncResource):
             tags: Custom metadata in the form of key-value pairs. Maximum size of a tag key is 128 characters. Maximum size of a tag value is 256 characters. There can be a maximum of 10 key-value pairs. This field can be templated with [Liquid](https://shopify.github.io/liquid/). Specify `variables` with each recipient for personalization.
         """
         return self._client.send(
-            _update_request(sender_pool_id, name=name, tags=tags),
+            _update_request(sender_pool_id, name=name, tags=tags, extra_body=extra_body),
             lambda response: Accepted(self._client, response, _update_response, _UPDATE_WAIT),
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
@@ -485,8 +492,8 @@ class SenderPools(SyncResource):
         self,
         sender_pool_id: str,
         *,
-        channel: SenderChannel | NotGiven = NOT_GIVEN,
-        status: SenderStatus | NotGiven = NOT_GIVEN,
+        channel: SenderChannel | SenderChannelValue | NotGiven = NOT_GIVEN,
+        status: SenderStatus | SenderStatusValue | NotGiven = NOT_GIVEN,
         start_date: datetime.datetime | NotGiven = NOT_GIVEN,
         end_date: datetime.datetime | NotGiven = NOT_GIVEN,
         page_token: str | NotGiven = NOT_GIVEN,
@@ -536,8 +543,8 @@ class SenderPools(SyncResource):
         self,
         sender_pool_id: str,
         *,
-        channel: SenderChannel | NotGiven = NOT_GIVEN,
-        status: SenderStatus | NotGiven = NOT_GIVEN,
+        channel: SenderChannel | SenderChannelValue | NotGiven = NOT_GIVEN,
+        status: SenderStatus | SenderStatusValue | NotGiven = NOT_GIVEN,
         start_date: datetime.datetime | NotGiven = NOT_GIVEN,
         end_date: datetime.datetime | NotGiven = NOT_GIVEN,
         page_token: str | NotGiven = NOT_GIVEN,
@@ -627,7 +634,7 @@ class SenderPools(SyncResource):
         *,
         start_date: datetime.datetime | NotGiven = NOT_GIVEN,
         end_date: datetime.datetime | NotGiven = NOT_GIVEN,
-        status: OperationStatus | NotGiven = NOT_GIVEN,
+        status: OperationStatus | OperationStatusValue | NotGiven = NOT_GIVEN,
         page_token: str | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
@@ -672,7 +679,7 @@ class SenderPools(SyncResource):
         *,
         start_date: datetime.datetime | NotGiven = NOT_GIVEN,
         end_date: datetime.datetime | NotGiven = NOT_GIVEN,
-        status: OperationStatus | NotGiven = NOT_GIVEN,
+        status: OperationStatus | OperationStatusValue | NotGiven = NOT_GIVEN,
         page_token: str | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
@@ -821,6 +828,7 @@ class AsyncSenderPools(AsyncResource):
         tags: Tags | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncAccepted[OperationAccepted, SenderPoolOperation]:
@@ -835,7 +843,7 @@ class AsyncSenderPools(AsyncResource):
             tags: Custom metadata in the form of key-value pairs. Maximum size of a tag key is 128 characters. Maximum size of a tag value is 256 characters. There can be a maximum of 10 key-value pairs. This field can be templated with [Liquid](https://shopify.github.io/liquid/). Specify `variables` with each recipient for personalization.
         """
         return await self._client.send(
-            _create_request(name=name, senders=senders, tags=tags),
+            _create_request(name=name, senders=senders, tags=tags, extra_body=extra_body),
             lambda response: AsyncAccepted(self._client, response, _create_response, _CREATE_WAIT),
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
@@ -888,6 +896,7 @@ class AsyncSenderPools(AsyncResource):
         tags: Tags | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncAccepted[ResourceAccepted, SenderPool]:
@@ -904,7 +913,7 @@ class AsyncSenderPools(AsyncResource):
             tags: Custom metadata in the form of key-value pairs. Maximum size of a tag key is 128 characters. Maximum size of a tag value is 256 characters. There can be a maximum of 10 key-value pairs. This field can be templated with [Liquid](https://shopify.github.io/liquid/). Specify `variables` with each recipient for personalization.
         """
         return await self._client.send(
-            _update_request(sender_pool_id, name=name, tags=tags),
+            _update_request(sender_pool_id, name=name, tags=tags, extra_body=extra_body),
             lambda response: AsyncAccepted(self._client, response, _update_response, _UPDATE_WAIT),
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
@@ -913,8 +922,8 @@ class AsyncSenderPools(AsyncResource):
         self,
         sender_pool_id: str,
         *,
-        channel: SenderChannel | NotGiven = NOT_GIVEN,
-        status: SenderStatus | NotGiven = NOT_GIVEN,
+        channel: SenderChannel | SenderChannelValue | NotGiven = NOT_GIVEN,
+        status: SenderStatus | SenderStatusValue | NotGiven = NOT_GIVEN,
         start_date: datetime.datetime | NotGiven = NOT_GIVEN,
         end_date: datetime.datetime | NotGiven = NOT_GIVEN,
         page_token: str | NotGiven = NOT_GIVEN,
@@ -964,8 +973,8 @@ class AsyncSenderPools(AsyncResource):
         self,
         sender_pool_id: str,
         *,
-        channel: SenderChannel | NotGiven = NOT_GIVEN,
-        status: SenderStatus | NotGiven = NOT_GIVEN,
+        channel: SenderChannel | SenderChannelValue | NotGiven = NOT_GIVEN,
+        status: SenderStatus | SenderStatusValue | NotGiven = NOT_GIVEN,
         start_date: datetime.datetime | NotGiven = NOT_GIVEN,
         end_date: datetime.datetime | NotGiven = NOT_GIVEN,
         page_token: str | NotGiven = NOT_GIVEN,
@@ -1055,7 +1064,7 @@ class AsyncSenderPools(AsyncResource):
         *,
         start_date: datetime.datetime | NotGiven = NOT_GIVEN,
         end_date: datetime.datetime | NotGiven = NOT_GIVEN,
-        status: OperationStatus | NotGiven = NOT_GIVEN,
+        status: OperationStatus | OperationStatusValue | NotGiven = NOT_GIVEN,
         page_token: str | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
@@ -1100,7 +1109,7 @@ class AsyncSenderPools(AsyncResource):
         *,
         start_date: datetime.datetime | NotGiven = NOT_GIVEN,
         end_date: datetime.datetime | NotGiven = NOT_GIVEN,
-        status: OperationStatus | NotGiven = NOT_GIVEN,
+        status: OperationStatus | OperationStatusValue | NotGiven = NOT_GIVEN,
         page_token: str | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,

@@ -139,6 +139,22 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
+def enum_value(value: Any) -> Any:
+    """An enum argument or field as JSON data: a member's value, or the plain value given in its
+    place (a request checks it against the document's list before sending: see `_validation`)."""
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def merge_body(body: Any, extra: Mapping[str, object] | None) -> Any:
+    """An object body with the caller's `extra_body` merged in: its entries, sent as given,
+    replace the body's own of the same name. Without any, the body as it is (None: no body)."""
+    if not extra:
+        return body
+    if body is not None and not isinstance(body, Mapping):
+        raise TypeError(f"extra_body merges into an object body, not {type(body).__name__}")
+    return {**(body or {}), **extra}
+
+
 def encode_value(value: Any) -> Any:
     """Any value a model can hold, as JSON data (for unions, whose member is known only at run time)."""
     if hasattr(value, "to_dict"):

@@ -5,8 +5,10 @@
 Each model carries its `Rule` (`Model._RULE`), and the request functions check their arguments
 with `check_request`. Rules mirror JSON Schema's validation keywords; a `Rule` for an object
 model refers to that model's rule lazily, so recursive schemas need no special care. Values are
-checked as they will be sent: enum members by value, models as their JSON. Every violation is
-reported, each with its path (`tags['tier']: longer than 256 characters`).
+checked as they will be sent: enum members by value, models as their JSON. An enum argument or
+field may be given as a member or as its plain value; either way, a value the document does not
+list (a plain value, or the member an open enum made for an unknown one) is refused here. Every
+violation is reported, each with its path (`tags['tier']: longer than 256 characters`).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class Rule:
     values: Rule | None = None  # of each property not in `properties` (additionalProperties)
     keys: Rule | None = None  # of each property name (propertyNames)
     model: Callable[[], Rule] | None = None  # the rule of an object model, looked up when used
+    any_of: tuple[Rule, ...] = ()  # of a union's members (oneOf, anyOf): one must hold
     _regex: re.Pattern[str] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -65,17 +68,20 @@ def check_request(*arguments: tuple[str, Any, Rule]) -> None:
 def _check(value: Any, rule: Rule, path: str, problems: list[str]) -> None:
     if isinstance(value, NotGiven) or value is None:
         return
+
+    def fail(message: str) -> None:
+        problems.append(f"{path}: {message}" if path else message)
+
     if rule.model is not None:
         _check(value, rule.model(), path, problems)
+    if rule.any_of:
+        _check_any_of(value, rule.any_of, fail)
     if hasattr(value, "to_dict"):
         value = value.to_dict()
     elif isinstance(value, enum.Enum):
         value = value.value
 
-    def fail(message: str) -> None:
-        problems.append(f"{path}: {message}" if path else message)
-
-    if rule.enum is not None and value not in rule.enum:
+    if rule.enum is not None and not _listed(value, rule.enum):
         fail(f"not one of {', '.join(repr(v) for v in rule.enum)}")
     if isinstance(value, str):
         _check_string(value, rule, fail)
@@ -87,6 +93,22 @@ def _check(value: Any, rule: Rule, path: str, problems: list[str]) -> None:
         _check_object(value, rule, path, problems, fail)
     elif isinstance(value, (datetime.date, datetime.datetime)):
         pass  # formatted by the client, not by the caller
+
+
+def _check_any_of(value: Any, alternatives: tuple[Rule, ...], fail: Callable[[str], None]) -> None:
+    attempts: list[str] = []
+    for alternative in alternatives:
+        attempt: list[str] = []
+        _check(value, alternative, "", attempt)
+        if not attempt:
+            return
+        attempts.append("; ".join(attempt))
+    fail(f"matches none of its alternatives ({'; or '.join(attempts)})")
+
+
+def _listed(value: Any, listed: tuple[Any, ...]) -> bool:
+    """Whether `value` is one of `listed`, as JSON compares them: `true` is not `1`."""
+    return any(value == v and isinstance(value, bool) == isinstance(v, bool) for v in listed)
 
 
 def _check_string(value: str, rule: Rule, fail: Callable[[str], None]) -> None:

@@ -25,7 +25,7 @@ from .errors import (
     UnprocessableEntityError,
     WaitTimeoutError,
 )
-from .models import Error, NewPet, Pet, PetKind, Pets, ValidationError
+from .models import Error, NewPet, Pet, PetKind, PetKindValue, Pets, ValidationError
 
 __all__ = [
     "Accepted",
@@ -47,6 +47,7 @@ __all__ = [
     "OperationFailedError",
     "Pet",
     "PetKind",
+    "PetKindValue",
     "Pets",
     "RawResponse",
     "RequestValidationError",

@@ -12,7 +12,7 @@ import httpx
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
-from .._utils import format_path
+from .._utils import format_path, merge_body
 from .._validation import check_request
 from ..errors import error_for_response
 from ..models.get_items_id_status_response import GetItemsIdStatusResponse
@@ -35,7 +35,11 @@ def _get_items_response(response: httpx.Response) -> list[GetItemsResponseItem]:
     raise error_for_response(response)
 
 
-def _post_items_request(*, name: str | NotGiven = NOT_GIVEN) -> Request:
+def _post_items_request(
+    *,
+    name: str | NotGiven = NOT_GIVEN,
+    extra_body: Mapping[str, object] | None = None,
+) -> Request:
     payload = PostItemsBody(name=name).to_dict()
     check_request(
         ("", payload, PostItemsBody._RULE),
@@ -43,7 +47,7 @@ def _post_items_request(*, name: str | NotGiven = NOT_GIVEN) -> Request:
     return Request(
         method="POST",
         path="/items",
-        json=payload,
+        json=merge_body(payload, extra_body),
         security=(),
     )
 
@@ -128,12 +132,13 @@ class _ClientOperations(SyncResource):
         name: str | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """POST /items"""
         return self._client.send(
-            _post_items_request(name=name),
+            _post_items_request(name=name, extra_body=extra_body),
             _post_items_response,
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
@@ -216,12 +221,13 @@ class _AsyncClientOperations(AsyncResource):
         name: str | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """POST /items"""
         return await self._client.send(
-            _post_items_request(name=name),
+            _post_items_request(name=name, extra_body=extra_body),
             _post_items_response,
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )

@@ -3,12 +3,12 @@
 """The models of the Feature Zoo: one class per schema, with `from_dict` and `to_dict`."""
 
 from .awkward import Awkward
-from .awkward2 import Awkward2
+from .awkward2 import Awkward2, Awkward2Value
 from .circle import Circle, CircleCenter
-from .get_job_response import GetJobResponse, GetJobResponseState
+from .get_job_response import GetJobResponse, GetJobResponseState, GetJobResponseStateValue
 from .list_trees_response import ListTreesResponse, ListTreesResponseMeta
 from .plant_tree_body import PlantTreeBody
-from .priority import Priority
+from .priority import Priority, PriorityValue
 from .shape import Shape
 from .square import Square
 from .start_job_body import StartJobBody
@@ -17,14 +17,17 @@ from .tree_node import TreeLink, TreeNode
 __all__ = [
     "Awkward",
     "Awkward2",
+    "Awkward2Value",
     "Circle",
     "CircleCenter",
     "GetJobResponse",
     "GetJobResponseState",
+    "GetJobResponseStateValue",
     "ListTreesResponse",
     "ListTreesResponseMeta",
     "PlantTreeBody",
     "Priority",
+    "PriorityValue",
     "Shape",
     "Square",
     "StartJobBody",

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .._types import NOT_GIVEN, NotGiven, model_repr
-from .._utils import format_date, format_datetime, parse_date, parse_datetime
+from .._utils import enum_value, format_date, format_datetime, parse_date, parse_datetime
 from .._validation import Rule
-from .priority import Priority
+from .priority import Priority, PriorityValue
 
 
 @dataclass(slots=True, kw_only=True, repr=False)
@@ -25,7 +25,7 @@ class Awkward:
 
     self_: bool | NotGiven = NOT_GIVEN
 
-    list_: list[Priority] | None | NotGiven = NOT_GIVEN
+    list_: list[Priority | PriorityValue] | None | NotGiven = NOT_GIVEN
 
     ref_like: str | NotGiven = NOT_GIVEN
 
@@ -105,7 +105,7 @@ class Awkward:
         if self.list_ is None:
             data["list"] = None
         elif not isinstance(self.list_, NotGiven):
-            data["list"] = [v0.value for v0 in self.list_]
+            data["list"] = [enum_value(v0) for v0 in self.list_]
         if not isinstance(self.ref_like, NotGiven):
             data["$ref-like"] = self.ref_like
         if not isinstance(self.additional_properties, NotGiven):

@@ -2,6 +2,8 @@
 # To keep an edit, list this file in the package's .clientgenignore.
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._types import OpenStrEnum
 
 
@@ -10,3 +12,7 @@ class Awkward2(OpenStrEnum):
     A_B = "a b"
     IN_PROGRESS = "in-progress"
     VALUE_1_ST = "1st"
+
+
+Awkward2Value: TypeAlias = Literal["", "a b", "in-progress", "1st"]
+"""The plain values of `Awkward2`, which a request takes wherever it takes a member."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal, TypeAlias
 
 from .._types import OpenStrEnum, model_repr
+from .._utils import enum_value
 from .._validation import Rule
 
 
@@ -14,7 +15,7 @@ from .._validation import Rule
 class GetJobResponse:
     id: str
 
-    state: GetJobResponseState
+    state: GetJobResponseState | GetJobResponseStateValue
 
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
@@ -42,7 +43,7 @@ class GetJobResponse:
         """The model as JSON data; fields that were not given are left out."""
         data: dict[str, Any] = dict(self.additional_properties)
         data["id"] = self.id
-        data["state"] = self.state.value
+        data["state"] = enum_value(self.state)
         return data
 
 
@@ -51,3 +52,7 @@ class GetJobResponseState(OpenStrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+
+
+GetJobResponseStateValue: TypeAlias = Literal["queued", "running", "done", "failed"]
+"""The plain values of `GetJobResponseState`, which a request takes wherever it takes a member."""

@@ -2,6 +2,8 @@
 # To keep an edit, list this file in the package's .clientgenignore.
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._types import OpenIntEnum
 
 
@@ -9,3 +11,7 @@ class Priority(OpenIntEnum):
     VALUE_1 = 1
     VALUE_2 = 2
     VALUE_3 = 3
+
+
+PriorityValue: TypeAlias = Literal[1, 2, 3]
+"""The plain values of `Priority`, which a request takes wherever it takes a member."""

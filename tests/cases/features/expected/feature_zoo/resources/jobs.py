@@ -13,7 +13,7 @@ from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._pagination import attr_path
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
-from .._utils import format_path
+from .._utils import format_path, merge_body
 from .._validation import check_request
 from .._waiting import Accepted, AsyncAccepted, WaitSpec
 from ..errors import error_for_response
@@ -21,7 +21,7 @@ from ..models.get_job_response import GetJobResponse
 from ..models.start_job_body import StartJobBody
 
 
-def _start_request(*, task: str) -> Request:
+def _start_request(*, task: str, extra_body: Mapping[str, object] | None = None) -> Request:
     payload = StartJobBody(task=task).to_dict()
     check_request(
         ("", payload, StartJobBody._RULE),
@@ -29,7 +29,7 @@ def _start_request(*, task: str) -> Request:
     return Request(
         method="POST",
         path="/jobs",
-        json=payload,
+        json=merge_body(payload, extra_body),
         security=(("apiKey",),),
     )
 
@@ -79,6 +79,7 @@ class Jobs(SyncResource):
         task: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Accepted[None, GetJobResponse]:
@@ -86,7 +87,7 @@ class Jobs(SyncResource):
         until the result leaves queued, running, returning it.
         """
         return self._client.send(
-            _start_request(task=task),
+            _start_request(task=task, extra_body=extra_body),
             lambda response: Accepted(self._client, response, _start_response, _START_WAIT),
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
@@ -122,6 +123,7 @@ class AsyncJobs(AsyncResource):
         task: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncAccepted[None, GetJobResponse]:
@@ -129,7 +131,7 @@ class AsyncJobs(AsyncResource):
         until the result leaves queued, running, returning it.
         """
         return await self._client.send(
-            _start_request(task=task),
+            _start_request(task=task, extra_body=extra_body),
             lambda response: AsyncAccepted(self._client, response, _start_response, _START_WAIT),
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )

@@ -13,6 +13,7 @@ from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
 from .._utils import decode_tagged, encode_headers, encode_query, encode_value, format_path
+from .._validation import Rule, check_request
 from ..errors import error_for_response
 from ..models.circle import Circle
 from ..models.shape import Shape
@@ -44,6 +45,13 @@ def _get_response(response: httpx.Response) -> Shape:
 
 
 def _replace_request(shape_id: str, *, body: Shape) -> Request:
+    check_request(
+        (
+            "body",
+            body,
+            Rule(any_of=(Rule(model=lambda: Circle._RULE), Rule(model=lambda: Square._RULE))),
+        ),
+    )
     return Request(
         method="PUT",
         path=format_path("/shapes/{shape-id}", {"shape-id": shape_id}),

@@ -14,7 +14,7 @@ from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._pagination import AsyncPager, SyncPager, attr_path
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
-from .._utils import encode_form, encode_query
+from .._utils import encode_form, encode_query, merge_body
 from .._validation import Rule, check_request
 from ..errors import error_for_response
 from ..models.list_trees_response import ListTreesResponse
@@ -44,7 +44,12 @@ def _list_response(response: httpx.Response) -> ListTreesResponse:
     raise error_for_response(response)
 
 
-def _plant_tree_request(*, species: str, height: float | NotGiven = NOT_GIVEN) -> Request:
+def _plant_tree_request(
+    *,
+    species: str,
+    height: float | NotGiven = NOT_GIVEN,
+    extra_body: Mapping[str, object] | None = None,
+) -> Request:
     payload = PlantTreeBody(species=species, height=height).to_dict()
     check_request(
         ("", payload, PlantTreeBody._RULE),
@@ -52,7 +57,7 @@ def _plant_tree_request(*, species: str, height: float | NotGiven = NOT_GIVEN) -
     return Request(
         method="POST",
         path="/trees",
-        form=encode_form(payload),
+        form=encode_form(merge_body(payload, extra_body)),
         security=(("apiKey",),),
     )
 
@@ -124,12 +129,13 @@ class Trees(SyncResource):
         height: float | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> TreeNode:
         """POST /trees"""
         return self._client.send(
-            _plant_tree_request(species=species, height=height),
+            _plant_tree_request(species=species, height=height, extra_body=extra_body),
             _plant_tree_response,
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
@@ -196,12 +202,13 @@ class AsyncTrees(AsyncResource):
         height: float | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> TreeNode:
         """POST /trees"""
         return await self._client.send(
-            _plant_tree_request(species=species, height=height),
+            _plant_tree_request(species=species, height=height, extra_body=extra_body),
             _plant_tree_response,
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )

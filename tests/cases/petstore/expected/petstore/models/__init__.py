@@ -5,7 +5,7 @@
 from .error import Error
 from .new_pet import NewPet
 from .pet import Pet
-from .pet_kind import PetKind
+from .pet_kind import PetKind, PetKindValue
 from .pets import Pets
 from .validation_error import ValidationError
 
@@ -14,6 +14,7 @@ __all__ = [
     "NewPet",
     "Pet",
     "PetKind",
+    "PetKindValue",
     "Pets",
     "ValidationError",
 ]

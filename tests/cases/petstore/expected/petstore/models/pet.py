@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .._types import NOT_GIVEN, NotGiven, model_repr
-from .._utils import format_date, parse_date
+from .._utils import enum_value, format_date, parse_date
 from .._validation import Rule
-from .pet_kind import PetKind
+from .pet_kind import PetKind, PetKindValue
 
 
 @dataclass(slots=True, kw_only=True, repr=False)
@@ -23,7 +23,7 @@ class Pet:
 
     """A free-form tag, or null."""
 
-    kind: PetKind | None | NotGiven = NOT_GIVEN
+    kind: PetKind | PetKindValue | None | NotGiven = NOT_GIVEN
 
     birthday: datetime.date | None | NotGiven = NOT_GIVEN
 
@@ -71,7 +71,7 @@ class Pet:
         if self.kind is None:
             data["kind"] = None
         elif not isinstance(self.kind, NotGiven):
-            data["kind"] = self.kind.value
+            data["kind"] = enum_value(self.kind)
         if self.birthday is None:
             data["birthday"] = None
         elif not isinstance(self.birthday, NotGiven):

@@ -2,6 +2,8 @@
 # To keep an edit, list this file in the package's .clientgenignore.
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._types import OpenStrEnum
 
 
@@ -9,3 +11,7 @@ class PetKind(OpenStrEnum):
     DOG = "dog"
     CAT = "cat"
     BIRD_OF_PREY = "bird-of-prey"
+
+
+PetKindValue: TypeAlias = Literal["dog", "cat", "bird-of-prey"]
+"""The plain values of `PetKind`, which a request takes wherever it takes a member."""

@@ -14,13 +14,13 @@ import httpx
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
-from .._utils import encode_headers, encode_query, format_path
+from .._utils import encode_headers, encode_query, format_path, merge_body
 from .._validation import check_request
 from ..errors import error_for_response
 from ..models.error import Error
 from ..models.new_pet import NewPet
 from ..models.pet import Pet
-from ..models.pet_kind import PetKind
+from ..models.pet_kind import PetKind, PetKindValue
 from ..models.pets import Pets
 from ..models.validation_error import ValidationError
 
@@ -48,8 +48,9 @@ def _create_pets_request(
     *,
     name: str,
     tag: str | None | NotGiven = NOT_GIVEN,
-    kind: PetKind | NotGiven = NOT_GIVEN,
+    kind: PetKind | PetKindValue | NotGiven = NOT_GIVEN,
     birthday: datetime.date | NotGiven = NOT_GIVEN,
+    extra_body: Mapping[str, object] | None = None,
 ) -> Request:
     payload = NewPet(name=name, tag=tag, kind=kind, birthday=birthday).to_dict()
     check_request(
@@ -58,7 +59,7 @@ def _create_pets_request(
     return Request(
         method="POST",
         path="/pets",
-        json=payload,
+        json=merge_body(payload, extra_body),
         security=(("bearerAuth",),),
     )
 
@@ -137,10 +138,11 @@ class PetsResource(SyncResource):
         *,
         name: str,
         tag: str | None | NotGiven = NOT_GIVEN,
-        kind: PetKind | NotGiven = NOT_GIVEN,
+        kind: PetKind | PetKindValue | NotGiven = NOT_GIVEN,
         birthday: datetime.date | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Pet:
@@ -151,7 +153,13 @@ class PetsResource(SyncResource):
             tag: A free-form tag, or null.
         """
         return self._client.send(
-            _create_pets_request(name=name, tag=tag, kind=kind, birthday=birthday),
+            _create_pets_request(
+                name=name,
+                tag=tag,
+                kind=kind,
+                birthday=birthday,
+                extra_body=extra_body,
+            ),
             _create_pets_response,
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
@@ -234,10 +242,11 @@ class AsyncPetsResource(AsyncResource):
         *,
         name: str,
         tag: str | None | NotGiven = NOT_GIVEN,
-        kind: PetKind | NotGiven = NOT_GIVEN,
+        kind: PetKind | PetKindValue | NotGiven = NOT_GIVEN,
         birthday: datetime.date | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Pet:
@@ -248,7 +257,13 @@ class AsyncPetsResource(AsyncResource):
             tag: A free-form tag, or null.
         """
         return await self._client.send(
-            _create_pets_request(name=name, tag=tag, kind=kind, birthday=birthday),
+            _create_pets_request(
+                name=name,
+                tag=tag,
+                kind=kind,
+                birthday=birthday,
+                extra_body=extra_body,
+            ),
             _create_pets_response,
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )

@@ -4,7 +4,11 @@
 
 from .create_charge_body import CreateChargeBody, CreateChargeBodyCard, CreateChargeBodyCardExp
 from .create_charge_response import CreateChargeResponse
-from .file_scanned_payload import FileScannedPayload, FileScannedPayloadVerdict
+from .file_scanned_payload import (
+    FileScannedPayload,
+    FileScannedPayloadVerdict,
+    FileScannedPayloadVerdictValue,
+)
 from .stored_file import StoredFile
 from .upload_file_body import UploadFileBody, UploadFileBodyMetadata
 from .upload_file_on_scanned_payload import UploadFileOnScannedPayload
@@ -16,6 +20,7 @@ __all__ = [
     "CreateChargeResponse",
     "FileScannedPayload",
     "FileScannedPayloadVerdict",
+    "FileScannedPayloadVerdictValue",
     "StoredFile",
     "UploadFileBody",
     "UploadFileBodyMetadata",

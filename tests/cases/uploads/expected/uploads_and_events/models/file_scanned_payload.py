@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal, TypeAlias
 
 from .._types import OpenStrEnum, model_repr
+from .._utils import enum_value
 from .._validation import Rule
 
 
@@ -14,7 +15,7 @@ from .._validation import Rule
 class FileScannedPayload:
     file_id: str
 
-    verdict: FileScannedPayloadVerdict
+    verdict: FileScannedPayloadVerdict | FileScannedPayloadVerdictValue
 
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
@@ -42,10 +43,14 @@ class FileScannedPayload:
         """The model as JSON data; fields that were not given are left out."""
         data: dict[str, Any] = dict(self.additional_properties)
         data["fileId"] = self.file_id
-        data["verdict"] = self.verdict.value
+        data["verdict"] = enum_value(self.verdict)
         return data
 
 
 class FileScannedPayloadVerdict(OpenStrEnum):
     CLEAN = "clean"
     INFECTED = "infected"
+
+
+FileScannedPayloadVerdictValue: TypeAlias = Literal["clean", "infected"]
+"""The plain values of `FileScannedPayloadVerdict`, which a request takes wherever it takes a member."""

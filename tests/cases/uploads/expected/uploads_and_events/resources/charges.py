@@ -13,7 +13,7 @@ import httpx
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
-from .._utils import encode_form
+from .._utils import encode_form, merge_body
 from .._validation import check_request
 from ..errors import error_for_response
 from ..models.create_charge_body import CreateChargeBody, CreateChargeBodyCard
@@ -25,6 +25,7 @@ def _create_request(
     amount: decimal.Decimal,
     expand: list[str] | NotGiven = NOT_GIVEN,
     card: CreateChargeBodyCard | NotGiven = NOT_GIVEN,
+    extra_body: Mapping[str, object] | None = None,
 ) -> Request:
     payload = CreateChargeBody(amount=amount, expand=expand, card=card).to_dict()
     check_request(
@@ -33,7 +34,7 @@ def _create_request(
     return Request(
         method="POST",
         path="/charges",
-        form=encode_form(payload),
+        form=encode_form(merge_body(payload, extra_body)),
         security=(("oauth",), ("session",)),
         server="https://payments.example.com/v1",
     )
@@ -61,12 +62,13 @@ class Charges(SyncResource):
         card: CreateChargeBodyCard | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CreateChargeResponse:
         """POST /charges"""
         return self._client.send(
-            _create_request(amount=amount, expand=expand, card=card),
+            _create_request(amount=amount, expand=expand, card=card, extra_body=extra_body),
             _create_response,
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
@@ -88,12 +90,13 @@ class AsyncCharges(AsyncResource):
         card: CreateChargeBodyCard | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CreateChargeResponse:
         """POST /charges"""
         return await self._client.send(
-            _create_request(amount=amount, expand=expand, card=card),
+            _create_request(amount=amount, expand=expand, card=card, extra_body=extra_body),
             _create_response,
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )

@@ -12,6 +12,7 @@ import httpx
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, FileInput, NotGiven
+from .._utils import merge_body
 from .._validation import check_request
 from ..errors import error_for_response
 from ..models.stored_file import StoredFile
@@ -23,6 +24,7 @@ def _upload_request(
     file: FileInput,
     labels: list[str] | NotGiven = NOT_GIVEN,
     metadata: UploadFileBodyMetadata | NotGiven = NOT_GIVEN,
+    extra_body: Mapping[str, object] | None = None,
 ) -> Request:
     payload = UploadFileBody(file=file, labels=labels, metadata=metadata).to_dict()
     check_request(
@@ -31,7 +33,7 @@ def _upload_request(
     return Request(
         method="POST",
         path="/files",
-        multipart=payload,
+        multipart=merge_body(payload, extra_body),
         security=(("oauth",), ("session",)),
     )
 
@@ -58,12 +60,13 @@ class Files(SyncResource):
         metadata: UploadFileBodyMetadata | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> StoredFile:
         """POST /files"""
         return self._client.send(
-            _upload_request(file=file, labels=labels, metadata=metadata),
+            _upload_request(file=file, labels=labels, metadata=metadata, extra_body=extra_body),
             _upload_response,
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
@@ -85,12 +88,13 @@ class AsyncFiles(AsyncResource):
         metadata: UploadFileBodyMetadata | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> StoredFile:
         """POST /files"""
         return await self._client.send(
-            _upload_request(file=file, labels=labels, metadata=metadata),
+            _upload_request(file=file, labels=labels, metadata=metadata, extra_body=extra_body),
             _upload_response,
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
