@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class Level(enum.Enum):
@@ -31,6 +31,9 @@ class Diagnostic:
     message: str
     level: Level = Level.ERROR
     line: int | None = None
+    # The document breaks the specification here (validation found it), as opposed to a sound
+    # construct the generator cannot use. Not part of what the problem is, only of where it came from.
+    invalid: bool = field(default=False, compare=False)
 
     def _order(self) -> tuple[int, str, str, str]:
         return (self.line or 0, self.pointer, self.message, self.level.value)

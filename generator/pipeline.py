@@ -110,7 +110,8 @@ def _load_and_build(
         if lenient:  # its warnings are part of what is generated
             from .validate import validate  # imports openapi-spec-validator: only when needed
 
-            _, problems = validate(document, resolver, lenient=lenient)
+            _, found = validate(document, resolver, lenient=lenient)
+            problems = [dataclasses.replace(p, invalid=True) for p in found]
         else:
             validation = Validation.start(document, resolver)
     progress("build", 0, 0)
@@ -120,7 +121,12 @@ def _load_and_build(
     except BaseException:
         validation.wait()  # a document's problems explain a failed build better than the failure
         raise
-    return api, problems + warnings, validation, resolver
+    # One mistake, one line: where the builder says what it did about a value validation found
+    # wrong (skipped it, typed it as Any), its line says both, and validation's goes.
+    wrong = {p.pointer for p in problems}
+    warnings = [dataclasses.replace(w, invalid=True) if w.pointer in wrong else w for w in warnings]
+    handled = {w.pointer for w in warnings}
+    return api, [p for p in problems if p.pointer not in handled] + warnings, validation, resolver
 
 
 class Validation:

@@ -88,12 +88,11 @@ def run(document: Path, workdir: Path, *, mypy: bool = True) -> Outcome:
     warned = [w for w in result.warnings if w.level is Level.WARNING]
     # What the builder reports of a place validation found wrong is how it read the document's
     # error (`required: optional` read as false), not something the generator cannot do.
-    wrong = [w.pointer for w in warned if _is_validation(w.message, lenient) and w.pointer]
+    wrong = [w.pointer for w in warned if w.invalid and w.pointer]
     outcome.degraded = [
         f"{w.pointer}: {w.message}"
         for w in warned
-        if not _is_validation(w.message, lenient)
-        and not any(w.pointer == p or w.pointer.startswith(p + "/") for p in wrong)
+        if not w.invalid and not any(w.pointer.startswith(p + "/") for p in wrong)
     ]
     outcome.examples = len(api.examples)
     failed = _round_trip(api, workdir)
@@ -150,15 +149,6 @@ def _invalid_examples(document: Path, data: dict[str, object], pointers: list[st
         if any(True for _ in Draft202012Validator(schema, registry=registry).iter_errors(example)):
             invalid.add(ptr)
     return invalid
-
-
-def _is_validation(message: str, lenient: bool) -> bool:
-    """Lenient mode turns the validator's errors into warnings; those are the document's."""
-    builder = (
-        *("typed as Any", "not supported", "skipped", "not checked", "x-clientgen-wait", "pagination", "ignored"),
-        *("read as", "treated as", "left out of", "the method takes", "its body is bytes", "without a body"),
-    )
-    return lenient and not any(b in message for b in builder)
 
 
 _PROBE = """\

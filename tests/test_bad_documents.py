@@ -686,7 +686,15 @@ def test_lenient_warnings_are_worded_alike(tmp_path: Path) -> None:
 
     assert run.returncode == 0, run.stderr
     warned = assert_one_short_line_each(run.stderr, path, level="warning")
-    assert warned == [problem for problem in expected if not problem[1].endswith("/in")]
+    # Where the builder says what it did about a wrong value, its line replaces validation's.
+    ignored = (
+        8,
+        "/components/schemas/Thing/required",
+        "required must be a list of property names, found 'name'; ignored",
+    )
+    assert warned == [
+        ignored if problem[1] == ignored[1] else problem for problem in expected if not problem[1].endswith("/in")
+    ]
 
 
 README_DOCUMENT = """\
