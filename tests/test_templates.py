@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 
+import black
 import pytest
 
 from generator import ir
+from generator.format import black_mode
 from generator.render import Context, _environment, annotation, docstring, import_lines, pystr, type_imports
 from generator.types import ANY, PRIMITIVES
 
@@ -124,6 +126,18 @@ def test_signature_macros(macros) -> None:  # type: ignore[no-untyped-def]
     assert str(macros.parameters(no_fields)) == "*, extra_body: Mapping[str, object] | None = None"
     assert str(macros.str_tuple(("a",))) == '("a",)'
     assert str(macros.str_tuple(("a", "b"))) == '("a", "b")'
+
+
+@pytest.mark.parametrize("required", [True, False], ids=["required", "optional"])
+def test_a_long_argument_is_laid_out_as_black_lays_it_out(macros, required: bool) -> None:  # type: ignore[no-untyped-def]
+    """A required argument of one subscript has its brackets split; one with a default, or a
+    union, goes in parentheses."""
+    value = ir.EnumRef("AdditionalPropertiesValueOfAModel", "AdditionalPropertiesValueOfAModelValue")
+    for t in (ir.MapOf(value), ir.ListOf(value), ir.Nullable(ir.ListOf(value))):
+        p = ir.Parameter("additional_properties", "a", "query", t, required)
+        line = str(macros.argument_line(p, (), 4))
+        source = f"def f(\n    *,\n{line}) -> None:\n    pass\n"
+        assert black.format_str(source, mode=black_mode()) == source
 
 
 @pytest.mark.parametrize(
