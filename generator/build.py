@@ -44,6 +44,7 @@ _RESERVED_CLASSES = frozenset(
         "Any",
         "Literal",
         "Mapping",
+        "SequenceNotStr",
         "ClassVar",
         "TypeAlias",
         "OpenStrEnum",
@@ -61,7 +62,7 @@ _ANNOTATION_BUILTINS = frozenset({"str", "int", "float", "bool", "bytes", "list"
 # Arguments every method has or may get, and names the method bodies use.
 _RESERVED_ARGS = frozenset(
     {"self", "httpx", "timeout", "extra_headers", "extra_query", "extra_body", "max_retries"}
-    | {"payload", "page", "cursor", "response", "result"}  # names the generated bodies use
+    | {"payload", "page", "cursor", "response", "result", "as_field"}  # names the generated bodies use
 )
 # Attributes of the client classes that a resource group must not shadow.
 _RESERVED_GROUPS = frozenset({"base_url", "close", "request", "send", "http_client", "with_raw_response", "aclose"})
@@ -666,7 +667,7 @@ class _Builder:
             doc=_with_default(_text(param.get("description")), self.resolver.deref(schema)[0]),
             style=str(style),
             explode=self.flag(param, "explode", style == "form", ptr),
-            check=self.build_check(schema, schema_at),
+            check=self.build_check(schema, schema_at, arrays=True),
         )
 
     def flag(self, node: Mapping[str, Any], key: str, default: bool, at: list[str | int]) -> bool:
@@ -742,6 +743,8 @@ class _Builder:
             self.record_examples(at, media, body_type)
         model = self.models.get(body_type.name) if isinstance(body_type, ir.ModelRef) else None
         if isinstance(model, ir.ObjectModel) and isinstance(body_type, ir.ModelRef):
+            target, uri = self.resolver.deref(schema)
+            properties = self.merged_properties(target, self.location(uri) if uri else [*at, "schema"], set())
             fields = tuple(
                 ir.Parameter(
                     name=args.claim(f.name),
@@ -751,6 +754,7 @@ class _Builder:
                     required=f.required,
                     doc=f.doc,
                     attr=f.name,
+                    check=self.field_check(f, properties),
                 )
                 for f in model.fields
                 if not f.read_only
@@ -764,7 +768,7 @@ class _Builder:
             required=required,
             doc=_text(node.get("description")),
             check=(
-                self.build_check(schema, [*at, "schema"])
+                self.build_check(schema, [*at, "schema"], arrays=True)
                 if encoding in ("json", "form", "multipart") and schema is not None
                 else None
             ),
@@ -1282,9 +1286,15 @@ class _Builder:
 
     # -- constraints -------------------------------------------------------------------------------
 
-    def build_check(self, node: Any, at: list[str | int], seen: frozenset[str] = frozenset()) -> ir.Check | None:
+    def build_check(
+        self, node: Any, at: list[str | int], seen: frozenset[str] = frozenset(), *, arrays: bool = False
+    ) -> ir.Check | None:
         """What a request value of this schema must meet (JSON Schema validation keywords), or
-        None when nothing constrains it. A reference to an object model defers to its own check."""
+        None when nothing constrains it. A reference to an object model defers to its own check.
+
+        With `arrays`, for an argument, each array the value holds outside object models must
+        be one (`Check.array`): its annotation there is `SequenceNotStr`, which a type checker
+        keeps a string out of, but which a caller without one may fill with a string."""
         target, uri = self.resolver.deref(node)
         if not isinstance(target, dict):
             return None
@@ -1307,32 +1317,47 @@ class _Builder:
             ]
             if key in target:
                 if len(members) == 1:
-                    return self.build_check(members[0][1], [*at, key, members[0][0]], seen)
+                    return self.build_check(members[0][1], [*at, key, members[0][0]], seen, arrays=arrays)
                 # A value must meet one member's check; a member that checks nothing lets any
                 # value through, so then the union checks nothing either.
-                checks = [self.build_check(m, [*at, key, index], seen) for index, m in members]
+                checks = [self.build_check(m, [*at, key, index], seen, arrays=arrays) for index, m in members]
                 constraining = [c for c in checks if c is not None and not self.checks_nothing(c)]
                 return ir.Check(any_of=tuple(constraining)) if checks and len(constraining) == len(checks) else None
         parts: list[Any] = target["allOf"] if isinstance(target.get("allOf"), list) else []
         if len(parts) == 1 and not _has_own_object_keywords(target):
-            inner = self.build_check(parts[0], [*at, "allOf", 0], seen)
+            inner = self.build_check(parts[0], [*at, "allOf", 0], seen, arrays=arrays)
             own = self.scalar_check(target, at)
             return inner if own is None else own if inner is None else _merge_checks(inner, own)
         if _is_object(target, self.resolver):
             check = self.object_check(target, at, seen)
             return check if check != ir.Check() else None
         scalar = self.scalar_check(target, at) or ir.Check()
-        items = (
-            self.build_check(target["items"], [*at, "items"], seen) if isinstance(target.get("items"), dict) else None
-        )
+        items = target.get("items")
         additional = target.get("additionalProperties")
-        values = (
-            self.build_check(additional, [*at, "additionalProperties"], seen) if isinstance(additional, dict) else None
-        )
         names = target.get("propertyNames")
-        keys = self.build_check(names, [*at, "propertyNames"], seen) if isinstance(names, dict) else None
-        check = _replace_check(scalar, items=items, values=values, keys=keys)
+        check = _replace_check(
+            scalar,
+            array=arrays and _typed_as_list(target),
+            items=self.build_check(items, [*at, "items"], seen, arrays=arrays) if isinstance(items, dict) else None,
+            values=(
+                self.build_check(additional, [*at, "additionalProperties"], seen, arrays=arrays)
+                if isinstance(additional, dict)
+                else None
+            ),
+            keys=self.build_check(names, [*at, "propertyNames"], seen) if isinstance(names, dict) else None,
+        )
         return check if check != ir.Check() else None
+
+    def field_check(self, body_field: ir.Field, properties: _Properties) -> ir.Check | None:
+        """What a body field's argument must meet before the body model is built from it: to be
+        an array where its type holds one (see `Operation.checked_fields`). Its other
+        constraints are the body model's, checked on the body it encodes."""
+        if not any(isinstance(t, ir.ListOf) for t in ir.walk(body_field.type, into_aliases=True)):
+            return None
+        schema = properties.schemas.get(body_field.wire)
+        if schema is None:
+            return None
+        return _arrays_of(self.build_check(schema, properties.where[body_field.wire], arrays=True))
 
     def checks_nothing(self, check: ir.Check) -> bool:
         """Whether `check` only defers to an object model that has nothing to check (a model
@@ -1522,6 +1547,29 @@ def _compiles(pattern: str) -> bool:
     except re.error:
         return False
     return True
+
+
+def _typed_as_list(schema: Mapping[str, Any]) -> bool:
+    """Whether a schema that is no union, `allOf` or object is typed as a list (see
+    `inline_schema` and `typed_schema`): a `const` or an enum class comes first, a map too."""
+    if "const" in schema and (schema["const"] is None or isinstance(schema["const"], (str, int, bool))):
+        return False
+    if "enum" in schema and _is_enum(schema) and _enum_base(schema):
+        return False
+    types = _types_of(schema)
+    return "array" in types and "object" not in types
+
+
+def _arrays_of(check: ir.Check | None) -> ir.Check | None:
+    """The part of a check that says where arrays must be: `array` and the items and values
+    holding one; a union holding one keeps its members whole, since a string one of them
+    takes (Stripe's `""` for "unset") must still pass."""
+    if check is None:
+        return None
+    if check.any_of:
+        return ir.Check(any_of=check.any_of) if any(_arrays_of(c) for c in check.any_of) else None
+    items, values = _arrays_of(check.items), _arrays_of(check.values)
+    return ir.Check(array=check.array, items=items, values=values) if check.array or items or values else None
 
 
 def _replace_check(check: ir.Check, **changes: Any) -> ir.Check:

@@ -246,8 +246,11 @@ class Check:
     """The constraints a request value must meet before it is sent (JSON Schema validation
     keywords). `model` names an object model whose own check applies (recursion goes through
     it); `properties` are declared properties, `values` the others, `keys` their names; `any_of`
-    the checks of a union's members, one of which the value must meet."""
+    the checks of a union's members, one of which the value must meet. `array`, set only on an
+    argument's checks, says the value must be an array: its annotation (`SequenceNotStr`) keeps
+    a string out for a type checker, and this keeps it out for the others."""
 
+    array: bool = False
     max_length: int | None = None
     min_length: int | None = None
     pattern: str | None = None
@@ -271,8 +274,9 @@ class Check:
     any_of: tuple[Check, ...] = ()  # a union's members: the value must meet one of them
 
     SCALARS: ClassVar[tuple[str, ...]] = (
-        "max_length", "min_length", "pattern", "minimum", "maximum", "exclusive_minimum", "exclusive_maximum",
-        "multiple_of", "max_items", "min_items", "unique_items", "max_properties", "min_properties",
+        "array", "max_length", "min_length", "pattern", "minimum", "maximum", "exclusive_minimum",
+        "exclusive_maximum", "multiple_of", "max_items", "min_items", "unique_items", "max_properties",
+        "min_properties",
     )  # fmt: skip
 
     @property
@@ -397,6 +401,14 @@ class Parameter:
     explode: bool = True
     attr: str | None = None  # for a body field: the attribute of the body model it sets
     check: Check | None = None  # constraints checked before sending (None: nothing to check)
+
+    @property
+    def widened(self) -> bool:
+        """Whether the argument is annotated wider than a field of its type: an array or map in
+        its type (not inside an alias) is a `SequenceNotStr` or `Mapping` here, a `list` or
+        `dict` there (see `render.annotation`). A body field's argument is then made one
+        (`as_field`) before it fills the body model."""
+        return any(isinstance(t, (ListOf, MapOf)) for t in walk(self.type, into_aliases=False))
 
 
 @dataclass(frozen=True, slots=True)
@@ -528,6 +540,13 @@ class Operation:
         return tuple(p for p in (*self.path_params, *self.arguments) if p.check is not None and p.attr is None)
 
     @property
+    def checked_fields(self) -> tuple[Parameter, ...]:
+        """Body fields to check before the body model is built from them: those that must be
+        arrays (their other constraints are the model's), since a string given for one would
+        be taken apart, or fail, as the model encodes it."""
+        return tuple(p for p in self.arguments if p.check is not None and p.attr is not None)
+
+    @property
     def validates(self) -> bool:
         """Whether the request function checks anything before building the request."""
         return bool(self.checked_params) or (self.body is not None and self.body.model is not None)
@@ -642,6 +661,11 @@ class Api:
             for credential in scheme.credentials:
                 seen.setdefault(credential.name, credential)
         return tuple(seen.values())
+
+    @property
+    def takes_arrays_or_maps(self) -> bool:
+        """Whether a method takes an array or a map, annotated wider than a field (see `Parameter.widened`)."""
+        return any(p.widened for g in self.groups for op in g.operations for p in (*op.path_params, *op.arguments))
 
     @property
     def first_enum(self) -> EnumModel | None:

@@ -20,6 +20,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import jinja2
 
@@ -185,6 +186,7 @@ def _environment() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters.update(pystr=pystr, docstring=docstring, annotation=annotation, tomlstr=tomlstr, unalias=ir.unalias)
+    env.filters["argument_annotation"] = argument_annotation
     env.filters["result_annotation"] = result_annotation
     env.filters["hug"] = hug  # `{{ line | hug(8) }}`: black's split of a long line ending in a call
     env.filters["union_members"] = union_members
@@ -254,30 +256,38 @@ def _expand_leading_tabs(line: str) -> str:
 # -- types ----------------------------------------------------------------------------------------
 
 
-def annotation(t: ir.TypeRef, shadowed: frozenset[str] = frozenset(), *, values: bool = True) -> str:
-    """The Python annotation of a type. Builtins named in `shadowed` (a class in scope has a
-    method of that name, such as `list`) are written `builtins.list`.
+Use = Literal["argument", "field", "result"]
+"""Where an annotation stands, which decides how wide it is (see `annotation`)."""
 
-    An enum is written as its class or its values (`Genre | GenreValue`): what a caller may give.
-    Without `values`, as its class alone: what the client gives back, which decodes every value
-    to a member (and what the public API's surface records, see `diff`)."""
+
+def annotation(t: ir.TypeRef, shadowed: frozenset[str] = frozenset(), use: Use = "field") -> str:
+    """The Python annotation of a type, as it stands at `use`. Builtins named in `shadowed` (a
+    class in scope has a method of that name, such as `list`) are written `builtins.list`.
+
+    - "field", a model's field: enums as their class or their values (`Genre | GenreValue`),
+      what a request may hold; arrays and maps as `list` and `dict`, which responses give back.
+    - "argument", a method's (or request function's) parameter: the same, but arrays and maps
+      are `SequenceNotStr[...]` and `Mapping[str, ...]`, which are covariant, so that a caller's
+      `list[Genre]` or tuple is taken where `Genre | GenreValue` items are; an alias keeps its name.
+    - "result", what the client gives back: enums as their class alone, since every value is
+      decoded to a member (and what the public API's surface records, see `diff`)."""
 
     def builtin(name: str) -> str:
         return f"builtins.{name}" if name in shadowed else name
 
     def inner(t: ir.TypeRef) -> str:
-        return annotation(t, shadowed, values=values)
+        return annotation(t, shadowed, use)
 
     if isinstance(t, ir.Primitive):
         return builtin(t.annotation)
     if isinstance(t, ir.EnumRef):
-        return f"{t.name} | {t.values}" if values else t.name
+        return t.name if use == "result" else f"{t.name} | {t.values}"
     if isinstance(t, (ir.ModelRef, ir.AliasRef, ir.RecursiveRef)):
         return t.name
     if isinstance(t, ir.ListOf):
-        return f"{builtin('list')}[{inner(t.item)}]"
+        return f"{'SequenceNotStr' if use == 'argument' else builtin('list')}[{inner(t.item)}]"
     if isinstance(t, ir.MapOf):
-        return f"{builtin('dict')}[{builtin('str')}, {inner(t.value)}]"
+        return f"{'Mapping' if use == 'argument' else builtin('dict')}[{builtin('str')}, {inner(t.value)}]"
     if isinstance(t, ir.Nullable):
         return f"{inner(t.inner)} | None"
     if isinstance(t, ir.UnionOf):
@@ -287,9 +297,14 @@ def annotation(t: ir.TypeRef, shadowed: frozenset[str] = frozenset(), *, values:
     raise TypeError(t)
 
 
+def argument_annotation(t: ir.TypeRef, shadowed: frozenset[str] = frozenset()) -> str:
+    """The annotation of what a caller gives a method (see `annotation`)."""
+    return annotation(t, shadowed, "argument")
+
+
 def result_annotation(t: ir.TypeRef, shadowed: frozenset[str] = frozenset()) -> str:
-    """The annotation of what the client gives back: enums as their classes (see `annotation`)."""
-    return annotation(t, shadowed, values=False)
+    """The annotation of what the client gives back (see `annotation`)."""
+    return annotation(t, shadowed, "result")
 
 
 def union_members(annotation_text: str) -> list[str]:
@@ -304,12 +319,14 @@ def union_members(annotation_text: str) -> list[str]:
     return [*members, annotation_text[begin:]]
 
 
-def type_imports(t: ir.TypeRef | None, ctx: Context, *, codec: bool = True, values: bool = True) -> set[ir.Import]:
-    """What a module that annotates `t` must import; with `codec`, also what decoding and
-    encoding it takes. `values` as for `annotation`: without it, `t` is only given back, so
-    enums are neither annotated with their values nor encoded."""
+def type_imports(t: ir.TypeRef | None, ctx: Context, *, codec: bool = True, use: Use = "field") -> set[ir.Import]:
+    """What a module that annotates `t` at `use` (see `annotation`) must import; with `codec`,
+    also what decoding and encoding it takes. A result's enums are neither annotated with their
+    values nor encoded."""
     found: set[ir.Import] = set()
-    # An enum inside an alias is coded here but annotated by the alias's name: no values alias.
+    values = use != "result"
+    # A type inside an alias is coded here but annotated by the alias's name: no values alias,
+    # and the alias's own `list` and `dict`.
     annotated = set(ir.walk(t, into_aliases=False)) if t is not None else set()
     for part in ir.walk(t, into_aliases=codec) if t is not None else ():
         if isinstance(part, ir.Primitive):
@@ -338,6 +355,23 @@ def type_imports(t: ir.TypeRef | None, ctx: Context, *, codec: bool = True, valu
                 found.add(ir.Import("._utils", "keep"))
         elif isinstance(part, ir.LiteralOf) and part.value is not None:
             found.add(ir.Import("typing", "Literal"))
+        if use == "argument" and part in annotated and isinstance(part, ir.ListOf):
+            found.add(ir.Import("._types", "SequenceNotStr"))
+        if use == "argument" and part in annotated and isinstance(part, ir.MapOf):
+            found.add(ir.Import("collections.abc", "Mapping"))
+    return found
+
+
+def check_imports(check: ir.Check | None, ctx: Context) -> set[ir.Import]:
+    """The models whose rules a check's `Rule` refers to (`model=lambda: Pet._RULE`)."""
+    found: set[ir.Import] = set()
+    stack = [check] if check is not None else []
+    while stack:
+        current = stack.pop()
+        if current.model is not None:
+            found.add(ir.Import(f".models.{ctx.module_of[current.model]}", current.model))
+        stack.extend(c for c in (current.items, current.values, current.keys, *current.any_of) if c is not None)
+        stack.extend(c for _, c in current.properties)
     return found
 
 
@@ -438,8 +472,31 @@ _BUILTIN_TYPES = frozenset({"list", "dict", "str", "int", "float", "bool", "byte
 
 
 def shadowed_builtins(group: ir.Group) -> frozenset[str]:
-    """Builtin types that a method of the group's classes shadows in the class body."""
-    return frozenset(op.name for op in group.operations) & _BUILTIN_TYPES
+    """Builtin types that a method of the group's classes shadows in the class body, and that
+    an annotation there names (so that `builtins` is imported only to write them)."""
+    names = frozenset(op.name for op in group.operations) & _BUILTIN_TYPES
+    if not names:
+        return names
+    used: set[str] = set()
+    for op in group.operations:
+        for param in (*op.path_params, *op.arguments):
+            used |= builtin_names(param.type, "argument")
+        for result in (op.returns, op.wait.result if op.wait else None, op.pagination.item if op.pagination else None):
+            used |= builtin_names(result, "result") if result is not None else set()
+    return names & used
+
+
+def builtin_names(t: ir.TypeRef, use: Use) -> set[str]:
+    """The builtins `annotation(t, use=use)` writes (`list`, `str`, ...), among other names."""
+    found: set[str] = set()
+    for part in ir.walk(t, into_aliases=False):
+        if isinstance(part, ir.Primitive):
+            found.add(part.annotation)
+        elif isinstance(part, ir.ListOf) and use != "argument":
+            found.add("list")
+        elif isinstance(part, ir.MapOf):
+            found |= {"str"} if use == "argument" else {"str", "dict"}
+    return found
 
 
 def resource_imports(ctx: Context, group: ir.Group, module: str, shadowed: frozenset[str]) -> list[str]:
@@ -462,25 +519,31 @@ def resource_imports(ctx: Context, group: ir.Group, module: str, shadowed: froze
         found.add(ir.Import("builtins"))
     for op in group.operations:
         for param in (*op.path_params, *op.arguments):
-            found |= type_imports(param.type, ctx, codec=param.location == "body" and param.attr is None)
+            found |= type_imports(
+                param.type, ctx, codec=param.location == "body" and param.attr is None, use="argument"
+            )
+            if param.attr is not None and param.widened:
+                found.add(ir.Import("._utils", "as_field"))
             if not param.required:
                 found |= {ir.Import("._types", "NotGiven"), ir.Import("._types", "NOT_GIVEN")}
         if op.path_params:
             found.add(ir.Import("._utils", "format_path"))
-        if op.validates:
+        if op.validates or op.checked_fields:
             found.add(ir.Import("._validation", "check_request"))
-        if op.checked_params:
+        if op.checked_params or op.checked_fields:
             found.add(ir.Import("._validation", "Rule"))
+        for param in (*op.checked_params, *op.checked_fields):
+            found |= check_imports(param.check, ctx)
         if op.wait is not None:
             found |= {ir.Import("._waiting", n) for n in ("Accepted", "AsyncAccepted", "WaitSpec")}
-            found |= type_imports(op.wait.result, ctx, codec=False, values=False)
+            found |= type_imports(op.wait.result, ctx, codec=False, use="result")
             if op.wait.location_path or op.wait.state_path:
                 found.add(ir.Import("._pagination", "attr_path"))
             if op.wait.poll_module != group.module:
                 found.add(ir.Import(f".resources.{op.wait.poll_module}", op.wait.poll_function))
         if op.pagination is not None:
             found |= {ir.Import("._pagination", n) for n in ("AsyncPager", "SyncPager", "attr_path")}
-            found |= type_imports(op.pagination.item, ctx, codec=False, values=False)
+            found |= type_imports(op.pagination.item, ctx, codec=False, use="result")
         if op.query_params:
             found.add(ir.Import("._utils", "encode_query"))
         if op.header_params or op.cookie_params:
@@ -492,7 +555,7 @@ def resource_imports(ctx: Context, group: ir.Group, module: str, shadowed: froze
         if op.body is not None and op.body.model is not None:
             found |= type_imports(op.body.model, ctx)
         for response in (*op.successes, *op.typed_errors):
-            found |= type_imports(response.type, ctx, values=False)
+            found |= type_imports(response.type, ctx, use="result")
     return import_lines(found, module)
 
 

@@ -327,7 +327,64 @@ def test_a_body_argument_is_checked_like_a_parameter() -> None:
     schema = {"type": "array", "maxItems": 2, "items": {"$ref": "#/components/schemas/Color"}}
     op = _body_operation("application/json", schema, Color={"type": "string", "enum": ["red"]})
     assert op.checked_params == op.arguments
-    assert op.arguments[0].check == ir.Check(max_items=2, items=ir.Check(enum=("red",)))
+    assert op.arguments[0].check == ir.Check(array=True, max_items=2, items=ir.Check(enum=("red",)))
+
+
+LIST = {"type": "array", "items": {"type": "string"}}
+
+
+@pytest.mark.parametrize(
+    ("schema", "expected"),
+    [
+        (LIST, ir.Check(array=True)),
+        ({"type": ["array", "null"], "items": LIST}, ir.Check(array=True, items=ir.Check(array=True))),
+        ({"type": "object", "additionalProperties": LIST}, ir.Check(values=ir.Check(array=True))),
+        ({"$ref": "#/components/schemas/Names"}, ir.Check(array=True)),  # an alias is an array all the same
+        # Stripe's "a list, or "" to unset it": a string other than "" is refused.
+        (
+            {"anyOf": [LIST, {"type": "string", "enum": [""]}]},
+            ir.Check(any_of=(ir.Check(array=True), ir.Check(enum=("",)))),
+        ),
+        ({"anyOf": [LIST, {"type": "string"}]}, None),  # any string will do
+        ({"type": "array", "enum": [["a"]]}, ir.Check(array=True)),
+        ({"type": "string", "enum": ["a", "b"]}, ir.Check(enum=("a", "b"))),
+        ({"$ref": "#/components/schemas/Holder"}, ir.Check(model="Holder")),  # a model's fields are lists
+    ],
+)
+def test_an_argument_must_be_an_array_where_its_type_is_one(schema: Any, expected: ir.Check | None) -> None:
+    """Arrays are annotated `SequenceNotStr`, which a string does not match for a type checker;
+    for callers without one, the check refuses it where the type says an array."""
+    schemas = {"Names": LIST, "Holder": {"type": "object", "properties": {"names": LIST}}}
+    paths = {
+        "/x": {
+            "get": {
+                "operationId": "send",
+                "parameters": [{"name": "q", "in": "query", "schema": schema}],
+                "responses": {"204": {"description": "ok"}},
+            }
+        }
+    }
+    assert _operation(build(schemas, paths)).arguments[0].check == expected
+
+
+def test_body_fields_that_hold_arrays_are_checked_before_the_body_is_built() -> None:
+    """The body model's rule checks the rest, on the body it encodes; a string given for an
+    array would not survive the encoding to be refused there."""
+    properties = {
+        "names": LIST,
+        "maybe": {"anyOf": [LIST, {"type": "string", "enum": [""]}]},
+        "name": {"type": "string", "maxLength": 3},
+        "tags": {"type": "object", "additionalProperties": {"type": "string"}},
+        "sized": {"type": "array", "maxItems": 2, "items": {"type": "string", "maxLength": 3}},
+    }
+    op = _body_operation("application/json", {"type": "object", "properties": properties})
+    assert {p.name: p.check for p in op.checked_fields} == {
+        "names": ir.Check(array=True),
+        "maybe": ir.Check(any_of=(ir.Check(array=True), ir.Check(enum=("",)))),
+        "sized": ir.Check(array=True),
+    }
+    assert op.checked_params == ()
+    assert [p.widened for p in op.arguments] == [True, True, False, True, True]
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
-"""Enums given as members or as their plain values, and `extra_body`, as a user meets them: the
-Bookshop document (tests/cases/enums) generated with the command line, its client called against a
-server on 127.0.0.1, and code written against it type-checked with `mypy --strict`."""
+"""Enums given as members or as their plain values, `extra_body`, and arrays and maps given as any
+sequence or mapping, as a user meets them: the Bookshop document (tests/cases/enums) generated with
+the command line, its client called against a server on 127.0.0.1, and code written against it
+type-checked with `mypy --strict`."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ import importlib
 import json
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from types import ModuleType
-from typing import Any
+from types import MappingProxyType, ModuleType
+from typing import Any, overload
 from urllib.parse import parse_qsl
 
 import pytest
@@ -257,6 +258,116 @@ def test_a_body_property_named_extra_body_is_renamed(client: Any, httpserver: HT
     }
 
 
+# -- arrays and maps: any sequence but a string, any mapping --------------------------------------
+
+
+class Shelf(Sequence[object]):
+    """A sequence that is neither a list nor a tuple."""
+
+    def __init__(self, items: Iterable[object]) -> None:
+        self.items = list(items)
+
+    @overload
+    def __getitem__(self, index: int) -> object: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[object]: ...
+
+    def __getitem__(self, index: int | slice) -> object:
+        return self.items[index]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def _sent(httpserver: HTTPServer, call: Callable[[], object]) -> Any:
+    """What one call sent: its query pairs, form pairs, or JSON body."""
+    httpserver.clear_log()
+    call()
+    request = _only_request(httpserver)
+    if request.content_type == "application/json":
+        return json.loads(request.get_data())
+    if request.content_type == "application/x-www-form-urlencoded":
+        return parse_qsl(request.get_data(as_text=True))
+    return parse_qsl(request.query_string.decode())
+
+
+@pytest.mark.parametrize("given", [tuple, Shelf], ids=["tuple", "other sequence"])
+def test_any_sequence_is_sent_as_the_list_would_be(
+    client: Any, bookshop: ModuleType, httpserver: HTTPServer, given: Callable[..., Any]
+) -> None:
+    httpserver.expect_request("/books", method="GET").respond_with_json([])
+    httpserver.expect_request("/books", method="POST").respond_with_json(BOOK, status=201)
+    httpserver.expect_request("/books", method="PUT").respond_with_data(status=204)
+    httpserver.expect_request("/books/import", method="POST").respond_with_data(status=204)
+    genres = ["drama", bookshop.Genre.POETRY]
+    calls: list[Callable[[Any], object]] = [
+        lambda g: client.books.list(exclude=g, genres=g),  # query: form, with and without explode
+        lambda g: client.books.create(title="t", genre="drama", subgenres=g, keywords=g),  # JSON body fields
+        lambda g: client.books.replace_all(body=g),  # a JSON array body
+        lambda g: client.books.import_book(title="t", labels=g),  # form fields
+    ]
+    for call in calls:
+        as_list = _sent(httpserver, lambda: call(list(genres)))
+        assert _sent(httpserver, lambda: call(given(genres))) == as_list
+    assert _sent(httpserver, lambda: calls[0](given(genres))) == [
+        ("genres", "drama,poetry"),
+        ("exclude", "drama"),
+        ("exclude", "poetry"),
+    ]
+    assert _sent(httpserver, lambda: calls[2](given(genres))) == ["drama", "poetry"]
+
+
+def test_any_mapping_is_sent_as_the_dict_would_be(client: Any, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/books", method="POST").respond_with_json(BOOK, status=201)
+    httpserver.expect_request("/books/tags", method="PATCH").respond_with_data(status=204)
+    ratings = MappingProxyType({"plot": 5})
+    assert _sent(httpserver, lambda: client.books.create(title="t", genre="drama", ratings=ratings)) == {
+        "title": "t",
+        "genre": "drama",
+        "ratings": {"plot": 5},
+    }
+    assert _sent(httpserver, lambda: client.books.tag(body=MappingProxyType({"a": "drama"}))) == {"a": "drama"}
+
+
+def test_a_union_of_an_array_and_a_string_takes_any_sequence(
+    client: Any, bookshop: ModuleType, httpserver: HTTPServer
+) -> None:
+    """`keywords` is a list of `Keyword` (a word, or a `SourcedKeyword`) or "" (Stripe's way to
+    unset a list): its check, made before the body is built, keeps the list's items whole, and
+    so names `SourcedKeyword`'s rule, which the module must import (`mypy` checks it does)."""
+    httpserver.expect_request("/books", method="POST").respond_with_json(BOOK, status=201)
+    sourced = bookshop.SourcedKeyword(word="w", source="s")
+    for keywords in (("a", sourced), Shelf(["a", sourced])):
+        sent = _sent(httpserver, lambda: client.books.create(title="t", genre="drama", keywords=keywords))
+        assert sent["keywords"] == ["a", {"word": "w", "source": "s"}]
+    assert _sent(httpserver, lambda: client.books.create(title="t", genre="drama", keywords=""))["keywords"] == ""
+
+
+NOT_ARRAYS: list[tuple[str, Callable[[Any], object], str]] = [
+    ("query", lambda c: c.books.list(genres="drama"), "genres: expected an array, found str"),
+    ("query, exploded", lambda c: c.books.list(exclude="drama"), "exclude: expected an array, found str"),
+    ("json body field", lambda c: c.books.create(title="t", genre="drama", subgenres="drama"), "subgenres: expected"),
+    ("json body", lambda c: c.books.replace_all(body="drama"), "body: expected an array, found str"),
+    ("form field", lambda c: c.books.import_book(title="t", labels="label"), "labels: expected an array, found str"),
+    ("bytes", lambda c: c.books.import_book(title="t", labels=b"label"), "labels: expected an array, found bytes"),
+    ("a map", lambda c: c.books.list(genres={"drama": 1}), "genres: expected an array, found dict"),
+    ("union", lambda c: c.books.create(title="t", genre="drama", keywords="word"), "keywords: matches none"),
+]
+
+
+@pytest.mark.parametrize(("call", "problem"), [r[1:] for r in NOT_ARRAYS], ids=[r[0] for r in NOT_ARRAYS])
+def test_a_string_for_an_array_is_refused_before_sending(
+    client: Any, bookshop: ModuleType, httpserver: HTTPServer, call: Callable[[Any], object], problem: str
+) -> None:
+    with pytest.raises(Exception) as raised:
+        call(client)
+    error: Any = raised.value
+    assert type(error) is bookshop.RequestValidationError, repr(error)
+    assert len(error.problems) == 1 and error.problems[0].startswith(problem), error.problems
+    assert httpserver.log == []
+
+
 # -- what mypy --strict says of code written against the client -----------------------------------
 
 USER_CODE = """\
@@ -279,6 +390,21 @@ NewBook(title="t", genre=value)
 async def main() -> None:
     async with AsyncClient(base_url="http://127.0.0.1:1") as aclient:
         await aclient.books.create(title="t", genre="drama", extra_body={})
+        await aclient.books.list(genres=members)
+
+
+# Arrays and maps a caller already holds, typed more narrowly than the arguments' items.
+members: list[Genre] = [Genre.DRAMA, Genre.POETRY]
+client.books.list(genres=members, exclude=(Genre.DRAMA, "poetry"))
+client.books.create(title="t", genre="drama", subgenres=members, keywords=["a"])
+client.books.replace_all(body=members)
+client.books.replace_all(body=tuple(members))
+by_name: dict[str, Genre] = {"a": Genre.DRAMA}
+client.books.tag(body=by_name)
+scores: dict[str, Rating] = {"plot": Rating.VALUE_5}
+client.books.create(title="t", genre="drama", ratings=scores, keywords="")
+words: list[str] = ["a"]
+client.books.import_book(title="t", labels=words)
 
 
 client.books.create(title="Drama", genre="nope")  # refused
@@ -287,6 +413,10 @@ client.books.list(x_shelf=7)  # refused
 client.genres.count("Drama")  # refused
 NewBook(title="t", genre="nope")  # refused
 client.books.replace_all(body=["drama"], extra_body={})  # refused
+client.books.import_book(title="t", labels="label")  # refused
+client.books.list(genres="drama")  # refused
+client.books.create(title="t", genre="drama", keywords="word")  # refused
+NewBook(title="t", genre="drama", subgenres=members)  # refused
 """
 
 

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+import collections
 import datetime
+import json
 import pickle
 import uuid
+from types import MappingProxyType
 from typing import Any
 
 import httpx
 import pytest
 
-from generator.runtime._base_client import NO_OPTIONS, ApiKeyAuth, BasicAuth, BearerAuth, Request, SyncApiClient
+from generator.runtime._base_client import (
+    NO_OPTIONS,
+    ApiKeyAuth,
+    BasicAuth,
+    BearerAuth,
+    CallOptions,
+    Request,
+    SyncApiClient,
+)
 from generator.runtime._exceptions import ApiStatusError, MissingCredentialsError, RequestValidationError, status_error
 from generator.runtime._pagination import SyncPager, attr_path
 from generator.runtime._retries import backoff, retry_after, retry_delay, should_retry_error, should_retry_status
-from generator.runtime._types import NOT_GIVEN, NotGiven, OpenIntEnum, OpenStrEnum, model_repr
+from generator.runtime._types import NOT_GIVEN, NotGiven, OpenIntEnum, OpenStrEnum, is_array, model_repr
 from generator.runtime._utils import (
+    as_field,
     decode_error_body,
     decode_tagged,
     decode_union,
@@ -111,6 +123,52 @@ def test_encode_query(
     assert encode_query(values, styles) == expected
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ([1], True),
+        ((1,), True),
+        (range(2), True),
+        (collections.deque([1]), True),
+        ("ab", False),
+        (Color.RED, False),  # a string enum's member is a string
+        (b"ab", False),
+        (bytearray(b"ab"), False),
+        (memoryview(b"ab"), False),
+        ({"a": 1}, False),
+        ({1}, False),
+        (None, False),
+    ],
+)
+def test_is_array(value: object, expected: bool) -> None:
+    assert is_array(value) is expected
+
+
+def test_tuples_and_other_sequences_are_encoded_as_lists_are() -> None:
+    for ids in ((1, 2), range(1, 3), collections.deque([1, 2])):
+        for styles in (None, {"ids": ("form", False)}, {"ids": ("pipeDelimited", False)}):
+            assert encode_query({"ids": ids}, styles) == encode_query({"ids": [1, 2]}, styles)
+        for style, explode in (("simple", False), ("label", True), ("matrix", True), ("matrix", False)):
+            as_list = format_path("/x/{id}", {"id": [1, 2]}, {"id": (style, explode)})
+            assert format_path("/x/{id}", {"id": ids}, {"id": (style, explode)}) == as_list
+        assert encode_headers({"X-Ids": ids}) == {"X-Ids": "1,2"}
+        assert encode_form({"ids": ids, "nested": {"ids": ids}}) == encode_form(
+            {"ids": [1, 2], "nested": {"ids": [1, 2]}}
+        )
+        assert encode_value({"ids": ids}) == {"ids": [1, 2]}
+    assert encode_query({"name": "ab"}) == [("name", "ab")]  # a string is one value, not two
+
+
+def test_as_field_makes_an_argument_the_list_or_dict_a_field_holds() -> None:
+    given = [1]
+    assert as_field(given) is given  # a list or dict is taken as it is
+    assert as_field((1, 2)) == [1, 2] and type(as_field((1, 2))) is list
+    assert as_field(MappingProxyType({"a": 1})) == {"a": 1} and type(as_field(MappingProxyType({}))) is dict
+    assert as_field([("a.png", b"")]) == [("a.png", b"")]  # only the outer array: a file tuple stays one
+    for kept in (NOT_GIVEN, None, "", "ab", Color.RED, 1):
+        assert as_field(kept) is kept
+
+
 def test_encode_headers() -> None:
     assert encode_headers({"X-A": "1", "X-B": NOT_GIVEN, "X-C": [1, 2], "X-D": False}) == {
         "X-A": "1",
@@ -192,6 +250,25 @@ def test_the_first_alternative_whose_credentials_are_held_is_used() -> None:
     assert str(built.url) == "https://api.example.com/v1/x"
     assert built.headers["X-Extra"] == "1"
     assert built.headers["User-Agent"].startswith("pkg/1.0 python/")
+
+
+def test_a_json_body_is_written_as_httpx_writes_it_with_any_sequence_or_mapping_in_it() -> None:
+    body = {"a": ("x", "é"), "b": collections.deque([1, 2]), "c": MappingProxyType({"d": range(2)}), "e": [None]}
+    with _client({}) as client:
+        built = client._build_request(client._http, Request("POST", "/x", json=body), NO_OPTIONS)
+        as_httpx = client._http.build_request(
+            "POST", "/x", json={"a": ["x", "é"], "b": [1, 2], "c": {"d": [0, 1]}, "e": [None]}
+        )
+        typed = client._build_request(
+            client._http, Request("POST", "/x", json=[1]), CallOptions(extra_headers={"content-type": "text/x"})
+        )
+        with pytest.raises(TypeError, match="not JSON serializable"):
+            client._build_request(client._http, Request("POST", "/x", json={"a": object()}), NO_OPTIONS)
+    assert built.content == as_httpx.content
+    assert built.headers["Content-Type"] == "application/json"
+    assert built.headers["Content-Length"] == as_httpx.headers["Content-Length"]
+    assert typed.headers.get_list("Content-Type") == ["text/x"]  # the caller's wins, as with httpx
+    assert json.loads(typed.content) == [1]
 
 
 def test_missing_credentials_are_named() -> None:
@@ -360,6 +437,19 @@ TAGS = Rule(max_properties=10, keys=Rule(max_length=128), values=Rule(max_length
             Rule(properties={"u": Rule(any_of=(Rule(required=("b",)), Rule(required=("c",))))}),
             ["u: matches none of its alternatives (b: required; or c: required)"],
         ),
+        # An array argument takes any sequence but a string (or bytes, or a mapping).
+        (("a", "b"), Rule(array=True, max_items=1), ["more than 1 items"]),
+        (range(3), Rule(array=True, items=Rule(maximum=1)), ["[2]: greater than 1"]),
+        ("ab", Rule(array=True, items=Rule(max_length=0)), ["expected an array, found str"]),
+        (b"ab", Rule(array=True), ["expected an array, found bytes"]),
+        ({"a": 1}, Rule(array=True), ["expected an array, found dict"]),
+        (None, Rule(array=True), []),
+        ("", Rule(any_of=(Rule(array=True), Rule(enum=("",)))), []),
+        (
+            "ab",
+            Rule(any_of=(Rule(array=True), Rule(enum=("",)))),
+            ["matches none of its alternatives (expected an array, found str; or not one of '')"],
+        ),
     ],
 )
 def test_check_request_reports_every_violation_with_its_path(value: object, rule: Rule, problems: list[str]) -> None:
@@ -496,6 +586,13 @@ def test_form_and_multipart_encoding() -> None:
         ("tags", (None, "x")),
         ("tags", (None, "y")),
         ("meta", (None, '{"k": 1}', "application/json")),
+    ]
+    # A tuple that is a file is one part; any other tuple is a part per item.
+    assert encode_multipart({"file": ("a.txt", b"hi"), "tags": ("x", "y"), "nested": [("x",)]}) == [
+        ("file", ("a.txt", b"hi")),
+        ("tags", (None, "x")),
+        ("tags", (None, "y")),
+        ("nested", (None, '["x"]', "application/json")),
     ]
 
 

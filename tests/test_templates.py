@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 
+import black
 import pytest
 
 from generator import ir
-from generator.render import Context, _environment, annotation, docstring, import_lines, pystr, type_imports
+from generator.format import black_mode
+from generator.render import (
+    Context,
+    _environment,
+    annotation,
+    check_imports,
+    docstring,
+    import_lines,
+    pystr,
+    type_imports,
+)
 from generator.types import ANY, PRIMITIVES
 
 STR = PRIMITIVES[("string", None)]
@@ -82,7 +93,25 @@ def test_enums_are_given_as_members_or_values_and_given_back_as_members() -> Non
     """What a caller gives may be a member or its plain value; what the client gives back is a member."""
     t = ir.UnionOf((ir.ListOf(COLOR), STR))
     assert annotation(t) == "list[Color | ColorValue] | str"
-    assert annotation(t, values=False) == "list[Color] | str"
+    assert annotation(t, use="result") == "list[Color] | str"
+
+
+@pytest.mark.parametrize(
+    ("t", "expected"),
+    [
+        (ir.ListOf(COLOR), "SequenceNotStr[Color | ColorValue]"),
+        (ir.Nullable(ir.MapOf(ir.ListOf(PET))), "Mapping[str, SequenceNotStr[Pet]] | None"),
+        (ir.UnionOf((ir.ListOf(STR), ir.LiteralOf(""))), 'SequenceNotStr[str] | Literal[""]'),
+        (ir.AliasRef("Tags", ir.MapOf(STR)), "Tags"),  # the alias is a field's type, and keeps it
+    ],
+)
+def test_arguments_take_any_sequence_or_mapping(t: ir.TypeRef, expected: str) -> None:
+    """A caller's `list[Color]` or tuple is taken where the items are `Color | ColorValue`:
+    arrays and maps are annotated covariantly where a method takes them, and only there."""
+    assert annotation(t, use="argument") == expected
+    assert annotation(ir.ListOf(ir.MapOf(STR)), frozenset({"list", "dict", "str"}), "argument") == (
+        "SequenceNotStr[Mapping[builtins.str, builtins.str]]"
+    )
 
 
 def test_imports_of_enums_given_and_given_back() -> None:
@@ -94,10 +123,27 @@ def test_imports_of_enums_given_and_given_back() -> None:
     )
     assert type_imports(ir.ListOf(COLOR), ctx) == {color, values, encoder}
     assert type_imports(ir.ListOf(COLOR), ctx, codec=False) == {color, values}
-    assert type_imports(ir.ListOf(COLOR), ctx, values=False) == {color}
+    assert type_imports(ir.ListOf(COLOR), ctx, use="result") == {color}
     # Inside an alias, the enum is coded but the alias's name is the annotation.
     colors = ir.AliasRef("Colors", ir.ListOf(COLOR))
     assert type_imports(colors, ctx) == {ir.Import(".models.colors", "Colors"), color, encoder}
+
+
+def test_imports_of_arrays_and_maps_taken_as_arguments() -> None:
+    ctx = Context(None, {"Colors": "colors"})  # type: ignore[arg-type]
+    sequence, mapping = ir.Import("._types", "SequenceNotStr"), ir.Import("collections.abc", "Mapping")
+    assert type_imports(ir.MapOf(ir.ListOf(STR)), ctx, use="argument") == {sequence, mapping}
+    assert type_imports(ir.MapOf(ir.ListOf(STR)), ctx) == set()
+    colors = ir.AliasRef("Colors", ir.ListOf(STR))  # annotated by the alias's name alone
+    assert type_imports(colors, ctx, use="argument") == {ir.Import(".models.colors", "Colors")}
+
+
+def test_imports_of_the_models_a_check_names() -> None:
+    """A check may name a model its argument's type does not (through an alias): it is imported all the same."""
+    ctx = Context(None, {"Pet": "pet", "Tag": "tag"})  # type: ignore[arg-type]
+    check = ir.Check(any_of=(ir.Check(array=True, items=ir.Check(model="Pet")), ir.Check(values=ir.Check(model="Tag"))))
+    assert check_imports(check, ctx) == {ir.Import(".models.pet", "Pet"), ir.Import(".models.tag", "Tag")}
+    assert check_imports(None, ctx) == set()
 
 
 def test_annotation_of_shadowed_builtins() -> None:
@@ -124,6 +170,18 @@ def test_signature_macros(macros) -> None:  # type: ignore[no-untyped-def]
     assert str(macros.parameters(no_fields)) == "*, extra_body: Mapping[str, object] | None = None"
     assert str(macros.str_tuple(("a",))) == '("a",)'
     assert str(macros.str_tuple(("a", "b"))) == '("a", "b")'
+
+
+@pytest.mark.parametrize("required", [True, False], ids=["required", "optional"])
+def test_a_long_argument_is_laid_out_as_black_lays_it_out(macros, required: bool) -> None:  # type: ignore[no-untyped-def]
+    """A required argument of one subscript has its brackets split; one with a default, or a
+    union, goes in parentheses."""
+    value = ir.EnumRef("AdditionalPropertiesValueOfAModel", "AdditionalPropertiesValueOfAModelValue")
+    for t in (ir.MapOf(value), ir.ListOf(value), ir.Nullable(ir.ListOf(value))):
+        p = ir.Parameter("additional_properties", "a", "query", t, required)
+        line = str(macros.argument_line(p, (), 4))
+        source = f"def f(\n    *,\n{line}) -> None:\n    pass\n"
+        assert black.format_str(source, mode=black_mode()) == source
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,12 @@
-"""The "not given" sentinel, open enums, and how models show themselves."""
+"""The "not given" sentinel, open enums, what an array argument takes, and how models show
+themselves."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator, Sequence
 from enum import Enum
-from typing import IO, Any, Final, Union
+from typing import IO, Any, Final, Protocol, SupportsIndex, TypeVar, Union
 
 FileContent = Union[bytes, IO[bytes]]
 FileInput = Union[
@@ -40,6 +42,37 @@ class NotGiven:
 
 
 NOT_GIVEN: Final = NotGiven()
+
+_T_co = TypeVar("_T_co", covariant=True)
+
+
+class SequenceNotStr(Protocol[_T_co]):
+    """What an array argument takes: a list, a tuple or any other sequence, but not a string.
+
+    A `str` is a `Sequence[str]`, so an argument typed `Sequence[str]` would let `tags="a"`
+    through a type checker, to be sent as `["a"]` or as `"a"`. A string's `__contains__` takes
+    only strings, while a list's or a tuple's takes any object, as this protocol's does; so a
+    string (or bytes) does not match it, and everything a `Sequence` offers the client does.
+    A string given anyway is refused before sending (`is_array`, `Rule.array`).
+    """
+
+    def __getitem__(self, index: SupportsIndex, /) -> _T_co: ...
+
+    def __contains__(self, value: object, /) -> bool: ...
+
+    def __iter__(self) -> Iterator[_T_co]: ...
+
+    def __len__(self) -> int: ...
+
+
+def is_array(value: object) -> bool:
+    """Whether `value` is sent as a JSON array: a list, a tuple or another sequence, but not a
+    string, bytes or a buffer (those are sequences too, of characters or bytes)."""
+    if isinstance(value, (list, tuple)):
+        return True
+    return isinstance(value, Sequence) and not isinstance(
+        value, (str, bytes, bytearray, memoryview)
+    )
 
 
 def model_repr(model: Any) -> str:

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import builtins
 import datetime
 from collections.abc import Mapping
 from functools import cached_property
@@ -14,8 +13,8 @@ import httpx
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._pagination import AsyncPager, SyncPager, attr_path
 from .._response import async_raw_response, raw_response
-from .._types import NOT_GIVEN, NotGiven
-from .._utils import encode_query, format_path, merge_body
+from .._types import NOT_GIVEN, NotGiven, SequenceNotStr
+from .._utils import as_field, encode_query, format_path, merge_body
 from .._validation import Rule, check_request
 from .._waiting import Accepted, AsyncAccepted, WaitSpec
 from ..errors import error_for_response
@@ -73,11 +72,14 @@ def _list_response(response: httpx.Response) -> SenderPoolPage:
 def _create_request(
     *,
     name: str | NotGiven = NOT_GIVEN,
-    senders: list[SenderReference] | NotGiven = NOT_GIVEN,
+    senders: SequenceNotStr[SenderReference] | NotGiven = NOT_GIVEN,
     tags: Tags | NotGiven = NOT_GIVEN,
     extra_body: Mapping[str, object] | None = None,
 ) -> Request:
-    payload = CreateSenderPoolRequest(name=name, senders=senders, tags=tags).to_dict()
+    check_request(
+        ("senders", senders, Rule(array=True)),
+    )
+    payload = CreateSenderPoolRequest(name=name, senders=as_field(senders), tags=tags).to_dict()
     check_request(
         ("", payload, CreateSenderPoolRequest._RULE),
     )
@@ -190,9 +192,9 @@ def _list_senders_response(response: httpx.Response) -> SenderPage:
     raise error_for_response(response, Error.from_dict)
 
 
-def _add_sender_request(sender_pool_id: str, *, body: list[SenderReference]) -> Request:
+def _add_sender_request(sender_pool_id: str, *, body: SequenceNotStr[SenderReference]) -> Request:
     check_request(
-        ("body", body, Rule(items=Rule(model=lambda: SenderReference._RULE))),
+        ("body", body, Rule(array=True, items=Rule(model=lambda: SenderReference._RULE))),
     )
     return Request(
         method="POST",
@@ -394,7 +396,7 @@ class SenderPools(SyncResource):
         self,
         *,
         name: str | NotGiven = NOT_GIVEN,
-        senders: builtins.list[SenderReference] | NotGiven = NOT_GIVEN,
+        senders: SequenceNotStr[SenderReference] | NotGiven = NOT_GIVEN,
         tags: Tags | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -585,7 +587,7 @@ class SenderPools(SyncResource):
         self,
         sender_pool_id: str,
         *,
-        body: builtins.list[SenderReference],
+        body: SequenceNotStr[SenderReference],
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
@@ -824,7 +826,7 @@ class AsyncSenderPools(AsyncResource):
         self,
         *,
         name: str | NotGiven = NOT_GIVEN,
-        senders: builtins.list[SenderReference] | NotGiven = NOT_GIVEN,
+        senders: SequenceNotStr[SenderReference] | NotGiven = NOT_GIVEN,
         tags: Tags | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -1015,7 +1017,7 @@ class AsyncSenderPools(AsyncResource):
         self,
         sender_pool_id: str,
         *,
-        body: builtins.list[SenderReference],
+        body: SequenceNotStr[SenderReference],
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,

@@ -4,6 +4,7 @@
 
 Enums given as members or as their plain values, everywhere a request takes one: arguments
 of every location, fields, list items and map values; and extra fields merged into bodies.
+Array and map arguments take any sequence (not a string) and any mapping.
 """
 
 from ._client import AsyncClient, Client
@@ -28,19 +29,25 @@ from .models import (
     Book,
     BookBinding,
     BookBindingValue,
+    BookKeywordsVariant2,
+    BookKeywordsVariant2Value,
     Genre,
     GenreValue,
     ImportBookBody,
+    Keyword,
     ListBooksXShelf,
     ListBooksXShelfValue,
     NewBook,
     NewBookBinding,
     NewBookBindingValue,
+    NewBookKeywordsVariant2,
+    NewBookKeywordsVariant2Value,
     Rating,
     RatingValue,
     Shelf,
     ShelfPermittedGenresForTheShelfDisplayItem,
     ShelfPermittedGenresForTheShelfDisplayItemValue,
+    SourcedKeyword,
     UploadCoverBody,
 )
 
@@ -57,10 +64,13 @@ __all__ = [
     "Book",
     "BookBinding",
     "BookBindingValue",
+    "BookKeywordsVariant2",
+    "BookKeywordsVariant2Value",
     "Client",
     "Genre",
     "GenreValue",
     "ImportBookBody",
+    "Keyword",
     "ListBooksXShelf",
     "ListBooksXShelfValue",
     "MissingCredentialsError",
@@ -68,6 +78,8 @@ __all__ = [
     "NewBook",
     "NewBookBinding",
     "NewBookBindingValue",
+    "NewBookKeywordsVariant2",
+    "NewBookKeywordsVariant2Value",
     "NotGiven",
     "OperationFailedError",
     "Rating",
@@ -77,6 +89,7 @@ __all__ = [
     "Shelf",
     "ShelfPermittedGenresForTheShelfDisplayItem",
     "ShelfPermittedGenresForTheShelfDisplayItemValue",
+    "SourcedKeyword",
     "SyncPager",
     "UnexpectedStatusError",
     "UploadCoverBody",

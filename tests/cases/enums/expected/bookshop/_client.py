@@ -23,6 +23,7 @@ CREDENTIAL_NAMES: dict[str, str] = {}
 class Client(SyncApiClient):
     """Enums given as members or as their plain values, everywhere a request takes one: arguments
     of every location, fields, list items and map values; and extra fields merged into bodies.
+    Array and map arguments take any sequence (not a string) and any mapping.
     """
 
     books: Books
@@ -69,6 +70,7 @@ class Client(SyncApiClient):
 class AsyncClient(AsyncApiClient):
     """Enums given as members or as their plain values, everywhere a request takes one: arguments
     of every location, fields, list items and map values; and extra fields merged into bodies.
+    Array and map arguments take any sequence (not a string) and any mapping.
     """
 
     books: AsyncBooks

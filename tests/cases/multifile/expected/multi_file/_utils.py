@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import httpx
 
-from ._types import NotGiven
+from ._types import NotGiven, is_array
 
 _PATH_PARAM = re.compile(r"\{([^{}]+)\}")
 
@@ -61,14 +61,14 @@ def _styled(name: str, value: Any, style: str, explode: bool) -> str:
     if isinstance(value, Mapping):
         pairs = [(str(k), _segment(v)) for k, v in value.items()]
         items = [f"{k}={v}" for k, v in pairs] if explode else [x for pair in pairs for x in pair]
-    elif isinstance(value, (list, tuple)):
+    elif is_array(value):
         items = [_segment(v) for v in value]
     else:
         items = [_segment(value)]
     if style == "label":
         return "." + ("." if explode else ",").join(items)
     if style == "matrix":
-        if explode and isinstance(value, (list, tuple)):
+        if explode and is_array(value):
             return "".join(f";{name}={item}" for item in items)
         if explode and isinstance(value, Mapping):
             return "".join(f";{item}" for item in items)
@@ -86,9 +86,10 @@ def encode_query(
 ) -> list[tuple[str, str]]:
     """Query parameters as (name, value) pairs, per their OpenAPI `style` and `explode`.
 
-    Not-given values are left out. Lists are repeated (`form`, explode) or joined with `,`,
-    space or `|` (`form`/`spaceDelimited`/`pipeDelimited`, no explode); objects become
-    `name[key]=value` (`deepObject`) or their own pairs (`form`, explode).
+    Not-given values are left out. Arrays (lists, tuples, any sequence but a string: see
+    `is_array`) are repeated (`form`, explode) or joined with `,`, space or `|`
+    (`form`/`spaceDelimited`/`pipeDelimited`, no explode); objects become `name[key]=value`
+    (`deepObject`) or their own pairs (`form`, explode).
     """
     pairs: list[tuple[str, str]] = []
     for name, value in values.items():
@@ -103,7 +104,7 @@ def encode_query(
                 pairs.extend((k, _scalar(v)) for k, v in items)
             else:
                 pairs.append((name, ",".join(f"{k},{_scalar(v)}" for k, v in items)))
-        elif isinstance(value, (list, tuple)):
+        elif is_array(value):
             if explode and style == "form":
                 pairs.extend((name, _scalar(v)) for v in value)
             else:
@@ -115,13 +116,9 @@ def encode_query(
 
 
 def encode_headers(values: Mapping[str, Any]) -> dict[str, str]:
-    """Header (or cookie) parameters, `simple` style: lists joined with `,`; not-given left out."""
+    """Header (or cookie) parameters, `simple` style: arrays joined with `,`; not-given left out."""
     return {
-        name: (
-            ",".join(_scalar(v) for v in value)
-            if isinstance(value, (list, tuple))
-            else _scalar(value)
-        )
+        name: ",".join(_scalar(v) for v in value) if is_array(value) else _scalar(value)
         for name, value in values.items()
         if not isinstance(value, NotGiven) and value is not None
     }
@@ -143,6 +140,23 @@ def enum_value(value: Any) -> Any:
     """An enum argument or field as JSON data: a member's value, or the plain value given in its
     place (a request checks it against the document's list before sending: see `_validation`)."""
     return value.value if isinstance(value, enum.Enum) else value
+
+
+def as_field(value: Any) -> Any:
+    """An array or map argument as a body model's field holds it: a list or a dict.
+
+    The argument is annotated `SequenceNotStr[...]` or `Mapping[str, ...]`, so that a caller's
+    `list[Genre]` or tuple is taken where the items are `Genre | GenreValue`, and the field
+    `list[...]` or `dict[...]`, which responses fill; the request function passes one to the
+    other through here, which the type checker cannot follow (hence `Any`). Only the outer
+    array or map is copied (an item may be a file given as a tuple); anything else, such as
+    `NOT_GIVEN`, None or the string member of a union, is returned as it is.
+    """
+    if isinstance(value, (list, dict)):
+        return value
+    if isinstance(value, Mapping):
+        return dict(value)
+    return list(value) if is_array(value) else value
 
 
 def merge_body(body: Any, extra: Mapping[str, object] | None) -> Any:
@@ -169,7 +183,7 @@ def encode_value(value: Any) -> Any:
         return str(value)
     if isinstance(value, Mapping):
         return {k: encode_value(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+    if is_array(value):
         return [encode_value(v) for v in value]
     return value
 
@@ -270,9 +284,7 @@ def encode_form(value: Any) -> list[tuple[str, str]]:
         return []
     pairs: list[tuple[str, str]] = []
     for name, item in value.items():
-        if isinstance(item, (list, tuple)) and not any(
-            isinstance(v, (Mapping, list, tuple)) for v in item
-        ):
+        if is_array(item) and not any(isinstance(v, Mapping) or is_array(v) for v in item):
             pairs.extend((str(name), _scalar(v)) for v in item if v is not None)
         else:
             _flatten(str(name), item, pairs)
@@ -287,7 +299,7 @@ def _flatten(prefix: str, value: Any, pairs: list[tuple[str, str]]) -> None:
             pairs.append((prefix, ""))  # an empty object, as Stripe reads it
         for key, item in value.items():
             _flatten(f"{prefix}[{key}]", item, pairs)
-    elif isinstance(value, (list, tuple)):
+    elif is_array(value):
         for index, item in enumerate(value):
             _flatten(f"{prefix}[{index}]", item, pairs)
     else:
@@ -297,15 +309,16 @@ def _flatten(prefix: str, value: Any, pairs: list[tuple[str, str]]) -> None:
 def encode_multipart(value: Any) -> list[tuple[str, Any]]:
     """A multipart/form-data body as httpx `files` parts: files (bytes, file objects or
     `(filename, content[, content type])` tuples) as they are, lists as repeated parts, objects
-    as JSON (the default for them, OAS 3.1 §4.8.15), scalars as text parts without a filename."""
+    as JSON (the default for them, OAS 3.1 §4.8.15), scalars as text parts without a filename.
+    A tuple that is a file is one part; any other array is a part per item."""
     parts: list[tuple[str, Any]] = []
     for name, item in (value or {}).items():
-        for part in item if isinstance(item, list) else [item]:
+        for part in item if is_array(item) and not _is_file(item) else [item]:
             if isinstance(part, NotGiven) or part is None:
                 continue
             if _is_file(part):
                 parts.append((name, part))
-            elif isinstance(part, (Mapping, list)):
+            elif isinstance(part, Mapping) or is_array(part):
                 parts.append((name, (None, json.dumps(encode_value(part)), "application/json")))
             else:
                 parts.append((name, (None, _scalar(part))))

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import logging
 import platform
 import time
@@ -43,7 +44,7 @@ from ._exceptions import (
 )
 from ._response import finish
 from ._retries import DEFAULT_MAX_RETRIES, error_retry_delay, retry_delay
-from ._types import NOT_GIVEN, NotGiven
+from ._types import NOT_GIVEN, NotGiven, is_array
 from ._utils import encode_multipart
 
 T = TypeVar("T")
@@ -86,6 +87,24 @@ class CallOptions:
 
 
 NO_OPTIONS = CallOptions()
+
+
+def _json_body(value: Any) -> bytes:
+    """A JSON body, written as httpx writes one (compact, UTF-8, no NaN), but with any array
+    or map an argument may be given as (a tuple, another sequence, any mapping) written as
+    JSON's array or object, as a list or a dict is."""
+    return json.dumps(
+        value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_json_default
+    ).encode("utf-8")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return dict(value)
+    if is_array(value):
+        return list(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
 
 REDACTED = "<redacted>"
 _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
@@ -192,6 +211,10 @@ class _BaseClient:
         headers.update(options.extra_headers or {})
         params.extend((options.extra_query or {}).items())
         content = request.content
+        if request.json is not None:
+            content = _json_body(request.json)
+            if not any(name.lower() == "content-type" for name in headers):
+                headers["Content-Type"] = "application/json"
         if request.form is not None:
             content = urlencode(request.form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -204,7 +227,6 @@ class _BaseClient:
             base + request.path.lstrip("/"),
             params=tuple(params) or None,
             headers=headers,
-            json=request.json,
             files=files,
             content=content,
             timeout=(

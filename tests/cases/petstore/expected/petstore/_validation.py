@@ -7,7 +7,8 @@ with `check_request`. Rules mirror JSON Schema's validation keywords; a `Rule` f
 model refers to that model's rule lazily, so recursive schemas need no special care. Values are
 checked as they will be sent: enum members by value, models as their JSON. An enum argument or
 field may be given as a member or as its plain value; either way, a value the document does not
-list (a plain value, or the member an open enum made for an unknown one) is refused here. Every
+list (a plain value, or the member an open enum made for an unknown one) is refused here. An
+array argument, annotated `SequenceNotStr`, takes any sequence but a string (`Rule.array`). Every
 violation is reported, each with its path (`tags['tier']: longer than 256 characters`).
 """
 
@@ -16,18 +17,20 @@ from __future__ import annotations
 import datetime
 import enum
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ._exceptions import RequestValidationError
-from ._types import NotGiven
+from ._types import NotGiven, is_array
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Rule:
-    """The constraints on one value (JSON Schema validation keywords, by their Python names)."""
+    """The constraints on one value (JSON Schema validation keywords, by their Python names).
+    `array`: the value must be an array, a sequence that is not a string (see `is_array`)."""
 
+    array: bool = False
     max_length: int | None = None
     min_length: int | None = None
     pattern: str | None = None
@@ -83,11 +86,13 @@ def _check(value: Any, rule: Rule, path: str, problems: list[str]) -> None:
 
     if rule.enum is not None and not _listed(value, rule.enum):
         fail(f"not one of {', '.join(repr(v) for v in rule.enum)}")
+    if rule.array and not is_array(value):
+        fail(f"expected an array, found {type(value).__name__}")
     if isinstance(value, str):
         _check_string(value, rule, fail)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         _check_number(value, rule, fail)
-    elif isinstance(value, (list, tuple)):
+    elif is_array(value):
         _check_array(value, rule, path, problems, fail)
     elif isinstance(value, Mapping):
         _check_object(value, rule, path, problems, fail)
@@ -134,7 +139,7 @@ def _check_number(value: float, rule: Rule, fail: Callable[[str], None]) -> None
 
 
 def _check_array(
-    value: list[Any] | tuple[Any, ...],
+    value: Sequence[Any],
     rule: Rule,
     path: str,
     problems: list[str],

@@ -2,35 +2,55 @@
 # To keep an edit, list this file in the package's .clientgenignore.
 """The models of the Bookshop: one class per schema, with `from_dict` and `to_dict`."""
 
-from .book import Book, BookBinding, BookBindingValue
+from .book import (
+    Book,
+    BookBinding,
+    BookBindingValue,
+    BookKeywordsVariant2,
+    BookKeywordsVariant2Value,
+)
 from .genre import Genre, GenreValue
 from .import_book_body import ImportBookBody
+from .keyword import Keyword
 from .list_books_x_shelf import ListBooksXShelf, ListBooksXShelfValue
-from .new_book import NewBook, NewBookBinding, NewBookBindingValue
+from .new_book import (
+    NewBook,
+    NewBookBinding,
+    NewBookBindingValue,
+    NewBookKeywordsVariant2,
+    NewBookKeywordsVariant2Value,
+)
 from .rating import Rating, RatingValue
 from .shelf import (
     Shelf,
     ShelfPermittedGenresForTheShelfDisplayItem,
     ShelfPermittedGenresForTheShelfDisplayItemValue,
 )
+from .sourced_keyword import SourcedKeyword
 from .upload_cover_body import UploadCoverBody
 
 __all__ = [
     "Book",
     "BookBinding",
     "BookBindingValue",
+    "BookKeywordsVariant2",
+    "BookKeywordsVariant2Value",
     "Genre",
     "GenreValue",
     "ImportBookBody",
+    "Keyword",
     "ListBooksXShelf",
     "ListBooksXShelfValue",
     "NewBook",
     "NewBookBinding",
     "NewBookBindingValue",
+    "NewBookKeywordsVariant2",
+    "NewBookKeywordsVariant2Value",
     "Rating",
     "RatingValue",
     "Shelf",
     "ShelfPermittedGenresForTheShelfDisplayItem",
     "ShelfPermittedGenresForTheShelfDisplayItemValue",
+    "SourcedKeyword",
     "UploadCoverBody",
 ]

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, TypeAlias
 
 from .._types import NOT_GIVEN, NotGiven, OpenStrEnum, model_repr
-from .._utils import decode_union, encode_value, enum_value
+from .._utils import decode_union, encode_value, enum_value, expect_list, keep
 from .._validation import Rule
 from .genre import Genre, GenreValue
+from .keyword import Keyword
 from .rating import Rating, RatingValue
+from .sourced_keyword import SourcedKeyword
 
 
 @dataclass(slots=True, kw_only=True, repr=False)
@@ -35,6 +37,12 @@ class Book:
 
     """A property whose name the methods reserve for their own argument."""
 
+    keywords: list[Keyword] | BookKeywordsVariant2 | BookKeywordsVariant2Value | None | NotGiven = (
+        NOT_GIVEN
+    )
+
+    """Keywords, or "" to clear them."""
+
     id: int
 
     additional_properties: dict[str, Any] = field(default_factory=dict)
@@ -50,6 +58,7 @@ class Book:
             "binding",
             "featured",
             "extra_body",
+            "keywords",
             "id",
         }
     )
@@ -65,6 +74,16 @@ class Book:
                 any_of=(
                     Rule(enum=("drama", "poetry", "science-fiction")),
                     Rule(enum=(1, 2, 3, 4, 5)),
+                ),
+            ),
+            "keywords": Rule(
+                any_of=(
+                    Rule(
+                        items=Rule(
+                            any_of=(Rule(max_length=20), Rule(model=lambda: SourcedKeyword._RULE)),
+                        ),
+                    ),
+                    Rule(enum=("",)),
                 ),
             ),
         },
@@ -114,6 +133,24 @@ class Book:
                 else NOT_GIVEN
             ),
             extra_body=data["extra_body"] if "extra_body" in data else NOT_GIVEN,
+            keywords=(
+                (
+                    None
+                    if data["keywords"] is None
+                    else decode_union(
+                        data["keywords"],
+                        (
+                            lambda v: [
+                                decode_union(v0, (keep, SourcedKeyword.from_dict))
+                                for v0 in expect_list(v)
+                            ],
+                            BookKeywordsVariant2,
+                        ),
+                    )
+                )
+                if "keywords" in data
+                else NOT_GIVEN
+            ),
             id=data["id"],
             additional_properties={k: v for k, v in data.items() if k not in cls._PROPERTIES},
         )
@@ -145,6 +182,10 @@ class Book:
             data["featured"] = encode_value(self.featured)
         if not isinstance(self.extra_body, NotGiven):
             data["extra_body"] = self.extra_body
+        if self.keywords is None:
+            data["keywords"] = None
+        elif not isinstance(self.keywords, NotGiven):
+            data["keywords"] = encode_value(self.keywords)
         data["id"] = self.id
         return data
 
@@ -156,3 +197,11 @@ class BookBinding(OpenStrEnum):
 
 BookBindingValue: TypeAlias = Literal["hardcover", "paperback"]
 """The plain values of `BookBinding`, which a request takes wherever it takes a member."""
+
+
+class BookKeywordsVariant2(OpenStrEnum):
+    EMPTY = ""
+
+
+BookKeywordsVariant2Value: TypeAlias = Literal[""]
+"""The plain values of `BookKeywordsVariant2`, which a request takes wherever it takes a member."""

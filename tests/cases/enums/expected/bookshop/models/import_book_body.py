@@ -18,10 +18,12 @@ class ImportBookBody:
 
     genre: Genre | GenreValue | None | NotGiven = NOT_GIVEN
 
+    labels: list[str] | NotGiven = NOT_GIVEN
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 
-    _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"title", "genre"})
+    _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"title", "genre", "labels"})
     _RULE: ClassVar[Rule] = Rule(
         required=("title",),
         properties={"genre": Rule(enum=("drama", "poetry", "science-fiction"))},
@@ -41,6 +43,7 @@ class ImportBookBody:
                 if "genre" in data
                 else NOT_GIVEN
             ),
+            labels=data["labels"] if "labels" in data else NOT_GIVEN,
             additional_properties={k: v for k, v in data.items() if k not in cls._PROPERTIES},
         )
 
@@ -52,4 +55,6 @@ class ImportBookBody:
             data["genre"] = None
         elif not isinstance(self.genre, NotGiven):
             data["genre"] = enum_value(self.genre)
+        if not isinstance(self.labels, NotGiven):
+            data["labels"] = self.labels
         return data

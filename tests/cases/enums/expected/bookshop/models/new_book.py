@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, TypeAlias
 
 from .._types import NOT_GIVEN, NotGiven, OpenStrEnum, model_repr
-from .._utils import decode_union, encode_value, enum_value
+from .._utils import decode_union, encode_value, enum_value, expect_list, keep
 from .._validation import Rule
 from .genre import Genre, GenreValue
+from .keyword import Keyword
 from .rating import Rating, RatingValue
+from .sourced_keyword import SourcedKeyword
 
 
 @dataclass(slots=True, kw_only=True, repr=False)
@@ -35,6 +37,12 @@ class NewBook:
 
     """A property whose name the methods reserve for their own argument."""
 
+    keywords: (
+        list[Keyword] | NewBookKeywordsVariant2 | NewBookKeywordsVariant2Value | None | NotGiven
+    ) = NOT_GIVEN
+
+    """Keywords, or "" to clear them."""
+
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not list, kept as received."""
 
@@ -48,6 +56,7 @@ class NewBook:
             "binding",
             "featured",
             "extra_body",
+            "keywords",
         }
     )
     _RULE: ClassVar[Rule] = Rule(
@@ -62,6 +71,16 @@ class NewBook:
                 any_of=(
                     Rule(enum=("drama", "poetry", "science-fiction")),
                     Rule(enum=(1, 2, 3, 4, 5)),
+                ),
+            ),
+            "keywords": Rule(
+                any_of=(
+                    Rule(
+                        items=Rule(
+                            any_of=(Rule(max_length=20), Rule(model=lambda: SourcedKeyword._RULE)),
+                        ),
+                    ),
+                    Rule(enum=("",)),
                 ),
             ),
         },
@@ -111,6 +130,24 @@ class NewBook:
                 else NOT_GIVEN
             ),
             extra_body=data["extra_body"] if "extra_body" in data else NOT_GIVEN,
+            keywords=(
+                (
+                    None
+                    if data["keywords"] is None
+                    else decode_union(
+                        data["keywords"],
+                        (
+                            lambda v: [
+                                decode_union(v0, (keep, SourcedKeyword.from_dict))
+                                for v0 in expect_list(v)
+                            ],
+                            NewBookKeywordsVariant2,
+                        ),
+                    )
+                )
+                if "keywords" in data
+                else NOT_GIVEN
+            ),
             additional_properties={k: v for k, v in data.items() if k not in cls._PROPERTIES},
         )
 
@@ -141,6 +178,10 @@ class NewBook:
             data["featured"] = encode_value(self.featured)
         if not isinstance(self.extra_body, NotGiven):
             data["extra_body"] = self.extra_body
+        if self.keywords is None:
+            data["keywords"] = None
+        elif not isinstance(self.keywords, NotGiven):
+            data["keywords"] = encode_value(self.keywords)
         return data
 
 
@@ -151,3 +192,11 @@ class NewBookBinding(OpenStrEnum):
 
 NewBookBindingValue: TypeAlias = Literal["hardcover", "paperback"]
 """The plain values of `NewBookBinding`, which a request takes wherever it takes a member."""
+
+
+class NewBookKeywordsVariant2(OpenStrEnum):
+    EMPTY = ""
+
+
+NewBookKeywordsVariant2Value: TypeAlias = Literal[""]
+"""The plain values of `NewBookKeywordsVariant2`, which a request takes wherever it takes a member."""

@@ -12,34 +12,54 @@ import httpx
 
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._response import async_raw_response, raw_response
-from .._types import NOT_GIVEN, FileInput, NotGiven
-from .._utils import encode_form, encode_headers, encode_query, enum_value, merge_body
+from .._types import NOT_GIVEN, FileInput, NotGiven, SequenceNotStr
+from .._utils import as_field, encode_form, encode_headers, encode_query, enum_value, merge_body
 from .._validation import Rule, check_request
 from ..errors import error_for_response
 from ..models.book import Book
 from ..models.genre import Genre, GenreValue
 from ..models.import_book_body import ImportBookBody
+from ..models.keyword import Keyword
 from ..models.list_books_x_shelf import ListBooksXShelf, ListBooksXShelfValue
-from ..models.new_book import NewBook, NewBookBinding, NewBookBindingValue
+from ..models.new_book import (
+    NewBook,
+    NewBookBinding,
+    NewBookBindingValue,
+    NewBookKeywordsVariant2,
+    NewBookKeywordsVariant2Value,
+)
 from ..models.rating import Rating, RatingValue
+from ..models.sourced_keyword import SourcedKeyword
 from ..models.upload_cover_body import UploadCoverBody
 
 
 def _list_request(
     *,
     genre: Genre | GenreValue | NotGiven = NOT_GIVEN,
-    genres: list[Genre | GenreValue] | NotGiven = NOT_GIVEN,
+    genres: SequenceNotStr[Genre | GenreValue] | NotGiven = NOT_GIVEN,
+    exclude: SequenceNotStr[Genre | GenreValue] | NotGiven = NOT_GIVEN,
     x_shelf: ListBooksXShelf | ListBooksXShelfValue | NotGiven = NOT_GIVEN,
 ) -> Request:
     check_request(
         ("genre", genre, Rule(enum=("drama", "poetry", "science-fiction"))),
-        ("genres", genres, Rule(items=Rule(enum=("drama", "poetry", "science-fiction")))),
+        (
+            "genres",
+            genres,
+            Rule(array=True, items=Rule(enum=("drama", "poetry", "science-fiction"))),
+        ),
+        (
+            "exclude",
+            exclude,
+            Rule(array=True, items=Rule(enum=("drama", "poetry", "science-fiction"))),
+        ),
         ("x_shelf", x_shelf, Rule(enum=(1, 2, 3))),
     )
     return Request(
         method="GET",
         path="/books",
-        params=encode_query({"genre": genre, "genres": genres}, {"genres": ("form", False)}),
+        params=encode_query(
+            {"genre": genre, "genres": genres, "exclude": exclude}, {"genres": ("form", False)}
+        ),
         headers=encode_headers({"X-Shelf": x_shelf}),
         security=(),
     )
@@ -51,9 +71,9 @@ def _list_response(response: httpx.Response) -> list[Book]:
     raise error_for_response(response)
 
 
-def _replace_all_request(*, body: list[Genre | GenreValue]) -> Request:
+def _replace_all_request(*, body: SequenceNotStr[Genre | GenreValue]) -> Request:
     check_request(
-        ("body", body, Rule(items=Rule(enum=("drama", "poetry", "science-fiction")))),
+        ("body", body, Rule(array=True, items=Rule(enum=("drama", "poetry", "science-fiction")))),
     )
     return Request(
         method="PUT",
@@ -73,23 +93,45 @@ def _create_request(
     *,
     title: str,
     genre: Genre | GenreValue,
-    subgenres: list[Genre | GenreValue] | NotGiven = NOT_GIVEN,
-    ratings: dict[str, Rating | RatingValue] | NotGiven = NOT_GIVEN,
+    subgenres: SequenceNotStr[Genre | GenreValue] | NotGiven = NOT_GIVEN,
+    ratings: Mapping[str, Rating | RatingValue] | NotGiven = NOT_GIVEN,
     previous_genre: Genre | GenreValue | None | NotGiven = NOT_GIVEN,
     binding: NewBookBinding | NewBookBindingValue | NotGiven = NOT_GIVEN,
     featured: Genre | GenreValue | Rating | RatingValue | NotGiven = NOT_GIVEN,
     extra_body_2: str | NotGiven = NOT_GIVEN,
+    keywords: (
+        SequenceNotStr[Keyword] | NewBookKeywordsVariant2 | NewBookKeywordsVariant2Value | NotGiven
+    ) = NOT_GIVEN,
     extra_body: Mapping[str, object] | None = None,
 ) -> Request:
+    check_request(
+        ("subgenres", subgenres, Rule(array=True)),
+        (
+            "keywords",
+            keywords,
+            Rule(
+                any_of=(
+                    Rule(
+                        array=True,
+                        items=Rule(
+                            any_of=(Rule(max_length=20), Rule(model=lambda: SourcedKeyword._RULE)),
+                        ),
+                    ),
+                    Rule(enum=("",)),
+                ),
+            ),
+        ),
+    )
     payload = NewBook(
         title=title,
         genre=genre,
-        subgenres=subgenres,
-        ratings=ratings,
+        subgenres=as_field(subgenres),
+        ratings=as_field(ratings),
         previous_genre=previous_genre,
         binding=binding,
         featured=featured,
         extra_body=extra_body_2,
+        keywords=as_field(keywords),
     ).to_dict()
     check_request(
         ("", payload, NewBook._RULE),
@@ -112,9 +154,13 @@ def _import_book_request(
     *,
     title: str,
     genre: Genre | GenreValue | NotGiven = NOT_GIVEN,
+    labels: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
     extra_body: Mapping[str, object] | None = None,
 ) -> Request:
-    payload = ImportBookBody(title=title, genre=genre).to_dict()
+    check_request(
+        ("labels", labels, Rule(array=True)),
+    )
+    payload = ImportBookBody(title=title, genre=genre, labels=as_field(labels)).to_dict()
     check_request(
         ("", payload, ImportBookBody._RULE),
     )
@@ -158,7 +204,7 @@ def _upload_cover_response(response: httpx.Response) -> None:
 
 def _tag_request(
     *,
-    body: dict[str, Genre | GenreValue] | NotGiven = NOT_GIVEN,
+    body: Mapping[str, Genre | GenreValue] | NotGiven = NOT_GIVEN,
     extra_body: Mapping[str, object] | None = None,
 ) -> Request:
     check_request(
@@ -194,7 +240,8 @@ class Books(SyncResource):
         self,
         *,
         genre: Genre | GenreValue | NotGiven = NOT_GIVEN,
-        genres: builtins.list[Genre | GenreValue] | NotGiven = NOT_GIVEN,
+        genres: SequenceNotStr[Genre | GenreValue] | NotGiven = NOT_GIVEN,
+        exclude: SequenceNotStr[Genre | GenreValue] | NotGiven = NOT_GIVEN,
         x_shelf: ListBooksXShelf | ListBooksXShelfValue | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -203,7 +250,7 @@ class Books(SyncResource):
     ) -> builtins.list[Book]:
         """GET /books"""
         return self._client.send(
-            _list_request(genre=genre, genres=genres, x_shelf=x_shelf),
+            _list_request(genre=genre, genres=genres, exclude=exclude, x_shelf=x_shelf),
             _list_response,
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
@@ -211,7 +258,7 @@ class Books(SyncResource):
     def replace_all(
         self,
         *,
-        body: builtins.list[Genre | GenreValue],
+        body: SequenceNotStr[Genre | GenreValue],
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
@@ -229,12 +276,18 @@ class Books(SyncResource):
         *,
         title: str,
         genre: Genre | GenreValue,
-        subgenres: builtins.list[Genre | GenreValue] | NotGiven = NOT_GIVEN,
-        ratings: dict[str, Rating | RatingValue] | NotGiven = NOT_GIVEN,
+        subgenres: SequenceNotStr[Genre | GenreValue] | NotGiven = NOT_GIVEN,
+        ratings: Mapping[str, Rating | RatingValue] | NotGiven = NOT_GIVEN,
         previous_genre: Genre | GenreValue | None | NotGiven = NOT_GIVEN,
         binding: NewBookBinding | NewBookBindingValue | NotGiven = NOT_GIVEN,
         featured: Genre | GenreValue | Rating | RatingValue | NotGiven = NOT_GIVEN,
         extra_body_2: str | NotGiven = NOT_GIVEN,
+        keywords: (
+            SequenceNotStr[Keyword]
+            | NewBookKeywordsVariant2
+            | NewBookKeywordsVariant2Value
+            | NotGiven
+        ) = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -244,6 +297,7 @@ class Books(SyncResource):
         """Args:
         featured: A genre or a rating to feature the book under.
         extra_body_2: A property whose name the methods reserve for their own argument.
+        keywords: Keywords, or "" to clear them.
         """
         return self._client.send(
             _create_request(
@@ -255,6 +309,7 @@ class Books(SyncResource):
                 binding=binding,
                 featured=featured,
                 extra_body_2=extra_body_2,
+                keywords=keywords,
                 extra_body=extra_body,
             ),
             _create_response,
@@ -266,6 +321,7 @@ class Books(SyncResource):
         *,
         title: str,
         genre: Genre | GenreValue | NotGiven = NOT_GIVEN,
+        labels: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -274,7 +330,7 @@ class Books(SyncResource):
     ) -> None:
         """POST /books/import"""
         return self._client.send(
-            _import_book_request(title=title, genre=genre, extra_body=extra_body),
+            _import_book_request(title=title, genre=genre, labels=labels, extra_body=extra_body),
             _import_book_response,
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
@@ -300,7 +356,7 @@ class Books(SyncResource):
     def tag(
         self,
         *,
-        body: dict[str, Genre | GenreValue] | NotGiven = NOT_GIVEN,
+        body: Mapping[str, Genre | GenreValue] | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -327,7 +383,8 @@ class AsyncBooks(AsyncResource):
         self,
         *,
         genre: Genre | GenreValue | NotGiven = NOT_GIVEN,
-        genres: builtins.list[Genre | GenreValue] | NotGiven = NOT_GIVEN,
+        genres: SequenceNotStr[Genre | GenreValue] | NotGiven = NOT_GIVEN,
+        exclude: SequenceNotStr[Genre | GenreValue] | NotGiven = NOT_GIVEN,
         x_shelf: ListBooksXShelf | ListBooksXShelfValue | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -336,7 +393,7 @@ class AsyncBooks(AsyncResource):
     ) -> builtins.list[Book]:
         """GET /books"""
         return await self._client.send(
-            _list_request(genre=genre, genres=genres, x_shelf=x_shelf),
+            _list_request(genre=genre, genres=genres, exclude=exclude, x_shelf=x_shelf),
             _list_response,
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
@@ -344,7 +401,7 @@ class AsyncBooks(AsyncResource):
     async def replace_all(
         self,
         *,
-        body: builtins.list[Genre | GenreValue],
+        body: SequenceNotStr[Genre | GenreValue],
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
@@ -362,12 +419,18 @@ class AsyncBooks(AsyncResource):
         *,
         title: str,
         genre: Genre | GenreValue,
-        subgenres: builtins.list[Genre | GenreValue] | NotGiven = NOT_GIVEN,
-        ratings: dict[str, Rating | RatingValue] | NotGiven = NOT_GIVEN,
+        subgenres: SequenceNotStr[Genre | GenreValue] | NotGiven = NOT_GIVEN,
+        ratings: Mapping[str, Rating | RatingValue] | NotGiven = NOT_GIVEN,
         previous_genre: Genre | GenreValue | None | NotGiven = NOT_GIVEN,
         binding: NewBookBinding | NewBookBindingValue | NotGiven = NOT_GIVEN,
         featured: Genre | GenreValue | Rating | RatingValue | NotGiven = NOT_GIVEN,
         extra_body_2: str | NotGiven = NOT_GIVEN,
+        keywords: (
+            SequenceNotStr[Keyword]
+            | NewBookKeywordsVariant2
+            | NewBookKeywordsVariant2Value
+            | NotGiven
+        ) = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -377,6 +440,7 @@ class AsyncBooks(AsyncResource):
         """Args:
         featured: A genre or a rating to feature the book under.
         extra_body_2: A property whose name the methods reserve for their own argument.
+        keywords: Keywords, or "" to clear them.
         """
         return await self._client.send(
             _create_request(
@@ -388,6 +452,7 @@ class AsyncBooks(AsyncResource):
                 binding=binding,
                 featured=featured,
                 extra_body_2=extra_body_2,
+                keywords=keywords,
                 extra_body=extra_body,
             ),
             _create_response,
@@ -399,6 +464,7 @@ class AsyncBooks(AsyncResource):
         *,
         title: str,
         genre: Genre | GenreValue | NotGiven = NOT_GIVEN,
+        labels: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -407,7 +473,7 @@ class AsyncBooks(AsyncResource):
     ) -> None:
         """POST /books/import"""
         return await self._client.send(
-            _import_book_request(title=title, genre=genre, extra_body=extra_body),
+            _import_book_request(title=title, genre=genre, labels=labels, extra_body=extra_body),
             _import_book_response,
             CallOptions(extra_headers, extra_query, timeout, max_retries),
         )
@@ -433,7 +499,7 @@ class AsyncBooks(AsyncResource):
     async def tag(
         self,
         *,
-        body: dict[str, Genre | GenreValue] | NotGiven = NOT_GIVEN,
+        body: Mapping[str, Genre | GenreValue] | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
         extra_body: Mapping[str, object] | None = None,

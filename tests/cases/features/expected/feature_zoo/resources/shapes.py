@@ -23,7 +23,7 @@ from ..models.square import Square
 def _get_request(
     shape_id: str,
     *,
-    filter: dict[str, str] | NotGiven = NOT_GIVEN,
+    filter: Mapping[str, str] | NotGiven = NOT_GIVEN,
     session: str | NotGiven = NOT_GIVEN,
 ) -> Request:
     return Request(
@@ -81,7 +81,7 @@ class Shapes(SyncResource):
         self,
         shape_id: str,
         *,
-        filter: dict[str, str] | NotGiven = NOT_GIVEN,
+        filter: Mapping[str, str] | NotGiven = NOT_GIVEN,
         session: str | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -125,7 +125,7 @@ class AsyncShapes(AsyncResource):
         self,
         shape_id: str,
         *,
-        filter: dict[str, str] | NotGiven = NOT_GIVEN,
+        filter: Mapping[str, str] | NotGiven = NOT_GIVEN,
         session: str | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,

@@ -13,9 +13,9 @@ import httpx
 
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._response import async_raw_response, raw_response
-from .._types import NOT_GIVEN, NotGiven
+from .._types import NOT_GIVEN, NotGiven, SequenceNotStr
 from .._utils import encode_headers, encode_query, format_path, merge_body
-from .._validation import check_request
+from .._validation import Rule, check_request
 from ..errors import error_for_response
 from ..models.error import Error
 from ..models.new_pet import NewPet
@@ -28,8 +28,11 @@ from ..models.validation_error import ValidationError
 def _list_pets_request(
     *,
     limit: int | NotGiven = NOT_GIVEN,
-    tags: list[str] | NotGiven = NOT_GIVEN,
+    tags: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
 ) -> Request:
+    check_request(
+        ("tags", tags, Rule(array=True)),
+    )
     return Request(
         method="GET",
         path="/pets",
@@ -115,7 +118,7 @@ class PetsResource(SyncResource):
         self,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        tags: list[str] | NotGiven = NOT_GIVEN,
+        tags: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
@@ -219,7 +222,7 @@ class AsyncPetsResource(AsyncResource):
         self,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        tags: list[str] | NotGiven = NOT_GIVEN,
+        tags: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,

@@ -12,9 +12,9 @@ import httpx
 
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._response import async_raw_response, raw_response
-from .._types import NOT_GIVEN, NotGiven
-from .._utils import encode_form, merge_body
-from .._validation import check_request
+from .._types import NOT_GIVEN, NotGiven, SequenceNotStr
+from .._utils import as_field, encode_form, merge_body
+from .._validation import Rule, check_request
 from ..errors import error_for_response
 from ..models.create_charge_body import CreateChargeBody, CreateChargeBodyCard
 from ..models.create_charge_response import CreateChargeResponse
@@ -23,11 +23,14 @@ from ..models.create_charge_response import CreateChargeResponse
 def _create_request(
     *,
     amount: decimal.Decimal,
-    expand: list[str] | NotGiven = NOT_GIVEN,
+    expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
     card: CreateChargeBodyCard | NotGiven = NOT_GIVEN,
     extra_body: Mapping[str, object] | None = None,
 ) -> Request:
-    payload = CreateChargeBody(amount=amount, expand=expand, card=card).to_dict()
+    check_request(
+        ("expand", expand, Rule(array=True)),
+    )
+    payload = CreateChargeBody(amount=amount, expand=as_field(expand), card=card).to_dict()
     check_request(
         ("", payload, CreateChargeBody._RULE),
     )
@@ -58,7 +61,7 @@ class Charges(SyncResource):
         self,
         *,
         amount: decimal.Decimal,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         card: CreateChargeBodyCard | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -86,7 +89,7 @@ class AsyncCharges(AsyncResource):
         self,
         *,
         amount: decimal.Decimal,
-        expand: list[str] | NotGiven = NOT_GIVEN,
+        expand: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         card: CreateChargeBodyCard | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,

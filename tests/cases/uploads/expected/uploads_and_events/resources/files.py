@@ -11,9 +11,9 @@ import httpx
 
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._response import async_raw_response, raw_response
-from .._types import NOT_GIVEN, FileInput, NotGiven
-from .._utils import merge_body
-from .._validation import check_request
+from .._types import NOT_GIVEN, FileInput, NotGiven, SequenceNotStr
+from .._utils import as_field, merge_body
+from .._validation import Rule, check_request
 from ..errors import error_for_response
 from ..models.stored_file import StoredFile
 from ..models.upload_file_body import UploadFileBody, UploadFileBodyMetadata
@@ -22,11 +22,14 @@ from ..models.upload_file_body import UploadFileBody, UploadFileBodyMetadata
 def _upload_request(
     *,
     file: FileInput,
-    labels: list[str] | NotGiven = NOT_GIVEN,
+    labels: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
     metadata: UploadFileBodyMetadata | NotGiven = NOT_GIVEN,
     extra_body: Mapping[str, object] | None = None,
 ) -> Request:
-    payload = UploadFileBody(file=file, labels=labels, metadata=metadata).to_dict()
+    check_request(
+        ("labels", labels, Rule(array=True)),
+    )
+    payload = UploadFileBody(file=file, labels=as_field(labels), metadata=metadata).to_dict()
     check_request(
         ("", payload, UploadFileBody._RULE),
     )
@@ -56,7 +59,7 @@ class Files(SyncResource):
         self,
         *,
         file: FileInput,
-        labels: list[str] | NotGiven = NOT_GIVEN,
+        labels: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: UploadFileBodyMetadata | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
@@ -84,7 +87,7 @@ class AsyncFiles(AsyncResource):
         self,
         *,
         file: FileInput,
-        labels: list[str] | NotGiven = NOT_GIVEN,
+        labels: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
         metadata: UploadFileBodyMetadata | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
