@@ -18,6 +18,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator import ir
 from generator.diagnostics import Level
@@ -189,7 +190,7 @@ def _round_trip(api: ir.Api, workdir: Path) -> list[str]:
     """Import the package, then decode each example with the generated models, encode it again,
     decode that: nothing may be dropped or changed. Runs in a fresh interpreter, so packages with
     one name do not meet."""
-    macros = _environment().get_template("macros.jinja").module
+    macros: Any = _environment().get_template("macros.jinja").module  # its macros are attributes made at run time
     ctx = Context(api, {m.name: module.name for module in api.modules for m in module.models})
     needed: set[ir.Import] = set()
     cases = []

@@ -49,7 +49,7 @@ DOCUMENTS += [SPECS / name for name in SHARED if (SPECS / name).is_file()]
 def _synthetic() -> Path:
     sys.path.insert(0, str(ROOT / "bench"))
     try:
-        import run as bench  # type: ignore[import-not-found]
+        import run as bench  # type: ignore[import-not-found,unused-ignore]
     finally:
         sys.path.remove(str(ROOT / "bench"))
     path = ROOT / ".pytest_cache" / "synthetic-40.json"

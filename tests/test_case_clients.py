@@ -343,7 +343,7 @@ def test_nested_form_body_on_its_own_server(uploads: ModuleType, httpserver: HTT
     import dataclasses
     import decimal
 
-    from uploads_and_events.resources import charges
+    from uploads_and_events.resources import charges  # type: ignore[import-not-found]  # generated in the test
 
     httpserver.expect_request("/v1/charges", method="POST").respond_with_json({"id": "ch_1", "amount": "10.50"})
     card = uploads.CreateChargeBodyCard(number="4242", exp=uploads.CreateChargeBodyCardExp(month=1, year=30))

@@ -18,7 +18,8 @@ UPDATE = "/v1/SenderPools/{senderPoolId}"
 
 
 def _schemas(doc: dict[str, Any]) -> dict[str, Any]:
-    return doc["components"]["schemas"]
+    schemas: dict[str, Any] = doc["components"]["schemas"]
+    return schemas
 
 
 def _set(path: list[Any], value: Any) -> Edit:

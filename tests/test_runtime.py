@@ -523,7 +523,7 @@ def test_pager_stops_on_a_repeated_cursor() -> None:
 
     def fetch(cursor: object) -> tuple[list[str], str]:
         fetched.append(cursor)
-        return pages[cursor]  # type: ignore[index]
+        return pages[cursor]  # type: ignore[index,unused-ignore]
 
     pager = SyncPager(fetch, NOT_GIVEN, lambda page: page[0], lambda page: page[1])
     assert list(pager) == ["a", "b", "c"]
