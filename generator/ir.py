@@ -515,6 +515,19 @@ class Operation:
         return tuple(p for p in self.path_params if p.style != "simple" or p.explode)
 
     @property
+    def success_results(self) -> tuple[tuple[Response, str | None], ...]:
+        """Each success with the variable its response function annotates a JSON body read as
+        `Any` in (None: the body is returned as decoded). Each such variable has its own name,
+        `result` then `result_<status>`: mypy refuses a name annotated twice in one function,
+        even in branches that cannot both run."""
+        named: list[tuple[Response, str | None]] = []
+        for r in self.successes:
+            annotated = r.encoding == "json" and r.type is not None and r.type.decodes_to_any
+            taken = any(name for _, name in named)
+            named.append((r, (f"result_{r.status.lower()}" if taken else "result") if annotated else None))
+        return tuple(named)
+
+    @property
     def typed_errors(self) -> tuple[Response, ...]:
         """Error responses whose body has a schema (the others decode as JSON, else text)."""
         return tuple(

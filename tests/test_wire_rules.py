@@ -1,0 +1,156 @@
+"""Rules of the specification a request must follow however the document is written, checked on the
+wire: bytes in a JSON body travel as base64, an operation secured only by `mutualTLS` is sent (its
+credential is the transport's certificate), a header parameter named `Accept`, `Content-Type` or
+`Authorization` is ignored, and two untyped JSON successes give a client `mypy --strict` accepts.
+
+The document below is generated with the command line, and its client called against a server on
+127.0.0.1 (pytest-httpserver); nothing of the client is mocked."""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from .conftest import ROOT
+
+DOCUMENT = """\
+openapi: 3.1.0
+info: {title: Wire Rules, version: "1"}
+paths:
+  /blobs:
+    post:
+      operationId: putBlob
+      parameters:
+        - {name: Accept, in: header, schema: {type: string}}
+        - {name: content-type, in: header, schema: {type: string}}
+        - {name: AUTHORIZATION, in: header, schema: {type: string}}
+        - {name: X-Trace, in: header, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Blob"}
+      responses:
+        "200":
+          description: The blob as stored.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Blob"}
+  /secure:
+    get:
+      operationId: getSecure
+      security: [{tls: []}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: string}}}}
+  /loose:
+    post:
+      operationId: loose
+      responses:
+        "201": {description: Created., content: {application/json: {}}}
+        "202": {description: Accepted., content: {application/json: {}}}
+    put:
+      operationId: looseReplace
+      responses:
+        "200": {description: Replaced., content: {application/json: {}}}
+        "204": {description: Nothing to say., content: {application/json: {}}}
+components:
+  securitySchemes:
+    tls: {type: mutualTLS}
+  schemas:
+    Part:
+      type: object
+      required: [data]
+      properties:
+        data: {type: string, format: binary}
+    Blob:
+      type: object
+      required: [data]
+      properties:
+        data: {type: string, format: binary}
+        extra: {type: string, format: binary}
+        picture: {type: string, contentMediaType: image/png, contentEncoding: base64}
+        chunks: {type: array, items: {type: string, format: binary}}
+        parts: {type: array, items: {$ref: "#/components/schemas/Part"}}
+"""
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The folder holding `wire_rules/`, generated as a user does, and what the command printed."""
+    folder = tmp_path_factory.mktemp("wire")
+    (folder / "wire.yaml").write_text(DOCUMENT, encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "generator", "generate", str(folder / "wire.yaml"), "--output", str(folder / "out")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    return folder / "out", run.stderr
+
+
+@pytest.fixture(scope="module")
+def wire_rules(generated: tuple[Path, str]) -> Iterator[ModuleType]:
+    output = str(generated[0])
+    sys.path.insert(0, output)
+    try:
+        yield importlib.import_module("wire_rules")
+    finally:
+        sys.path.remove(output)
+        for name in [n for n in sys.modules if n == "wire_rules" or n.startswith("wire_rules.")]:
+            del sys.modules[name]
+
+
+@pytest.fixture
+def client(wire_rules: ModuleType, httpserver: HTTPServer) -> Iterator[Any]:
+    with wire_rules.Client(base_url=httpserver.url_for("/")) as client:
+        yield client
+
+
+def _only_request(httpserver: HTTPServer) -> Any:
+    assert len(httpserver.log) == 1, httpserver.log
+    return httpserver.log[0][0]
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+# -- defect 9: several untyped JSON successes -----------------------------------------------------
+
+
+def test_untyped_json_successes_pass_mypy_strict(generated: tuple[Path, str]) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-error-summary",
+            "--cache-dir",
+            str(ROOT / ".mypy_cache"),
+            "-p",
+            "wire_rules",
+        ],
+        cwd=generated[0],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_untyped_json_successes_are_returned(client: Any, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/loose", method="POST").respond_with_json({"id": 1}, status=202)
+    httpserver.expect_request("/loose", method="PUT").respond_with_json([1], status=200)
+    assert client.loose() == {"id": 1}
+    assert client.loose_replace() == [1]
