@@ -217,6 +217,7 @@ class _Builder:
             modules=self.model_modules(),
             groups=groups,
             security=security,
+            mutual_tls=self.mutual_tls_schemes(),
             status_errors=_status_errors(groups),
             examples=tuple(self.examples),
         )
@@ -962,8 +963,20 @@ class _Builder:
                 param=param,
                 prefix=str(header.get("prefix", "")),
             )
-        self.warn(at, f"security scheme type {kind!r} {http_scheme!r} is not supported; {no_credentials}")
+        if kind != "mutualTLS":  # see `mutual_tls_schemes`
+            self.warn(at, f"security scheme type {kind!r} {http_scheme!r} is not supported; {no_credentials}")
         return None
+
+    def mutual_tls_schemes(self) -> tuple[str, ...]:
+        """The keys of the `mutualTLS` schemes (OAS 3.1 §4.8.27.1). Their credential is the client
+        certificate of the TLS connection, which the caller configures on the transport
+        (`http_client=httpx.Client(cert=...)`); a request has nothing to add, so a requirement
+        naming one is met by the client as it is."""
+        return tuple(
+            str(key)
+            for key, raw in self.section("components", "securitySchemes").items()
+            if _get(self.resolver.deref(raw)[0], "type") == "mutualTLS"
+        )
 
     def build_security_requirement(self, requirements: Any, at: list[str | int]) -> tuple[tuple[str, ...], ...]:
         """Security Requirement Objects (OAS 3.1 §4.8.30): alternatives, each a set of schemes."""
@@ -975,6 +988,7 @@ class _Builder:
             )
             return ()
         known = set(self.section("components", "securitySchemes"))
+        transport = set(self.mutual_tls_schemes())
         alternatives = []
         for index, requirement in enumerate(requirements):
             if not isinstance(requirement, dict):
@@ -987,7 +1001,7 @@ class _Builder:
                     self.warn(
                         [*at, index, name], f"security scheme {name!r} is not in components/securitySchemes; ignored"
                     )
-            alternatives.append(tuple(k for k in requirement if k in known))
+            alternatives.append(tuple(k for k in requirement if k in known and k not in transport))
         return tuple(alternatives)
 
     # -- schemas -----------------------------------------------------------------------------------

@@ -649,6 +649,7 @@ class Api:
     modules: tuple[ModelModule, ...]
     groups: tuple[Group, ...]
     security: tuple[SecurityScheme, ...]
+    mutual_tls: tuple[str, ...]  # the `mutualTLS` schemes, met by the transport's client certificate
     status_errors: tuple[StatusError, ...]  # by status
     examples: tuple[Example, ...] = ()
 

@@ -126,6 +126,19 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+# -- defect 4: mutualTLS ----------------------------------------------------------------------------
+
+
+def test_an_operation_secured_by_mutual_tls_only_is_sent(client: Any, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/secure", method="GET").respond_with_json("ok")
+    assert client.get_secure() == "ok"
+    assert "Authorization" not in _only_request(httpserver).headers
+
+
+def test_mutual_tls_is_not_reported_as_unsupported(generated: tuple[Path, str]) -> None:
+    assert "mutualTLS" not in generated[1]
+
+
 # -- defect 9: several untyped JSON successes -----------------------------------------------------
 
 
