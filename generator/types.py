@@ -30,8 +30,18 @@ PRIMITIVES: dict[tuple[str, str | None], Primitive] = {
     ("string", "uuid"): Primitive(
         "uuid.UUID", (Import("uuid"),), decoder="uuid.UUID", encoder="str", codec_imports=(Import("uuid"),)
     ),
-    # A file in a multipart body (and the rare binary string elsewhere): bytes, a file, or a tuple.
-    ("string", "binary"): Primitive("FileInput", (Import("._types", "FileInput"),)),
+    # A file in a multipart body: bytes, a file, or a tuple. Raw octets fit only a whole body or
+    # part (https://spec.openapis.org/registry/format/binary); a JSON string cannot hold them, so
+    # inside a JSON body they travel as base64 (RFC 4648 §4), as `format: byte` (OAS 3.0.3, Data
+    # Types) and 3.1's `contentEncoding: base64` (OAS 3.1.1, Schema Object, "Working with Binary
+    # Data") describe: the JSON writer encodes them (`_utils.json_default`) and reading decodes the
+    # text back into bytes. `format: byte` itself stays `str`, the base64 text the document shows.
+    ("string", "binary"): Primitive(
+        "FileInput",
+        (Import("._types", "FileInput"),),
+        decoder="decode_base64",
+        codec_imports=(Import(_UTILS, "decode_base64"),),
+    ),
     # Decimal numbers carried as strings keep their precision.
     ("string", "decimal"): Primitive(
         "decimal.Decimal",

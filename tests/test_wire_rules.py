@@ -126,6 +126,51 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+# -- defect 3: bytes in a JSON body ---------------------------------------------------------------
+
+
+def test_bytes_in_a_json_body_are_sent_and_read_back_as_base64(
+    client: Any, wire_rules: ModuleType, httpserver: HTTPServer
+) -> None:
+    sent = {
+        "data": _b64(b"\x00\x01\xff"),
+        "extra": _b64(b"opt"),
+        "picture": _b64(b"\x89PNG"),
+        "chunks": [_b64(b"a"), _b64(b"\xfe")],
+        "parts": [{"data": _b64(b"\x00")}],
+    }
+    httpserver.expect_request("/blobs", method="POST").respond_with_json(sent)
+    blob = client.put_blob(
+        data=b"\x00\x01\xff",
+        extra=b"opt",
+        picture=b"\x89PNG",
+        chunks=[b"a", bytearray(b"\xfe")],
+        parts=[wire_rules.Part(data=b"\x00")],
+    )
+    assert json.loads(_only_request(httpserver).get_data()) == sent
+    assert blob.data == b"\x00\x01\xff"
+    assert blob.extra == b"opt"
+    assert blob.picture == b"\x89PNG"
+    assert blob.chunks == [b"a", b"\xfe"]
+    assert blob.parts == [wire_rules.Part(data=b"\x00")]
+
+
+def test_bytes_required_only(client: Any, wire_rules: ModuleType, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/blobs", method="POST").respond_with_json({"data": _b64(b"\x00")})
+    blob = client.put_blob(data=b"\x00")
+    assert json.loads(_only_request(httpserver).get_data()) == {"data": "AA=="}
+    assert blob.data == b"\x00"
+    assert blob.extra is wire_rules.NOT_GIVEN
+
+
+def test_a_model_holding_bytes_round_trips(wire_rules: ModuleType) -> None:
+    blob = wire_rules.Blob(data=b"\x00", chunks=[b"\x01"], parts=[wire_rules.Part(data=b"\x02")])
+    assert wire_rules.Blob.from_dict(blob.to_dict()) == blob
+    assert wire_rules.Blob.from_dict(json.loads(json.dumps(blob.to_dict(), default=_b64))) == blob
+    unpadded = wire_rules.Blob.from_dict({"data": "_-8"})  # base64url without padding is read too
+    assert unpadded.data == b"\xff\xef"
+
+
 # -- defect 4: mutualTLS ----------------------------------------------------------------------------
 
 

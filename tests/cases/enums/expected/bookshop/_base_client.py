@@ -44,8 +44,8 @@ from ._exceptions import (
 )
 from ._response import finish
 from ._retries import DEFAULT_MAX_RETRIES, error_retry_delay, retry_delay
-from ._types import NOT_GIVEN, NotGiven, is_array
-from ._utils import encode_multipart
+from ._types import NOT_GIVEN, NotGiven
+from ._utils import encode_multipart, json_default
 
 T = TypeVar("T")
 
@@ -92,18 +92,10 @@ NO_OPTIONS = CallOptions()
 def _json_body(value: Any) -> bytes:
     """A JSON body, written as httpx writes one (compact, UTF-8, no NaN), but with any array
     or map an argument may be given as (a tuple, another sequence, any mapping) written as
-    JSON's array or object, as a list or a dict is."""
+    JSON's array or object, as a list or a dict is, and bytes as base64 (see `json_default`)."""
     return json.dumps(
-        value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_json_default
+        value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=json_default
     ).encode("utf-8")
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return dict(value)
-    if is_array(value):
-        return list(value)
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 REDACTED = "<redacted>"

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime
 import enum
 import json
@@ -157,6 +159,32 @@ def as_field(value: Any) -> Any:
     if isinstance(value, Mapping):
         return dict(value)
     return list(value) if is_array(value) else value
+
+
+def json_default(value: Any) -> Any:
+    """What `json.dumps` writes for a value JSON has no type of: any mapping as an object, any
+    array (a tuple, another sequence) as an array, and bytes as base64 text (RFC 4648 §4), the
+    only way a JSON body carries a `format: binary` value (see `decode_base64`)."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return base64.b64encode(value).decode("ascii")
+    if is_array(value):
+        return list(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def decode_base64(value: Any) -> Any:
+    """The bytes of a `format: binary` value read from JSON: base64 text, with or without its
+    padding, in the standard or the URL-safe alphabet (RFC 4648 §4, §5). Anything else (the
+    bytes or file a model was given) is kept as it is, so that a model read back from its own
+    `to_dict()` is the same model."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return base64.b64decode(value + "=" * (-len(value) % 4), altchars=b"-_", validate=False)
+    except binascii.Error as error:
+        raise ValueError(f"not base64: {error}") from None
 
 
 def merge_body(body: Any, extra: Mapping[str, object] | None) -> Any:
@@ -319,7 +347,7 @@ def encode_multipart(value: Any) -> list[tuple[str, Any]]:
             if _is_file(part):
                 parts.append((name, part))
             elif isinstance(part, Mapping) or is_array(part):
-                parts.append((name, (None, json.dumps(encode_value(part)), "application/json")))
+                parts.append((name, (None, json.dumps(encode_value(part), default=json_default), "application/json")))
             else:
                 parts.append((name, (None, _scalar(part))))
     return parts

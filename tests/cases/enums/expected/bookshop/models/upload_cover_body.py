@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .._types import NOT_GIVEN, FileInput, NotGiven, model_repr
-from .._utils import enum_value
+from .._utils import decode_base64, enum_value
 from .._validation import Rule
 from .genre import Genre, GenreValue
 
@@ -35,7 +35,7 @@ class UploadCoverBody:
     def from_dict(cls, data: Mapping[str, Any]) -> UploadCoverBody:
         """Read the model from JSON data."""
         return cls(
-            file=data["file"],
+            file=decode_base64(data["file"]),
             genre=(
                 (None if data["genre"] is None else Genre(data["genre"]))
                 if "genre" in data

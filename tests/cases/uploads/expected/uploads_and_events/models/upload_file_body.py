@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .._types import NOT_GIVEN, FileInput, NotGiven, model_repr
+from .._utils import decode_base64
 from .._validation import Rule
 
 
@@ -35,7 +36,7 @@ class UploadFileBody:
     def from_dict(cls, data: Mapping[str, Any]) -> UploadFileBody:
         """Read the model from JSON data."""
         return cls(
-            file=data["file"],
+            file=decode_base64(data["file"]),
             labels=data["labels"] if "labels" in data else NOT_GIVEN,
             metadata=(
                 (
