@@ -619,6 +619,15 @@ class _Builder:
                 why += " (Swagger 2.0's; OpenAPI 3 describes the body as the operation's requestBody)"
             self.warn([*at, "in"] if "in" in param else at, f"parameter {name!r} skipped: {why}")
             return None
+        if where == "header" and name.lower() in _IGNORED_HEADERS:
+            # OAS 3.1.1 §4.8.12.1 (3.0.3 §4.7.12.1 alike): these headers are the media types'
+            # and the security schemes' to set, never an argument's.
+            self.warn(
+                at,
+                f"header parameter {name!r} skipped: a header parameter named Accept, Content-Type or "
+                "Authorization SHALL be ignored (the client sets these from the media types and security schemes)",
+            )
+            return None
         return name, str(where)
 
     def undeclared_path_parameters(
@@ -1810,6 +1819,9 @@ def _media_kind(media_type: str) -> str:
         return "multipart"
     return "binary"
 
+
+# Header parameters the specification sets aside (OAS 3.1.1 §4.8.12.1), by lower-case name.
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 
 _MEDIA_RANK = {"json": 0, "form": 1, "multipart": 2, "text": 3, "binary": 4}
 _AS = {"binary": "bytes", "text": "text"}

@@ -184,6 +184,29 @@ def test_mutual_tls_is_not_reported_as_unsupported(generated: tuple[Path, str]) 
     assert "mutualTLS" not in generated[1]
 
 
+# -- defect 5: header parameters the specification says to ignore ---------------------------------
+
+
+def test_accept_content_type_and_authorization_parameters_are_ignored(
+    client: Any, generated: tuple[Path, str], httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/blobs", method="POST").respond_with_json({"data": "AA=="})
+    client.put_blob(data=b"\x00", x_trace="t")
+    request = _only_request(httpserver)
+    assert request.headers.getlist("Accept") == ["application/json"]
+    assert request.headers.getlist("Content-Type") == ["application/json"]
+    assert "Authorization" not in request.headers
+    assert request.headers["X-Trace"] == "t"
+    warnings = [line for line in generated[1].splitlines() if "SHALL be ignored" in line]
+    assert [w.split(": ")[2] for w in warnings] == [
+        "/paths/~1blobs/post/parameters/0",
+        "/paths/~1blobs/post/parameters/1",
+        "/paths/~1blobs/post/parameters/2",
+    ]
+    with pytest.raises(TypeError):
+        client.put_blob(data=b"\x00", accept="text/plain")
+
+
 # -- defect 9: several untyped JSON successes -----------------------------------------------------
 
 
