@@ -345,7 +345,8 @@ def encode_multipart(value: Any) -> list[tuple[str, Any]]:
             if _is_file(part):
                 parts.append((name, part))
             elif isinstance(part, Mapping) or is_array(part):
-                parts.append((name, (None, json.dumps(encode_value(part), default=json_default), "application/json")))
+                text = json.dumps(encode_value(part), default=json_default)
+                parts.append((name, (None, text, "application/json")))
             else:
                 parts.append((name, (None, _scalar(part))))
     return parts
