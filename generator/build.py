@@ -680,7 +680,8 @@ class _Builder:
         """The style and explode a parameter is sent in, where the document's cannot write its
         type: cells of the Style Examples table marked n/a (OAS 3.1.1 §4.8.12.4.1) are reported
         and replaced, and an object or array nested in an object or array, which no style
-        writes, is reported (a value holding one is refused before sending)."""
+        writes, is reported (a value holding one is refused before sending); a `deepObject`
+        writes objects nested in it with brackets (`name[a][b]`), so those pass."""
         if style in ("spaceDelimited", "pipeDelimited") and explode:
             self.warn(
                 [*ptr, "explode"], f"style {style} cannot be exploded (OAS 3.1.1 §4.8.12.4.1); sent with explode false"
@@ -712,7 +713,7 @@ class _Builder:
         )
         for member in members:
             nested = _value_kind(self.resolver.deref(member)[0]) if isinstance(member, dict) else None
-            if nested in ("array", "object"):
+            if nested == "array" or (nested == "object" and style != "deepObject"):
                 self.warn(
                     ptr,
                     f"parameter {wire!r} holds {nested}s inside its {kind}, which no style writes; such values are refused before sending",

@@ -120,12 +120,25 @@ def test_reserved_characters_in_a_path_are_always_encoded() -> None:
     ],
 )
 def test_nested_values_are_refused_in_every_style(value: Any, why: str) -> None:
-    """No style of the table writes an object or array inside another: refused, naming the parameter."""
+    """No style of the table writes an object or array inside another (but an object inside a
+    `deepObject`: see below): refused, naming the parameter."""
     for style, explode, _ in TABLE:
+        if style == "deepObject" and explode and value == {"R": {"deep": 1}}:
+            continue
         with pytest.raises(RequestValidationError, match=rf"^invalid request: color: ({why}|an? \w+ cannot be sent)"):
             encode(style, explode, value)
     with pytest.raises(RequestValidationError, match=r"color: "):
         encode_cookies({"color": value})
+
+
+def test_deep_objects_nest_with_brackets() -> None:
+    """`deepObject` renders nested objects (§4.8.12.4) as `name[a][b]`; arrays in it are refused."""
+    value = {"a": {"b": 1, "c": {"d": "x y"}}, "e": None, "f": True}
+    assert query_text(encode_query({"o": value}, {"o": ("deepObject", True)})) == (
+        "o%5Ba%5D%5Bb%5D=1&o%5Ba%5D%5Bc%5D%5Bd%5D=x%20y&o%5Bf%5D=true"
+    )
+    with pytest.raises(RequestValidationError, match=r"o: an array inside an object\['a\]\[b'\]"):
+        encode_query({"o": {"a": {"b": [1]}}}, {"o": ("deepObject", True)})
 
 
 def test_binary_query_values_are_percent_encoded_octets() -> None:

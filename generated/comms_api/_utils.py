@@ -120,9 +120,10 @@ def _parts(name: str, value: Any, style: str, explode: bool) -> tuple[str, list[
     (or bytes, for a binary value): `[("", text)]`, `[("", item), ...]` or `[(key, value), ...]`.
 
     A model is its JSON data first (`to_dict`). Objects and arrays nested inside an array or an
-    object cannot be written in any style, nor a value in a cell of the specification's table
-    marked n/a: they raise `RequestValidationError` naming the parameter. Null members are
-    left out, as RFC 6570 §2.3 leaves out undefined ones.
+    object cannot be written in any style (but objects in a `deepObject`, whose name promises
+    them: see `_deep_members`), nor a value in a cell of the specification's table marked n/a:
+    they raise `RequestValidationError` naming the parameter. Null members are left out, as
+    RFC 6570 §2.3 leaves out undefined ones.
     """
     data = _file_bytes(value) if _is_file(value) else encode_value(value)
     if isinstance(data, Mapping):
@@ -140,6 +141,8 @@ def _parts(name: str, value: Any, style: str, explode: bool) -> tuple[str, list[
             name,
             f"{'an' if kind[0] in 'ao' else 'a'} {kind} cannot be sent in style {style}, explode {str(explode).lower()}",
         )
+    if style == "deepObject":
+        parts = _deep_members(parts)
     for key, part in parts:
         if isinstance(part, Mapping) or (is_array(part) and not isinstance(part, bytes)):
             where = f"[{key!r}]" if key else " item"
@@ -148,6 +151,24 @@ def _parts(name: str, value: Any, style: str, explode: bool) -> tuple[str, list[
                 f"{'an object' if isinstance(part, Mapping) else 'an array'} inside an {kind}{where} cannot be sent in style {style}",
             )
     return kind, [(k, v if isinstance(v, bytes) else _scalar(v)) for k, v in parts]
+
+
+def _deep_members(parts: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """A `deepObject`'s members with nested objects flattened, their keys joined by `][`, so that
+    `{"a": {"b": 1}}` is written `name[a][b]=1`: the table shows one level only, and this is the
+    reading of "rendering nested objects" (§4.8.12.4) that servers parsing brackets share."""
+    flat: list[tuple[str, Any]] = []
+    for key, part in parts:
+        if isinstance(part, Mapping):
+            inner = [
+                (str(k), v)
+                for k, v in part.items()
+                if v is not None and not isinstance(v, NotGiven)
+            ]
+            flat.extend((f"{key}][{k}", v) for k, v in _deep_members(inner))
+        else:
+            flat.append((key, part))
+    return flat
 
 
 def _file_bytes(value: Any) -> bytes:
