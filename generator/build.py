@@ -663,6 +663,9 @@ class _Builder:
                 f"style {_kind(style)} is not one of {', '.join(styles)} for a {where} parameter; sent as {styles[0]}",
             )
             style = styles[0]
+        explode = self.flag(param, "explode", style == "form", ptr)
+        if "schema" in param:  # a `content` parameter is its media type's text, not a style's
+            style, explode = self.representable_style(schema, style, explode, wire, ptr, "explode" in param)
         if where == "path" and param.get("required") is not True:
             self.warn(
                 [*ptr, "required"] if "required" in param else ptr,
@@ -676,9 +679,57 @@ class _Builder:
             required=where == "path" or self.flag(param, "required", False, ptr),
             doc=_with_default(_text(param.get("description")), self.resolver.deref(schema)[0]),
             style=str(style),
-            explode=self.flag(param, "explode", style == "form", ptr),
+            explode=explode,
+            allow_reserved=where == "query" and self.flag(param, "allowReserved", False, ptr),
             check=self.build_check(schema, schema_at, arrays=True),
         )
+
+    def representable_style(
+        self, schema: Any, style: str, explode: bool, wire: str, ptr: list[str | int], explicit: bool
+    ) -> tuple[str, bool]:
+        """The style and explode a parameter is sent in, where the document's cannot write its
+        type: cells of the Style Examples table marked n/a (OAS 3.1.1 §4.8.12.4.1) are reported
+        and replaced, and an object or array nested in an object or array, which no style
+        writes, is reported (a value holding one is refused before sending); a `deepObject`
+        writes objects nested in it with brackets (`name[a][b]`), so those pass."""
+        if style in ("spaceDelimited", "pipeDelimited") and explode:
+            self.warn(
+                [*ptr, "explode"], f"style {style} cannot be exploded (OAS 3.1.1 §4.8.12.4.1); sent with explode false"
+            )
+            explode = False
+        if style == "deepObject" and not explode:
+            self.warn(
+                [*ptr, "explode"] if explicit else ptr,
+                "style deepObject with explode false is undefined (OAS 3.1.1 §4.8.12.4.1); sent with explode true",
+            )
+            explode = True
+        node = self.resolver.deref(schema)[0] if isinstance(schema, dict) else {}
+        kind = _value_kind(node)
+        allowed = {
+            "spaceDelimited": ("array", "object"),
+            "pipeDelimited": ("array", "object"),
+            "deepObject": ("object",),
+        }
+        if kind is not None and style in allowed and kind not in allowed[style]:
+            self.warn(
+                [*ptr, "style"], f"style {style} cannot write {kind} {wire!r} (OAS 3.1.1 §4.8.12.4.1); sent as form"
+            )
+            return "form", True
+        inner = node.get("items") if kind == "array" else node.get("properties") if kind == "object" else None
+        members = (
+            [inner]
+            if isinstance(inner, dict) and kind == "array"
+            else list(inner.values()) if isinstance(inner, dict) else []
+        )
+        for member in members:
+            nested = _value_kind(self.resolver.deref(member)[0]) if isinstance(member, dict) else None
+            if nested == "array" or (nested == "object" and style != "deepObject"):
+                self.warn(
+                    ptr,
+                    f"parameter {wire!r} holds {nested}s inside its {kind}, which no style writes; such values are refused before sending",
+                )
+                break
+        return style, explode
 
     def flag(self, node: Mapping[str, Any], key: str, default: bool, at: list[str | int]) -> bool:
         """A boolean field of an OpenAPI object; anything but true or false is read as its default."""
@@ -1630,6 +1681,23 @@ _PARAMETER_STYLES = {
     "header": ("simple",),
     "cookie": ("form",),
 }
+
+
+def _value_kind(schema: Any) -> str | None:
+    """Whether a schema describes a primitive, an array or an object (None: it does not say)."""
+    if not isinstance(schema, dict):
+        return None
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kinds = [k for k in kind if k != "null"]
+        kind = kinds[0] if len(kinds) == 1 else None
+    if kind in ("array", "object"):
+        return str(kind)
+    if kind in ("string", "integer", "number", "boolean"):
+        return "primitive"
+    if "properties" in schema:
+        return "object"
+    return None
 
 
 def _template_variables(path: str) -> list[str]:

@@ -399,6 +399,7 @@ class Parameter:
     doc: str | None = None
     style: str = "form"
     explode: bool = True
+    allow_reserved: bool = False  # a query value's reserved characters go unencoded (OAS 3.1.1 §4.8.12.1)
     attr: str | None = None  # for a body field: the attribute of the body model it sets
     check: Check | None = None  # constraints checked before sending (None: nothing to check)
 
@@ -508,6 +509,26 @@ class Operation:
     pagination: Pagination | None = None
     wait: Wait | None = None
     server: str | None = None  # a base URL of the operation's own (path- or operation-level servers)
+
+    @property
+    def query_styles(self) -> tuple[Parameter, ...]:
+        """Query parameters written in a style other than `form`, explode."""
+        return tuple(p for p in self.query_params if p.style != "form" or not p.explode)
+
+    @property
+    def query_reserved(self) -> tuple[Parameter, ...]:
+        """Query parameters whose values may hold reserved characters unencoded (`allowReserved`)."""
+        return tuple(p for p in self.query_params if p.allow_reserved)
+
+    @property
+    def header_styles(self) -> tuple[Parameter, ...]:
+        """Header parameters exploded (`simple` style, explode: objects as `key=value`)."""
+        return tuple(p for p in self.header_params if p.explode)
+
+    @property
+    def cookie_styles(self) -> tuple[Parameter, ...]:
+        """Cookie parameters not exploded (`form` style, explode false: one joined cookie)."""
+        return tuple(p for p in self.cookie_params if not p.explode)
 
     @property
     def path_styles(self) -> tuple[Parameter, ...]:

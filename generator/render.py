@@ -546,8 +546,10 @@ def resource_imports(ctx: Context, group: ir.Group, module: str, shadowed: froze
             found |= type_imports(op.pagination.item, ctx, codec=False, use="result")
         if op.query_params:
             found.add(ir.Import("._utils", "encode_query"))
-        if op.header_params or op.cookie_params:
+        if op.header_params:
             found.add(ir.Import("._utils", "encode_headers"))
+        if op.cookie_params:
+            found.add(ir.Import("._utils", "encode_cookies"))
         if op.body is not None and op.body.encoding == "form":
             found.add(ir.Import("._utils", "encode_form"))
         if op.takes_extra_body:

@@ -24,6 +24,17 @@ KNOWN_GAPS = (
     re.compile(r"text/event-stream responses are read as text: the client does not encode or decode this schema"),
 )
 
+# What a document asks for and the specification leaves undefined, reported: Stripe's `deepObject`
+# arrays and primitives (`expand`), cells the Style Examples table marks n/a (OAS 3.1.1
+# §4.8.12.4.1), which are sent as `form`, and its arrays inside `deepObject`s, which no style
+# writes (a value holding one is refused before sending).
+DOCUMENT_FAULTS = (
+    re.compile(r"parameter '[^']+' holds arrays inside its object, which no style writes; such values are refused"),
+    re.compile(
+        r"style deepObject cannot write (array|primitive) '[^']+' \(OAS 3\.1\.1 §4\.8\.12\.4\.1\); sent as form$"
+    ),
+)
+
 DOCUMENTS = documents()
 
 
@@ -32,7 +43,7 @@ DOCUMENTS = documents()
 def test_document_generates_a_sound_client(document: Path, tmp_path: Path) -> None:
     outcome = run(document, tmp_path)
     assert outcome.generated == outcome.operations, "operations were skipped"
-    unexpected = [d for d in outcome.degraded if not any(gap.search(d) for gap in KNOWN_GAPS)]
+    unexpected = [d for d in outcome.degraded if not any(gap.search(d) for gap in KNOWN_GAPS + DOCUMENT_FAULTS)]
     assert unexpected == [], "the generator skipped or degraded something"
     assert outcome.failed_examples == [], "example payloads did not round-trip"
     assert outcome.mypy_errors == 0, outcome.mypy_output

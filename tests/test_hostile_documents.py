@@ -194,7 +194,7 @@ def test_the_attack_client_imports_without_side_effects_and_keeps_the_text_as_da
     assert seen["base_url"] == document["servers"][0]["url"]
     template = next(iter(document["paths"]))
     assert seen["path"] == template.replace("{item_id}", "..%2Fx").replace("{class}", "a%2Fb%3Fc%23d")
-    assert seen["params"] == [['q"uery\nline', "a\nb"]]
+    assert seen["params"] == [["q%22uery%0Aline", "a%0Ab"]]  # percent-encoded by encode_query
     assert seen["quirks"] == "/quirks/%7Bformat%7D.%7Bid%7D/~x", "a value is filled in once, as data"
 
 

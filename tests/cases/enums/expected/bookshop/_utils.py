@@ -45,7 +45,7 @@ def format_path(
     template: str, values: Mapping[str, Any], styles: Mapping[str, tuple[str, bool]] | None = None
 ) -> str:
     """Fill `{name}` in a path template, each value percent-encoded, in its parameter's style
-    (`simple` unless `styles` says `label` or `matrix`, OAS 3.1 §4.8.12.4).
+    (`simple` unless `styles` says `label` or `matrix`, OAS 3.1.1 §4.8.12.4).
 
     A value of "." or ".." is encoded too (`%2E`), so that it cannot be read as a dot segment
     and send the request to another resource (RFC 3986 §5.2.4).
@@ -54,76 +54,232 @@ def format_path(
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)
         style, explode = (styles or {}).get(name, ("simple", False))
-        return _styled(name, values[name], style, explode)
+        kind, parts = _parts(name, values[name], style, explode)
+        return _path_text(name, kind, [(k, _segment(v)) for k, v in parts], style, explode)
 
     return _PATH_PARAM.sub(fill, template)
 
 
-def _styled(name: str, value: Any, style: str, explode: bool) -> str:
-    if isinstance(value, Mapping):
-        pairs = [(str(k), _segment(v)) for k, v in value.items()]
-        items = [f"{k}={v}" for k, v in pairs] if explode else [x for pair in pairs for x in pair]
-    elif is_array(value):
-        items = [_segment(v) for v in value]
+def _path_text(
+    name: str, kind: str, parts: list[tuple[str, str]], style: str, explode: bool
+) -> str:
+    """A `simple`, `label` or `matrix` expansion (RFC 6570 §3.2.2, §3.2.5, §3.2.7) of encoded parts."""
+    if kind == "object":
+        items = [f"{k}={v}" for k, v in parts] if explode else [x for pair in parts for x in pair]
+    elif kind == "array" and explode and style == "matrix":
+        items = [f"{name}={v}" if v else name for _, v in parts]
     else:
-        items = [_segment(value)]
+        items = [v for _, v in parts]
     if style == "label":
         return "." + ("." if explode else ",").join(items)
     if style == "matrix":
-        if explode and is_array(value):
-            return "".join(f";{name}={item}" for item in items)
-        if explode and isinstance(value, Mapping):
+        if explode and kind != "primitive":
             return "".join(f";{item}" for item in items)
-        return f";{name}=" + ",".join(items)
+        text = ",".join(items)
+        return f";{name}={text}" if text else f";{name}"
     return ",".join(items)
 
 
-def _segment(value: Any) -> str:
-    encoded = quote(_scalar(value), safe="")
+def _segment(value: str | bytes) -> str:
+    encoded = quote(value, safe="")
     return encoded.replace(".", "%2E") if encoded in (".", "..") else encoded
 
 
-def encode_query(
-    values: Mapping[str, Any], styles: Mapping[str, tuple[str, bool]] | None = None
-) -> list[tuple[str, str]]:
-    """Query parameters as (name, value) pairs, per their OpenAPI `style` and `explode`.
+# What each style can carry (OAS 3.1.1 §4.8.12.4, "Style Examples": the cells marked n/a are
+# refused, never sent): the kinds of value, for explode false and explode true.
+_STYLE_KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "matrix": (frozenset({"primitive", "array", "object"}),) * 2,
+    "label": (frozenset({"primitive", "array", "object"}),) * 2,
+    "simple": (frozenset({"primitive", "array", "object"}),) * 2,
+    "form": (frozenset({"primitive", "array", "object"}),) * 2,
+    "spaceDelimited": (frozenset({"array", "object"}), frozenset()),
+    "pipeDelimited": (frozenset({"array", "object"}), frozenset()),
+    "deepObject": (frozenset(), frozenset({"object"})),
+}
 
-    Not-given values are left out. Arrays (lists, tuples, any sequence but a string: see
-    `is_array`) are repeated (`form`, explode) or joined with `,`, space or `|`
-    (`form`/`spaceDelimited`/`pipeDelimited`, no explode); objects become `name[key]=value`
-    (`deepObject`) or their own pairs (`form`, explode).
+# RFC 3986 reserved characters `allowReserved` lets through unencoded (RFC 6570 reserved
+# expansion), less those OAS 3.1.1 §4.8.12.1 still leaves to the client to encode in a query:
+# `[`, `]` and `#`, which the query cannot hold, and `&`, `=` and `+`, which form encoding reads.
+_RESERVED_KEPT = ":/?@!$'()*,;"
+_TRIPLE = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def _query_component(value: str | bytes, reserved: bool = False) -> str:
+    """Percent-encode a query name or value: everything but RFC 3986's unreserved characters,
+    or, with `allowReserved`, leaving `_RESERVED_KEPT` and existing `%XX` triples as they are.
+    Bytes (a `format: binary` value) are percent-encoded octet by octet, as they are."""
+    if not reserved or isinstance(value, bytes):
+        return quote(value, safe="")
+    pieces, at = [], 0
+    for match in _TRIPLE.finditer(value):
+        pieces += [quote(value[at : match.start()], safe=_RESERVED_KEPT), match.group()]
+        at = match.end()
+    return "".join([*pieces, quote(value[at:], safe=_RESERVED_KEPT)])
+
+
+def _parts(name: str, value: Any, style: str, explode: bool) -> tuple[str, list[tuple[str, Any]]]:
+    """A parameter's value as its kind (primitive, array or object) and its parts, as text
+    (or bytes, for a binary value): `[("", text)]`, `[("", item), ...]` or `[(key, value), ...]`.
+
+    A model is its JSON data first (`to_dict`). Objects and arrays nested inside an array or an
+    object cannot be written in any style (but objects in a `deepObject`, whose name promises
+    them: see `_deep_members`), nor a value in a cell of the specification's table marked n/a:
+    they raise `RequestValidationError` naming the parameter. Null members are left out, as
+    RFC 6570 §2.3 leaves out undefined ones.
     """
+    data = _file_bytes(value) if _is_file(value) else encode_value(value)
+    if isinstance(data, Mapping):
+        kind = "object"
+        parts = [
+            (str(k), v) for k, v in data.items() if v is not None and not isinstance(v, NotGiven)
+        ]
+    elif is_array(data) and not isinstance(data, bytes):
+        kind = "array"
+        parts = [("", v) for v in data if v is not None]
+    else:
+        kind, parts = "primitive", [("", data)]
+    if kind not in _STYLE_KINDS.get(style, _STYLE_KINDS["form"])[explode]:
+        _refuse(
+            name,
+            f"{'an' if kind[0] in 'ao' else 'a'} {kind} cannot be sent in style {style}, explode {str(explode).lower()}",
+        )
+    if style == "deepObject":
+        parts = _deep_members(parts)
+    for key, part in parts:
+        if isinstance(part, Mapping) or (is_array(part) and not isinstance(part, bytes)):
+            where = f"[{key!r}]" if key else " item"
+            _refuse(
+                name,
+                f"{'an object' if isinstance(part, Mapping) else 'an array'} inside an {kind}{where} cannot be sent in style {style}",
+            )
+    return kind, [(k, v if isinstance(v, bytes) else _scalar(v)) for k, v in parts]
+
+
+def _deep_members(parts: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """A `deepObject`'s members with nested objects flattened, their keys joined by `][`, so that
+    `{"a": {"b": 1}}` is written `name[a][b]=1`: the table shows one level only, and this is the
+    reading of "rendering nested objects" (§4.8.12.4) that servers parsing brackets share."""
+    flat: list[tuple[str, Any]] = []
+    for key, part in parts:
+        if isinstance(part, Mapping):
+            inner = [
+                (str(k), v)
+                for k, v in part.items()
+                if v is not None and not isinstance(v, NotGiven)
+            ]
+            flat.extend((f"{key}][{k}", v) for k, v in _deep_members(inner))
+        else:
+            flat.append((key, part))
+    return flat
+
+
+def _file_bytes(value: Any) -> bytes:
+    """The octets of a `format: binary` value given as bytes, an open file or a file tuple."""
+    if isinstance(value, tuple):
+        return _file_bytes(value[1])
+    return bytes(value.read() if hasattr(value, "read") else value)
+
+
+def _refuse(name: str, why: str) -> None:
+    from ._exceptions import RequestValidationError  # that module imports this one
+
+    raise RequestValidationError([f"{name}: {why}"])
+
+
+def encode_query(
+    values: Mapping[str, Any],
+    styles: Mapping[str, tuple[str, bool]] | None = None,
+    reserved: Iterable[str] = (),
+) -> list[tuple[str, str]]:
+    """Query parameters as (name, value) pairs, already percent-encoded, per their OpenAPI
+    `style` and `explode` (OAS 3.1.1 §4.8.12.4; `form`, explode, unless `styles` says otherwise),
+    and `allowReserved` for the names in `reserved`.
+
+    Not-given and null values are left out. Arrays (lists, tuples, any sequence but a string:
+    see `is_array`) are repeated (`form`, explode) or joined with `,`, `%20` or `%7C`
+    (`form`/`spaceDelimited`/`pipeDelimited`, no explode); objects become their own pairs
+    (`form`, explode), `name[key]=value` (`deepObject`) or one joined value.
+    """
+    keep = frozenset(reserved)
     pairs: list[tuple[str, str]] = []
     for name, value in values.items():
         if isinstance(value, NotGiven) or value is None:
             continue
         style, explode = (styles or {}).get(name, ("form", True))
-        if isinstance(value, Mapping):
-            items = [(str(k), v) for k, v in value.items() if not isinstance(v, NotGiven)]
-            if style == "deepObject":
-                pairs.extend((f"{name}[{k}]", _scalar(v)) for k, v in items)
-            elif explode:
-                pairs.extend((k, _scalar(v)) for k, v in items)
-            else:
-                pairs.append((name, ",".join(f"{k},{_scalar(v)}" for k, v in items)))
-        elif is_array(value):
-            if explode and style == "form":
-                pairs.extend((name, _scalar(v)) for v in value)
-            else:
-                joiner = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
-                pairs.append((name, joiner.join(_scalar(v) for v in value)))
+        kind, parts = _parts(name, value, style, explode)
+        wire = _query_component(name)
+        enc = [
+            (_query_component(k, name in keep), _query_component(v, name in keep)) for k, v in parts
+        ]
+        if kind == "object" and style == "deepObject":
+            pairs.extend((f"{wire}%5B{k}%5D", v) for k, v in enc)
+        elif kind != "primitive" and explode:
+            pairs.extend((k, v) if kind == "object" else (wire, v) for k, v in enc)
         else:
-            pairs.append((name, _scalar(value)))
+            joiner = {"spaceDelimited": "%20", "pipeDelimited": "%7C"}.get(style, ",")
+            flat = [x for pair in enc for x in pair] if kind == "object" else [v for _, v in enc]
+            pairs.append((wire, joiner.join(flat)))
     return pairs
 
 
-def encode_headers(values: Mapping[str, Any]) -> dict[str, str]:
-    """Header (or cookie) parameters, `simple` style: arrays joined with `,`; not-given left out."""
-    return {
-        name: ",".join(_scalar(v) for v in value) if is_array(value) else _scalar(value)
-        for name, value in values.items()
-        if not isinstance(value, NotGiven) and value is not None
-    }
+def query_text(encoded: Iterable[tuple[str, str]], plain: Iterable[tuple[str, str]] = ()) -> str:
+    """A query string from pairs `encode_query` gave and plain ones (credentials, the caller's
+    `extra_query`), which are percent-encoded here."""
+    pairs = [*encoded, *((_query_component(k), _query_component(v)) for k, v in plain)]
+    return "&".join(f"{k}={v}" for k, v in pairs)
+
+
+def encode_headers(
+    values: Mapping[str, Any], styles: Mapping[str, tuple[str, bool]] | None = None
+) -> dict[str, str]:
+    """Header parameters, `simple` style (explode where `styles` says so): arrays and objects
+    joined with `,`, objects exploded as `key=value`; not-given and null left out. Header
+    values are not percent-encoded (OAS 3.1.1 Appendix D); a binary value is refused."""
+    headers = {}
+    for name, value in values.items():
+        if isinstance(value, NotGiven) or value is None:
+            continue
+        _, explode = (styles or {}).get(name, ("simple", False))
+        kind, parts = _parts(name, value, "simple", explode)
+        headers[name] = _path_text(
+            name, kind, [(k, _text(name, v)) for k, v in parts], "simple", explode
+        )
+    return headers
+
+
+def encode_cookies(
+    values: Mapping[str, Any], styles: Mapping[str, tuple[str, bool]] | None = None
+) -> list[tuple[str, str]]:
+    """Cookie parameters as (name, value) pairs, `form` style: explode (the default) repeats an
+    array's name and gives an object's members their own cookies, as OAS 3.2's `cookie` style
+    spells out; without explode, one cookie joined with `,`. Values are not percent-encoded."""
+    pairs: list[tuple[str, str]] = []
+    for name, value in values.items():
+        if isinstance(value, NotGiven) or value is None:
+            continue
+        _, explode = (styles or {}).get(name, ("form", True))
+        kind, parts = _parts(name, value, "form", explode)
+        text = [(k, _text(name, v)) for k, v in parts]
+        if kind != "primitive" and explode:
+            pairs.extend((k, v) if kind == "object" else (name, v) for k, v in text)
+        else:
+            pairs.append(
+                (
+                    name,
+                    ",".join(
+                        [x for pair in text for x in pair]
+                        if kind == "object"
+                        else [v for _, v in text]
+                    ),
+                )
+            )
+    return pairs
+
+
+def _text(name: str, value: str | bytes) -> str:
+    if isinstance(value, bytes):
+        _refuse(name, "a binary value cannot be sent in a header or a cookie")
+    return str(value)
 
 
 def _scalar(value: Any) -> str:

@@ -45,7 +45,7 @@ from ._exceptions import (
 from ._response import finish
 from ._retries import DEFAULT_MAX_RETRIES, error_retry_delay, retry_delay
 from ._types import NOT_GIVEN, NotGiven
-from ._utils import encode_multipart, json_default
+from ._utils import encode_multipart, json_default, query_text
 
 T = TypeVar("T")
 
@@ -64,9 +64,9 @@ class Request:
 
     method: str
     path: str
-    params: list[tuple[str, str]] = field(default_factory=list)
+    params: list[tuple[str, str]] = field(default_factory=list)  # percent-encoded already
     headers: dict[str, str] = field(default_factory=dict)
-    cookies: dict[str, str] = field(default_factory=dict)
+    cookies: list[tuple[str, str]] = field(default_factory=list)
     json: Any = None
     form: list[tuple[str, str]] | None = None
     multipart: Mapping[str, Any] | None = None
@@ -196,8 +196,8 @@ class _BaseClient:
         self, client: httpx.Client | httpx.AsyncClient, request: Request, options: CallOptions
     ) -> httpx.Request:
         headers = {**self._headers, **request.headers}
-        params = list(request.params)
-        self._authorize(request.security, headers, params, dict(request.cookies))
+        params: list[tuple[str, str]] = []
+        self._authorize(request.security, headers, params, request.cookies)
         if request.content_type is not None:
             headers["Content-Type"] = request.content_type
         headers.update(options.extra_headers or {})
@@ -214,10 +214,12 @@ class _BaseClient:
         # Paths are relative templates with every value percent-encoded (dot segments too), so
         # appending one to the base is what `URL.join` would do, at a fraction of its cost.
         base = request.server.rstrip("/") + "/" if request.server else self._base
+        # The query is written here, not by httpx, which would encode a space as `+` and
+        # re-encode what `allowReserved` lets through (see `encode_query`).
+        query = query_text(request.params, params)
         return client.build_request(
             request.method,
-            base + request.path.lstrip("/"),
-            params=tuple(params) or None,
+            base + request.path.lstrip("/") + ("?" + query if query else ""),
             headers=headers,
             files=files,
             content=content,
@@ -233,13 +235,15 @@ class _BaseClient:
         security: Security,
         headers: dict[str, str],
         params: list[tuple[str, str]],
-        cookies: dict[str, str],
+        cookies: Sequence[tuple[str, str]],
     ) -> None:
         """Add the credentials `security` asks for, and the cookies, to a request's parts."""
+        credentials: dict[str, str] = {}
         for auth in self._select_auth(security):
-            auth.apply(headers, params, cookies)
-        if cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+            auth.apply(headers, params, credentials)
+        pairs = [*cookies, *credentials.items()]
+        if pairs:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in pairs)
 
     def _select_auth(self, security: Security) -> list[Auth]:
         """The credentials of the first alternative the client holds all schemes of."""
@@ -265,7 +269,7 @@ class _BaseClient:
         )
         headers = dict(self._headers)
         params: list[tuple[str, str]] = []
-        self._authorize(security if same_origin else (), headers, params, {})
+        self._authorize(security if same_origin else (), headers, params, ())
         return self._http.build_request("GET", url, params=tuple(params) or None, headers=headers)
 
     def _retries(self, options: CallOptions) -> int:

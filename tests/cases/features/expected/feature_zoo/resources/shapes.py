@@ -12,7 +12,7 @@ import httpx
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
-from .._utils import decode_tagged, encode_headers, encode_query, encode_value, format_path
+from .._utils import decode_tagged, encode_cookies, encode_query, encode_value, format_path
 from .._validation import Rule, check_request
 from ..errors import error_for_response
 from ..models.circle import Circle
@@ -29,8 +29,8 @@ def _get_request(
     return Request(
         method="GET",
         path=format_path("/shapes/{shape-id}", {"shape-id": shape_id}),
-        params=encode_query({"filter": filter}, {"filter": ("deepObject", False)}),
-        cookies=encode_headers({"session": session}),
+        params=encode_query({"filter": filter}, {"filter": ("deepObject", True)}),
+        cookies=encode_cookies({"session": session}),
         security=(("apiKey",),),
     )
 
