@@ -1,0 +1,574 @@
+"""Generated clients against Prism, a server nobody here wrote (tests/test_conformance.py).
+
+For one document: generate its client, start `prism mock DOC --errors` on 127.0.0.1, and call every
+operation twice, with its required arguments only and then with every optional one too, the values
+built from the method's own type hints. Each call is classed: accepted (a 2xx the client decoded and
+whose value encodes back to the JSON it came from), or an outcome that names what went wrong.
+Prism marks a request its validation refused with an `sl-violations` header, whatever status the
+document lets it answer with.
+
+A table per document: `python -m tests.conformance [NAME...]` (Prism from .prism/ or $PRISM).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import decimal
+import enum
+import inspect
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import types
+import typing
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.pipeline import generate_files
+from generator.write import write_tree
+
+from .conftest import CASES, ROOT, SHARED_SPECS
+from .corpus import invalid_documents
+
+PRISM_VERSION = "5.16.0"
+LOCAL_PRISM = ROOT / ".prism" / "node_modules" / ".bin" / "prism"
+
+# What a call is given besides the operation's own arguments.
+CALL_OPTIONS = frozenset({"extra_headers", "extra_query", "extra_body", "timeout", "max_retries"})
+CLIENT_OPTIONS = frozenset({"base_url", "timeout", "max_retries", "headers", "http_client"})
+MAX_DEPTH = 4  # how deep optional fields of nested models are filled (recursive schemas)
+
+
+def prism_path() -> Path | None:
+    """The Prism to run: $PRISM, else the one `.ci/run` installs into .prism/."""
+    configured = os.environ.get("PRISM")
+    if configured:
+        return Path(configured)
+    return LOCAL_PRISM if LOCAL_PRISM.exists() else None
+
+
+def documents() -> list[Path]:
+    """spec/comms.yaml, every case document, and every document of ../shared/specs."""
+    found = [ROOT / "spec" / "comms.yaml"]
+    found += sorted(case / "spec.yaml" for case in CASES.iterdir() if (case / "spec.yaml").exists())
+    if SHARED_SPECS.is_dir():
+        found += sorted(p for p in SHARED_SPECS.iterdir() if p.suffix in (".yaml", ".json"))
+    return found
+
+
+def document_id(document: Path) -> str:
+    """`comms.yaml`, `cases/petstore`, or the file name of a shared document."""
+    if document.parent.parent == CASES:
+        return f"cases/{document.parent.name}"
+    return document.name
+
+
+@dataclass
+class Call:
+    operation: str  # `group.method`, or `method` for an operation on the client itself
+    arguments: str  # "required" or "all"
+    outcome: str  # "accepted", or the kind of failure: see `classify`
+    detail: str = ""
+
+
+@dataclass
+class Report:
+    document: str
+    operations: int = 0
+    calls: list[Call] = field(default_factory=list)
+    not_exercised: list[str] = field(default_factory=list)  # operations, with why
+    seconds: float = 0.0
+
+    @property
+    def accepted(self) -> int:
+        return sum(call.outcome == "accepted" for call in self.calls)
+
+
+# -- Prism ----------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class Prism:
+    """`prism mock DOCUMENT --errors` on a free port of 127.0.0.1, started again if a request
+    brought it down (it exits on some requests it cannot parse)."""
+
+    def __init__(self, executable: Path, document: Path, log: Path, startup: float = 180.0) -> None:
+        self.command = [str(executable), "mock", str(document), "-h", "127.0.0.1", "--errors"]
+        self.log = log
+        self.startup = startup
+        self.process: subprocess.Popen[bytes] | None = None
+        self.base_url = ""
+
+    def start(self) -> str:
+        port = _free_port()
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen([*self.command, "-p", str(port)], stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + self.startup
+        while True:
+            if self.process.poll() is not None:
+                raise PrismCannotServe(self.tail())
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise PrismCannotServe(f"not listening after {self.startup:.0f} s") from None
+                time.sleep(0.1)
+        self.base_url = f"http://127.0.0.1:{port}"
+        return self.base_url
+
+    def settle(self) -> None:
+        """Give a Prism that dropped a connection a moment to exit, if it is exiting."""
+        if self.process is not None:
+            try:
+                self.process.wait(2)
+            except subprocess.TimeoutExpired:
+                pass
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def tail(self) -> str:
+        """The last error line of its log: why it exited."""
+        lines = [line for line in self.log.read_text(errors="replace").splitlines() if line.strip()]
+        errors = [line.strip() for line in lines if line.lstrip().startswith(("Error", "TypeError", "RangeError"))]
+        return (errors or lines or ["(no output)"])[-1][:300]
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+
+
+class PrismCannotServe(Exception):
+    """Prism exited, or never listened: its log says why."""
+
+
+# -- values from type hints -----------------------------------------------------------------------
+
+
+class Unbuildable(Exception):
+    """No value of this type can be made from its hints (a model that requires itself)."""
+
+
+def _is_not_given(tp: object) -> bool:
+    return isinstance(tp, type) and tp.__name__ == "NotGiven"
+
+
+def value_for(tp: Any, everything: bool, depth: int = 0) -> Any:
+    """A value of type `tp`: the first member of an enum or union, one item in a list, one entry
+    in a map; a model with its required fields (and, when `everything`, its optional ones)."""
+    if depth > 12:
+        raise Unbuildable(f"{tp!r} nests without end")
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        members = [a for a in args if a is not type(None) and not _is_not_given(a)]
+        errors = []
+        for member in members:
+            try:
+                return value_for(member, everything, depth + 1)
+            except Unbuildable as error:
+                errors.append(str(error))
+        raise Unbuildable("; ".join(errors) or f"{tp!r} has no member")
+    if origin is typing.Literal:
+        return args[0]
+    if origin is typing.Annotated:
+        return value_for(args[0], everything, depth)
+    if origin in (list, Sequence, set, frozenset, tuple) or _is_sequence_protocol(origin or tp):
+        item = args[0] if args else str
+        return [value_for(item, everything, depth + 1)]
+    if origin in (dict, Mapping):
+        return {"k": value_for(args[1], everything, depth + 1) if len(args) == 2 else "x"}
+    if origin is not None and getattr(origin, "__name__", "") == "IO":
+        import io
+
+        return io.BytesIO(b"x")
+    if tp is Any or tp is object:
+        return "x"
+    if isinstance(tp, type):
+        if issubclass(tp, enum.Enum):
+            return next(iter(tp))
+        if tp is bool:
+            return True
+        if tp is int:
+            return 1
+        if tp is float:
+            return 1.0
+        if tp is str:
+            return "x"
+        if tp is bytes:
+            return b"x"
+        if tp is datetime.datetime:
+            return datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
+        if tp is datetime.date:
+            return datetime.date(2024, 1, 2)
+        if tp is datetime.time:
+            return datetime.time(3, 4, 5)
+        if tp is uuid.UUID:
+            return uuid.UUID("12345678-1234-5678-1234-567812345678")
+        if tp is decimal.Decimal:
+            return decimal.Decimal("1")
+        if dataclasses.is_dataclass(tp):
+            return _model(tp, everything, depth)
+        if tp is dict:
+            return {"k": "x"}
+        if tp is list:
+            return ["x"]
+    raise Unbuildable(f"no value for {tp!r}")
+
+
+def _is_sequence_protocol(tp: object) -> bool:
+    return getattr(tp, "__name__", "") == "SequenceNotStr"
+
+
+def _model(cls: type, everything: bool, depth: int) -> Any:
+    hints = typing.get_type_hints(cls)
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if not f.init or f.name == "additional_properties":
+            continue
+        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        if required or (everything and depth < MAX_DEPTH):
+            try:
+                kwargs[f.name] = value_for(hints[f.name], everything, depth + 1)
+            except Unbuildable:
+                if required:
+                    raise
+    return cls(**kwargs)
+
+
+def arguments_for(method: Callable[..., Any], everything: bool) -> tuple[list[Any], dict[str, Any]]:
+    """The positional (path) and keyword arguments of one call of `method`."""
+    hints = typing.get_type_hints(method)
+    positional, keywords = [], {}
+    for name, parameter in inspect.signature(method).parameters.items():
+        if name in CALL_OPTIONS:
+            continue
+        required = parameter.default is inspect.Parameter.empty
+        if not required and not everything:
+            continue
+        value = value_for(hints[name], everything)
+        if parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD and required:
+            positional.append(value)
+        else:
+            keywords[name] = value
+    return positional, keywords
+
+
+# -- encoding back --------------------------------------------------------------------------------
+
+
+def encoded(value: Any) -> Any:
+    """What the client would send for a value it decoded: models through `to_dict`."""
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (list, tuple)):
+        return [encoded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: encoded(v) for k, v in value.items()}
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (uuid.UUID, decimal.Decimal)):
+        return str(value)
+    return value
+
+
+def differences(original: Any, again: Any, where: str = "") -> list[str]:
+    """Where `again` is not `original`. A date-time written another way (`Z`, `+00:00`), or a UUID
+    in capitals, is the same value: `datetime` and `uuid.UUID` keep no spelling."""
+    if isinstance(original, dict) and isinstance(again, dict):
+        out = [f"{where}/{k}: dropped" for k in original if k not in again]
+        out += [f"{where}/{k}: added" for k in again if k not in original]
+        for key in original.keys() & again.keys():
+            out += differences(original[key], again[key], f"{where}/{key}")
+        return out
+    if isinstance(original, list) and isinstance(again, list) and len(original) == len(again):
+        return [d for i, (a, b) in enumerate(zip(original, again)) for d in differences(a, b, f"{where}/{i}")]
+    if original == again and type(original) is type(again) or _same_number(original, again):
+        return []
+    if (
+        isinstance(original, str)
+        and isinstance(again, str)
+        and (_same_instant(original, again) or _same_uuid(original, again))
+    ):
+        return []
+    return [f"{where or '/'}: {original!r} came back as {again!r}"]
+
+
+def _same_number(a: object, b: object) -> bool:
+    numbers = (int, float)
+    return (
+        isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool) and not isinstance(b, bool)
+    ) and a == b
+
+
+def _same_uuid(a: str, b: str) -> bool:
+    try:
+        return uuid.UUID(a) == uuid.UUID(b)
+    except ValueError:
+        return False
+
+
+def _same_instant(a: str, b: str) -> bool:
+    try:
+        return datetime.datetime.fromisoformat(a.replace("Z", "+00:00")) == datetime.datetime.fromisoformat(
+            b.replace("Z", "+00:00")
+        )
+    except ValueError:
+        return False
+
+
+# -- one document ---------------------------------------------------------------------------------
+
+
+def _operations(client: Any) -> Iterator[tuple[str, Any]]:
+    """(name, raw-response method) of every operation: on the client, then on each group."""
+    holders: list[tuple[str, Any]] = [("", client)]
+    holders += sorted(
+        (name, value)
+        for name, value in vars(client).items()
+        if not name.startswith("_") and hasattr(value, "with_raw_response")
+    )
+    for prefix, holder in holders:
+        raw = getattr(holder, "with_raw_response", None)
+        if raw is None:
+            continue
+        seen = set()
+        for name, method in vars(raw).items():
+            target = getattr(method, "__wrapped__", None)
+            key = getattr(target, "__func__", target)
+            if name.startswith("_") or key in seen:
+                continue  # `list` and `list_page` both call `list_page`
+            seen.add(key)
+            yield (f"{prefix}.{name}" if prefix else name), method
+
+
+def _credentials(client_class: Any) -> dict[str, Any]:
+    """A dummy value for every credential the client takes: Prism checks only that one is there."""
+    init = client_class.__init__
+    hints = typing.get_type_hints(init)
+    return {
+        name: "dummy-credential"
+        for name in inspect.signature(init).parameters
+        if name not in CLIENT_OPTIONS and name != "self" and str in typing.get_args(hints.get(name))
+    }
+
+
+def classify(package: types.ModuleType, call: Callable[[], Any]) -> tuple[str, str]:
+    """Make the call; return its outcome and a detail.
+
+    accepted: a 2xx, decoded, encoding back to its JSON. mock-answer-invalid: the request passed
+    Prism's validation, but the answer Prism made up breaks the document (its static mock ignores
+    `pattern` and some formats), so it answered 500 and nothing was decoded. refused: Prism's validation refused the
+    request (`sl-violations`). not-decoded: a 2xx the client could not decode. not-round-tripped:
+    a decoded value that encodes to other JSON. status-N: an answer with that status and no
+    violation. not-sent: the client refused the request before sending (`RequestValidationError`,
+    `MissingCredentialsError`). format-of-value: Prism refused only the `format` of a string made
+    from a type hint (`str` says nothing of `email` or `uri`). other-server: the operation names its
+    own server, which the client calls. prism-exited: the request made Prism exit (it is started
+    again for the next). connection-lost: the connection dropped. crashed: any other exception.
+    """
+    errors = package.errors if hasattr(package, "errors") else package
+    try:
+        raw = call()
+    except errors.ApiStatusError as error:
+        refused = _refusal(error.response)
+        if refused and all("must match format" in part for part in refused.split("; ")):
+            return "format-of-value", refused
+        if refused:
+            return "refused", refused
+        if error.status_code == 500 and "prism/errors#VIOLATIONS" in error.response.text:
+            return "mock-answer-invalid", _messages(error.response.json().get("validation", []))
+        return f"status-{error.status_code}", str(error.body)[:300]
+    except errors.ApiResponseValidationError as error:
+        return "not-decoded", str(error)[:300]
+    except (errors.RequestValidationError, errors.MissingCredentialsError) as error:
+        return "not-sent", f"{type(error).__name__}: {error}"[:300]
+    except errors.ApiConnectionError as error:
+        if "Name or service not known" in str(error) or "nodename nor servname" in str(error):
+            return "other-server", "the operation names its own server, which the client calls instead of Prism"
+        return "connection-lost", f"{type(error).__name__}: {error}"[:300]
+    except errors.ApiError as error:
+        return "crashed", f"{type(error).__name__}: {error}"[:300]
+    except Exception as error:  # noqa: BLE001 - any other failure is the finding
+        return "crashed", f"{type(error).__name__}: {error}"[:300]
+    response = raw.http_response
+    refused = _refusal(response)
+    if refused:
+        return "refused", refused
+    parsed = raw.parsed
+    parsed = getattr(parsed, "body", parsed) if type(parsed).__name__ == "Accepted" else parsed
+    if "json" in response.headers.get("content-type", "") and parsed is not None and response.content:
+        diffs = differences(response.json(), encoded(parsed))
+        if diffs:
+            return "not-round-tripped", "; ".join(diffs[:5])[:300]
+    return "accepted", ""
+
+
+def _refusal(response: Any) -> str:
+    """What Prism's validation found wrong with the request, or "": the violations it lists in
+    `sl-violations` (when the document has a 400 or 422 answer to give), or in the body of the 422
+    it makes up (when it has none). Violations of its own mocked answer are not the client's."""
+    found: list[dict[str, Any]] = []
+    header = response.headers.get("sl-violations")
+    if header:
+        found = [v for v in json.loads(header) if v.get("location", [""])[0] == "request"]
+    elif response.status_code in (422, 500) and "prism/errors#" in response.text:
+        validation = json.loads(response.text).get("validation", [])
+        found = [v for v in validation if v.get("location", ["body"])[0] != "response"]
+    return _messages(found)
+
+
+def _messages(found: list[dict[str, Any]]) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in v.get('location', []))}: {v.get('message')}"
+        for v in found
+        if v.get("severity") == "Error"
+    )
+
+
+def exercise(
+    document: Path,
+    workdir: Path,
+    executable: Path,
+    *,
+    skip: Mapping[str, str] = {},
+    only: Callable[[str], bool] | None = None,
+) -> Report:
+    """Generate `document`'s client into `workdir`, then call every operation against Prism."""
+    started = time.perf_counter()
+    report = Report(document_id(document))
+    result = generate_files(document, lenient=document.name in invalid_documents())
+    package_name = result.api.package
+    write_tree(result.files, workdir / package_name)
+    sys.path.insert(0, str(workdir))
+    try:
+        package = __import__(package_name)
+        __import__(f"{package_name}.errors")
+        server = Prism(executable, document, workdir / "prism.log")
+        credentials = _credentials(package.Client)
+        client = package.Client(base_url=server.start(), max_retries=0, **credentials)
+        try:
+            operations = dict(_operations(client))
+            for name in list(operations):
+                if only is not None and not only(name):
+                    continue
+                report.operations += 1
+                if name in skip:
+                    report.not_exercised.append(f"{name}: {skip[name]}")
+                    continue
+                for arguments in ("required", "all"):
+                    method = operations[name]
+                    try:
+                        args, kwargs = arguments_for(method.__wrapped__, arguments == "all")
+                    except Unbuildable as error:
+                        report.not_exercised.append(f"{name}: no value from its type hints ({error})")
+                        break
+                    outcome, detail = classify(package.errors, lambda: method(*args, **kwargs))
+                    if outcome == "connection-lost":
+                        server.settle()
+                    if not server.alive():
+                        outcome, detail = "prism-exited", server.tail()
+                        server.stop()
+                        client.close()
+                        client = package.Client(base_url=server.start(), max_retries=0, **credentials)
+                        operations = dict(_operations(client))
+                    report.calls.append(Call(name, arguments, outcome, detail))
+        finally:
+            client.close()
+            server.stop()
+    finally:
+        sys.path.remove(str(workdir))
+        for module in [m for m in sys.modules if m == package_name or m.startswith(package_name + ".")]:
+            del sys.modules[module]
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+REASONS = {
+    "mock-answer-invalid": "Prism's made-up answer breaks the document (500)",
+    "other-server": "the operation's own server is called",
+    "format-of-value": "a value from a type hint breaks a `format`",
+    "not-sent": "a value from a type hint breaks a constraint; the client refused it",
+}
+
+
+def main(argv: list[str]) -> int:
+    """Print, per document, what happened to its calls; `--markdown` prints the README's table."""
+    import tempfile
+    from collections import Counter
+    from fnmatch import fnmatch
+
+    from .test_conformance import EXPLAINED, TOO_LARGE
+
+    executable = prism_path()
+    if executable is None:
+        print("Prism is not installed: npm install --prefix .prism @stoplight/prism-cli@" + PRISM_VERSION)
+        return 2
+    markdown = "--markdown" in argv
+    names = [a for a in argv if not a.startswith("-")]
+    chosen = [d for d in documents() if not names or any(a in document_id(d) for a in names)]
+    if markdown:
+        print("| document | operations | calls | accepted | not accepted, and why (calls) |")
+        print("|---|--:|--:|--:|---|")
+    started = time.perf_counter()
+    for document in chosen:
+        name = document_id(document)
+        if document.name in TOO_LARGE and not names:
+            if markdown:
+                print(f"| {name} | | | | not run: too large for a run of a few minutes |")
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                report = exercise(document, Path(tmp), executable)
+            except PrismCannotServe as error:
+                print(f"| {name} | 0 | 0 | 0 | Prism: {error} |" if markdown else f"{name}: {error}")
+                continue
+        why: Counter[str] = Counter()
+        for call in report.calls:
+            if call.outcome == "accepted":
+                continue
+            reason = next((r for (d, o), r in EXPLAINED.items() if fnmatch(name, d) and fnmatch(call.operation, o)), "")
+            why[reason or REASONS.get(call.outcome, call.outcome)] += 1
+        if markdown:
+            text = "; ".join(f"{reason} ({count})" for reason, count in sorted(why.items()))
+            print(f"| {name} | {report.operations} | {len(report.calls)} | {report.accepted} | {text} |")
+            continue
+        print(
+            f"{report.document}: {report.operations} operations, {len(report.calls)} calls, "
+            f"{report.accepted} accepted, {report.seconds:.1f} s"
+        )
+        for call in report.calls:
+            if call.outcome != "accepted" and "-v" in argv:
+                print(f"  {call.operation} [{call.arguments}] {call.outcome}: {call.detail[:600]}")
+        for line in report.not_exercised:
+            print(f"  not exercised: {line}")
+    if markdown:
+        print(f"\n({time.perf_counter() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,145 @@
+"""Every operation of spec/comms.yaml, of the case documents and of ../shared/specs, called through
+its generated client against Prism (tests/conformance.py): with its required arguments, then with
+every optional one, values made from the method's type hints. A request Prism's validation refuses,
+an answer the client cannot decode or that does not encode back to its JSON, an error status the
+request caused, or an exception, fails the test, unless the operation is listed below, each entry
+with its reason. The lists are exact: an entry whose operation now passes fails the test too.
+
+Skipped when Prism is not installed (`.ci/run` installs it: `npm install --prefix .prism
+@stoplight/prism-cli@5.16.0`; or point $PRISM at one). `python -m tests.conformance` prints a
+table of the outcomes.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatch
+from pathlib import Path
+
+import pytest
+
+from .conformance import PRISM_VERSION, PrismCannotServe, Report, document_id, documents, exercise, prism_path
+from .corpus import count_operations
+from generator.load import load
+
+PRISM = prism_path()
+
+# Too large for a run of a few minutes on 2 cores: generating and importing their clients, and
+# Prism's loading them, take minutes each. Their clients are type-checked by test_corpus.py.
+TOO_LARGE = {"stripe-spec3.yaml", "openai-openapi.yaml", "twilio_api_v2010.json"}
+
+# Outcomes that say nothing against the client: the answer Prism made up breaks the document; the
+# operation's own server is called; the client refused, before sending, a value made from a type
+# hint that breaks a documented constraint (a `str` "x" for a pattern); Prism refused only the
+# format of such a value.
+NOT_AGAINST_THE_CLIENT = {"accepted", "mock-answer-invalid", "other-server", "format-of-value"}
+
+# Prism's own limitations: what it does with a correct request. Keys are (document, operation),
+# the operation a glob.
+MULTIPART = "Prism reads every multipart part as a string: an array or object part is 'not an array'"
+PRISM_LIMITS: dict[tuple[str, str], str] = {
+    ("cases/enums", "books.import_book"): MULTIPART,
+    ("cases/uploads", "files.upload"): MULTIPART,
+    ("opc-baseline-3.0.json", "tests.upload_file_tests_upload_post"): MULTIPART,
+    ("opc-baseline-3.1.yaml", "tests.upload_file_tests_upload_post"): MULTIPART,
+    ("opc-3.1-enums.yaml", "tests.post_user_list"): MULTIPART,
+    # TypeError: Cannot read properties of undefined (reading 'split'), in its header deserializer
+    ("oag-petstore-fake-endpoints.yaml", "fake.test_enum_parameters"): "Prism exits on an absent optional array header",
+    ("oapicg-parameters-roundtrip.yaml", "get_header"): "Prism exits on an absent optional array header",
+    # `/reports/{year}{month}` (label, then matrix) and `{;id}`: 'requires parameter to be prefixed'
+    ("cases/uploads", "reports.get"): "Prism exits on two label/matrix path parameters in one segment",
+    ("oapicg-parameters-roundtrip.yaml", "get_matrix_primitive"): "Prism exits on a `{;id}` matrix path template",
+    ("opc-baseline-3.*", "config.content_type_override"): "Prism exits on the media type `openapi/python/client`",
+    # The client sends `string%20with%20num=...`; Prism looks for the name still percent-encoded.
+    ("opc-baseline-3.*", "defaults.defaults_tests_defaults_post"): "Prism does not decode query parameter names",
+}
+
+# What the document itself makes uncallable as written.
+DOCUMENT_ODDITIES: dict[tuple[str, str], str] = {
+    # RFC 6570 operators in path keys (`{.param}`, `{param*}`, `{;id*}`), which OpenAPI does not
+    # define: no request matches the path, so Prism answers 404 before anything is checked.
+    ("oapicg-parameters-roundtrip.yaml", "get_simple_explode_*"): "path key uses a URI-template operator",
+    ("oapicg-parameters-roundtrip.yaml", "get_label_*"): "path key uses a URI-template operator",
+    ("oapicg-parameters-roundtrip.yaml", "get_matrix_*"): "path key uses a URI-template operator",
+    # Only 400 and 404 documented: Prism answers the first, as it should.
+    ("oag-petstore-fake-endpoints.yaml", "fake.test_group_parameters"): "no 2xx answer documented",
+    ("oag-petstore-fake-endpoints.yaml", "store.delete_order"): "no 2xx answer documented",
+    ("oag-petstore-fake-endpoints.yaml", "user.update_user"): "no 2xx answer documented",
+    ("oag-petstore-fake-endpoints.yaml", "user.delete_user"): "no 2xx answer documented",
+    ("oai-non-oauth-scopes.json", "get_users"): "no responses documented: Prism has nothing to answer (500)",
+    # An array of an enum whose only value is null: a query has no way to say null.
+    ("opc-*", "tests.get_user_list"): "a query cannot carry the null-only enum's value",
+}
+
+# The generator's defects (issue 13's numbers; `new:` for ones this test found).
+ACCEPT = "new: `Accept: application/json` is sent where the answer is only text or bytes (Prism: 406)"
+KNOWN_DEFECTS: dict[tuple[str, str], str] = {
+    ("cases/features", "get_health"): ACCEPT,
+    ("cases/features", "blobs.download"): ACCEPT,
+    ("apisguru-xkcd.yaml", "*"): ACCEPT,
+    ("oag-petstore-fake-endpoints.yaml", "fake.fake_outer_*_serialize"): ACCEPT,
+    ("oapicg-parameters-roundtrip.yaml", "get_simple_primitive"): ACCEPT,
+    ("oapicg-parameters-roundtrip.yaml", "get_simple_string"): ACCEPT,
+    ("oapicg-parameters-roundtrip.yaml", "get_simple_no_explode_*"): ACCEPT,
+    ("oapicg-parameters-roundtrip.yaml", "get_content_object"): ACCEPT,
+    ("oapicg-parameters-roundtrip.yaml", "get_pass_through"): ACCEPT,
+    ("oapicg-parameters-roundtrip.yaml", "get_starting_with_number"): ACCEPT,
+    ("oapicg-parameters-roundtrip.yaml", "get_query_*"): ACCEPT,
+    ("oapicg-parameters-roundtrip.yaml", "get_deep_object"): ACCEPT,
+    ("oapicg-parameters-roundtrip.yaml", "get_cookie"): ACCEPT,
+    ("opc-baseline-3.*", "responses.text_response"): ACCEPT,
+    ("opc-baseline-3.*", "responses.default_status_code"): ACCEPT,
+    ("opc-baseline-3.*", "responses.status_code_precedence"): ACCEPT,
+    ("opc-baseline-3.*", "tests.octet_stream_tests_octet_stream_get"): ACCEPT,
+    ("redocly-museum.yaml", "tickets.get_ticket_code"): ACCEPT,
+    # `{"k": ...}` sent in a member typed `dict[str, Any]` whose schema allows no property
+    ("opc-baseline-3.1.yaml", "post_types_unions_duplicate_types"): "7: additionalProperties: false not checked",
+    ("opc-baseline-3.1.yaml", "bodies.refs"): "7: additionalProperties: false not checked",
+    ("opc-baseline-3.1.yaml", "tests.json_body_tests_json_body_post"): "7: additionalProperties: false not checked",
+    ("opc-baseline-3.1.yaml", "tests.callback_test"): "7: additionalProperties: false not checked",
+    ("opc-baseline-3.*", "parameter_references.get_parameter_references_path_param"): (
+        "new: a header parameter named `header param` (not an HTTP token) fails in httpx: Illegal header name"
+    ),
+    ("oag-petstore-fake-endpoints.yaml", "fake.fake_http_signature_test"): (
+        "HTTP Signature authentication is not implemented (test_corpus.py's KNOWN_GAPS): MissingCredentialsError"
+    ),
+}
+
+EXPLAINED = {**PRISM_LIMITS, **DOCUMENT_ODDITIES, **KNOWN_DEFECTS}
+
+
+def failing(report: Report) -> dict[str, str]:
+    """The operations with a call that failed, each with its first failure."""
+    found: dict[str, str] = {}
+    for call in report.calls:
+        if call.outcome in NOT_AGAINST_THE_CLIENT:
+            continue
+        if call.outcome == "not-sent" and call.detail.startswith("RequestValidationError"):
+            continue
+        found.setdefault(call.operation, f"[{call.arguments}] {call.outcome}: {call.detail}")
+    return found
+
+
+DOCUMENTS = [d for d in documents() if d.name not in TOO_LARGE]
+
+
+@pytest.mark.skipif(
+    PRISM is None,
+    reason=f"Prism is not installed: npm install --prefix .prism "
+    f"@stoplight/prism-cli@{PRISM_VERSION} (.ci/run does), or set $PRISM",
+)
+@pytest.mark.parametrize("document", DOCUMENTS, ids=document_id)
+def test_every_operation_conforms(document: Path, tmp_path: Path) -> None:
+    assert PRISM is not None
+    name = document_id(document)
+    try:
+        report = exercise(document, tmp_path, PRISM)
+    except PrismCannotServe as error:
+        # Prism serves paths only: a document of webhooks or components alone has nothing to call.
+        assert count_operations(load(document).data) == 0, f"Prism cannot serve {name}: {error}"
+        return
+    failures = failing(report)
+    entries = [op for doc, op in EXPLAINED if fnmatch(name, doc)]
+    unexplained = {op: failure for op, failure in failures.items() if not any(fnmatch(op, e) for e in entries)}
+    assert unexplained == {}, "calls failed against Prism"
+    stale = [e for e in entries if not any(fnmatch(op, e) for op in failures)]
+    assert stale == [], "no operation fails as these entries say any more: remove them"
