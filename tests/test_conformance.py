@@ -51,6 +51,9 @@ PRISM_LIMITS: dict[tuple[str, str], str] = {
     ("opc-baseline-3.*", "config.content_type_override"): "Prism exits on the media type `openapi/python/client`",
     # The client sends `string%20with%20num=...`; Prism looks for the name still percent-encoded.
     ("opc-baseline-3.*", "defaults.defaults_tests_defaults_post"): "Prism does not decode query parameter names",
+    # A `format: binary` string in a JSON answer is base64 (the client's reading: JSON cannot hold
+    # octets); Prism's mock answers the text "string", which is not base64 of anything.
+    ("opc-baseline-3.*", "tests.octet_stream_tests_octet_stream_post"): "Prism's binary mock value is not base64",
 }
 
 # What the document itself makes uncallable as written.
@@ -80,7 +83,6 @@ KNOWN_DEFECTS: dict[tuple[str, str], str] = {
     ("oapicg-parameters-roundtrip.yaml", "get_simple_primitive"): ACCEPT,
     ("oapicg-parameters-roundtrip.yaml", "get_simple_string"): ACCEPT,
     ("oapicg-parameters-roundtrip.yaml", "get_simple_no_explode_*"): ACCEPT,
-    ("oapicg-parameters-roundtrip.yaml", "get_content_object"): ACCEPT,
     ("oapicg-parameters-roundtrip.yaml", "get_pass_through"): ACCEPT,
     ("oapicg-parameters-roundtrip.yaml", "get_starting_with_number"): ACCEPT,
     ("oapicg-parameters-roundtrip.yaml", "get_query_*"): ACCEPT,
