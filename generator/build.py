@@ -19,6 +19,7 @@ import dataclasses
 import http
 import json
 import re
+import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -28,7 +29,7 @@ from .diagnostics import Diagnostic, Level, pointer, pointer_parts
 from .load import Document
 from .naming import Scope, attr_name, class_name, constant_name, method_name, module_name, pascal
 from .resolve import Resolver, mapping_target
-from .types import ANY, primitive
+from .types import ANY, NEVER, primitive
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PATH_ITEM_FIELDS = frozenset({"$ref", "summary", "description", "servers", "parameters"})
@@ -81,7 +82,7 @@ class _Properties:
 
     schemas: dict[str, Any] = field(default_factory=dict)  # by wire name
     where: dict[str, list[str | int]] = field(default_factory=dict)  # where each is written
-    required: set[str] = field(default_factory=set)
+    required: dict[str, list[str | int]] = field(default_factory=dict)  # names, where each is listed
     additional: Any = None  # `additionalProperties`
     additional_at: list[str | int] = field(default_factory=list)
 
@@ -222,11 +223,12 @@ class _Builder:
             examples=tuple(self.examples),
         )
 
-    def build_server_url(self, servers: Any, at: list[str | int]) -> str | None:
+    def build_server_url(self, servers: Any, at: list[str | int], *, relative: bool = False) -> str | None:
         """The first Server Object (OAS 3.1 §4.8.5), its variables replaced by their defaults.
 
         A relative URL (legal: relative to where the document is served) gives no default; the
-        caller passes `base_url`."""
+        caller passes `base_url`. With `relative` (a path's or an operation's servers), it is kept
+        as a path below the client's `base_url` (`/v2`), which the runtime joins to it."""
         if not servers:
             return None
         server = servers[0] if isinstance(servers, list) else None
@@ -249,7 +251,12 @@ class _Builder:
                 [*at, 0, "url"], f"server URL {url!r} has a variable without a default; ignored (no default base_url)"
             )
             return None
-        return url.rstrip("/") if url.startswith(("http://", "https://")) else None
+        if url.startswith(("http://", "https://")):
+            return url.rstrip("/")
+        if relative and not urllib.parse.urlsplit(url).scheme and not url.startswith("//"):
+            prefix = url.removeprefix("./").strip("/")
+            return "/" + prefix if prefix else None
+        return None
 
     # -- paths and operations ----------------------------------------------------------------------
 
@@ -452,9 +459,9 @@ class _Builder:
                 else self.build_security_requirement(self.data.get("security"), ["security"])
             ),
             server=(
-                self.build_server_url(node["servers"], [*op.ptr, "servers"])
+                self.build_server_url(node["servers"], [*op.ptr, "servers"], relative=True)
                 if node.get("servers")
-                else self.build_server_url(op.path_servers, [*op.ptr[:-1], "servers"])
+                else self.build_server_url(op.path_servers, [*op.ptr[:-1], "servers"], relative=True)
             ),
             returns=returns,
             pagination=pagination,
@@ -1229,10 +1236,14 @@ class _Builder:
         if "object" in types or (not types and "additionalProperties" in schema):
             additional = schema.get("additionalProperties", True)
             return ir.MapOf(
-                ANY
-                if additional in (True, None, {}) or additional is False
-                else self.shallow(
-                    self.schema_type(additional, hint + "Value", [*at, "additionalProperties"], base_uri), at
+                NEVER
+                if _must_be_empty(schema)
+                else (
+                    ANY
+                    if additional in (True, None, {}) or additional is False
+                    else self.shallow(
+                        self.schema_type(additional, hint + "Value", [*at, "additionalProperties"], base_uri), at
+                    )
                 )
             )
         if "array" in types:
@@ -1393,10 +1404,17 @@ class _Builder:
                 if len(members) == 1:
                     return self.build_check(members[0][1], [*at, key, members[0][0]], seen, arrays=arrays)
                 # A value must meet one member's check; a member that checks nothing lets any
-                # value through, so then the union checks nothing either.
+                # value through, so then the union checks nothing either, but for an instance of
+                # a member's model, which is checked as that member (see `Rule.any_of`).
                 checks = [self.build_check(m, [*at, key, index], seen, arrays=arrays) for index, m in members]
                 constraining = [c for c in checks if c is not None and not self.checks_nothing(c)]
-                return ir.Check(any_of=tuple(constraining)) if checks and len(constraining) == len(checks) else None
+                if checks and len(constraining) == len(checks):
+                    return ir.Check(any_of=tuple(constraining))
+                if any(c.model is not None for c in constraining):
+                    return ir.Check(
+                        any_of=tuple(c if c is not None and c in constraining else ir.Check() for c in checks)
+                    )
+                return None
         parts: list[Any] = target["allOf"] if isinstance(target.get("allOf"), list) else []
         if len(parts) == 1 and not _has_own_object_keywords(target):
             inner = self.build_check(parts[0], [*at, "allOf", 0], seen, arrays=arrays)
@@ -1406,6 +1424,12 @@ class _Builder:
             check = self.object_check(target, at, seen)
             return check if check != ir.Check() else None
         scalar = self.scalar_check(target, at) or ir.Check()
+        if _must_be_empty(target):
+            scalar = dataclasses.replace(scalar, max_properties=0)
+        required = target.get("required")
+        if isinstance(required, list) and required and "object" in (_types_of(target) or ["object"]):
+            # A map's required names, which no property describes (a model's are its fields).
+            scalar = dataclasses.replace(scalar, required=tuple(dict.fromkeys(str(n) for n in required)))
         items = target.get("items")
         additional = target.get("additionalProperties")
         names = target.get("propertyNames")
@@ -1424,12 +1448,19 @@ class _Builder:
 
     def field_check(self, body_field: ir.Field, properties: _Properties) -> ir.Check | None:
         """What a body field's argument must meet before the body model is built from it: to be
-        an array where its type holds one (see `Operation.checked_fields`). Its other
-        constraints are the body model's, checked on the body it encodes."""
-        if not any(isinstance(t, ir.ListOf) for t in ir.walk(body_field.type, into_aliases=True)):
-            return None
+        an array where its type holds one (see `Operation.checked_fields`), and for a union with
+        a model member, all of its check, while an instance of a member is still one (`Rule.
+        any_of`). Its other constraints are the body model's, checked on the body it encodes."""
         schema = properties.schemas.get(body_field.wire)
         if schema is None:
+            return None
+        if isinstance(body_field.type, ir.UnionOf) or (
+            isinstance(body_field.type, ir.Nullable) and isinstance(body_field.type.inner, ir.UnionOf)
+        ):
+            check = self.build_check(schema, properties.where[body_field.wire], arrays=True)
+            if check is not None and any(c.model is not None for c in check.any_of):
+                return check
+        if not any(isinstance(t, ir.ListOf) for t in ir.walk(body_field.type, into_aliases=True)):
             return None
         return _arrays_of(self.build_check(schema, properties.where[body_field.wire], arrays=True))
 
@@ -1493,9 +1524,13 @@ class _Builder:
             found["enum"] = tuple(dict.fromkeys(values))
         return ir.Check(**found) if found else None
 
-    def merged_properties(self, schema: Any, at: list[str | int], seen: set[int]) -> _Properties:
+    def merged_properties(
+        self, schema: Any, at: list[str | int], seen: set[int], *, nested: bool = False
+    ) -> _Properties:
         """Properties, required names and `additionalProperties` of `schema` and its `allOf`
-        parts, with where each is written."""
+        parts, with where each is written; a required name that no property describes is a
+        property of any value (or of `additionalProperties`' schema), but in a `nested` part,
+        whose whole may describe it."""
         merged = _Properties()
         if not isinstance(schema, dict) or id(schema) in seen:
             return merged
@@ -1507,10 +1542,10 @@ class _Builder:
             part_at = self.location(uri) if uri else [*at, "allOf", index]
             if isinstance(target, dict):
                 self.check_schema(target, part_at, typed=True)
-            more = self.merged_properties(target, part_at, seen)
+            more = self.merged_properties(target, part_at, seen, nested=True)
             merged.schemas.update(more.schemas)
             merged.where.update(more.where)
-            merged.required |= more.required
+            merged.required |= {n: w for n, w in more.required.items() if n not in merged.required}
             if merged.additional is None:
                 merged.additional, merged.additional_at = more.additional, more.additional_at
         own = schema.get("properties")
@@ -1518,7 +1553,16 @@ class _Builder:
             merged.schemas.update(own)
             merged.where.update({wire: [*at, "properties", wire] for wire in own})
         names = schema.get("required")
-        merged.required |= {str(r) for r in names} if isinstance(names, list) else set()
+        for index, name in enumerate(names if isinstance(names, list) else []):
+            merged.required.setdefault(str(name), [*at, "required", index])
+        if not nested:
+            # A required name no property describes must still be present (JSON Schema §10.3.2.
+            # 2-3): it is a property of `additionalProperties`' schema, else of any value.
+            additional = merged.additional if isinstance(merged.additional, dict) else {}
+            for name, where in merged.required.items():
+                if name not in merged.schemas:
+                    merged.schemas[name] = additional
+                    merged.where[name] = merged.additional_at if additional else where
         return merged
 
     def build_enum(self, schema: Mapping[str, Any], name: str, at: list[str | int]) -> ir.EnumRef:
@@ -1657,7 +1701,9 @@ def _merge_checks(first: ir.Check, second: ir.Check) -> ir.Check:
         **{
             f.name: getattr(second, f.name)
             for f in dataclasses.fields(second)
-            if getattr(second, f.name) not in (None, False, ())
+            if getattr(second, f.name) is not None
+            and getattr(second, f.name) is not False
+            and getattr(second, f.name) != ()
         },
     )
 
@@ -1831,6 +1877,18 @@ def _is_object(schema: Any, resolver: Resolver, seen: frozenset[int] = frozenset
     return False
 
 
+def _must_be_empty(schema: Mapping[str, Any]) -> bool:
+    """Whether an object schema allows no property at all: `additionalProperties: false` and
+    no `properties` or `patternProperties` (typed `dict[str, Never]`, checked to be empty)."""
+    return (
+        schema.get("additionalProperties") is False
+        and not schema.get("properties")
+        and not schema.get("patternProperties")
+        and not schema.get("allOf")
+        and set(_types_of(schema)) <= {"object", "null"}
+    )
+
+
 def _nullable_if(schema: Mapping[str, Any], ref: ir.TypeRef) -> ir.TypeRef:
     nullable = schema.get("nullable") is True or "null" in _types_of(schema) or None in schema.get("enum", [])
     return ir.Nullable(ref) if nullable else ref
@@ -1938,18 +1996,28 @@ def _status_error(status: int) -> ir.StatusError:
 
 
 def _references(model: ir.Model) -> set[str]:
-    """Names of the models that `model`'s definition refers to."""
+    """Names of the models that `model`'s definition refers to, by its types or by its rule
+    (a union's member behind an alias, `model=lambda: Member._RULE`)."""
     types: list[ir.TypeRef] = []
+    checks: list[ir.Check] = []
     if isinstance(model, ir.ObjectModel):
         types = [f.type for f in model.fields] + ([model.extra] if model.extra is not None else [])
+        checks = [model.check]
     elif isinstance(model, ir.AliasModel):
         types = [model.target]
-    return {
+    found = {
         t.name
         for root in types
         for t in ir.walk(root, into_aliases=False)
         if isinstance(t, (ir.ModelRef, ir.EnumRef, ir.AliasRef, ir.RecursiveRef))
     }
+    while checks:
+        check = checks.pop()
+        if check.model is not None:
+            found.add(check.model)
+        checks.extend(c for c in (check.items, check.values, check.keys, *check.any_of) if c is not None)
+        checks.extend(c for _, c in check.properties)
+    return found
 
 
 def _strongly_connected(nodes: list[str], edges: dict[str, set[str]]) -> list[list[str]]:

@@ -281,8 +281,8 @@ class Check:
 
     @property
     def keywords(self) -> tuple[tuple[str, object], ...]:
-        """The scalar constraints that are set, as (name, value)."""
-        return tuple((n, getattr(self, n)) for n in self.SCALARS if getattr(self, n) not in (None, False))
+        """The scalar constraints that are set, as (name, value) (a bound of 0 is set)."""
+        return tuple((n, v) for n in self.SCALARS if (v := getattr(self, n)) is not None and v is not False)
 
 
 # -- models ---------------------------------------------------------------------------------------
@@ -508,7 +508,7 @@ class Operation:
     returns: TypeRef | None
     pagination: Pagination | None = None
     wait: Wait | None = None
-    server: str | None = None  # a base URL of the operation's own (path- or operation-level servers)
+    server: str | None = None  # its own base URL (path- or operation-level servers), or a path below base_url
 
     @property
     def query_styles(self) -> tuple[Parameter, ...]:
@@ -577,7 +577,8 @@ class Operation:
     def checked_fields(self) -> tuple[Parameter, ...]:
         """Body fields to check before the body model is built from them: those that must be
         arrays (their other constraints are the model's), since a string given for one would
-        be taken apart, or fail, as the model encodes it."""
+        be taken apart, or fail, as the model encodes it, and unions with a model member, whose
+        instance is checked as that member only while it is one."""
         return tuple(p for p in self.arguments if p.check is not None and p.attr is not None)
 
     @property

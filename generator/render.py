@@ -451,6 +451,7 @@ def model_imports(ctx: Context, file: ir.ModelModule, module: str) -> list[str]:
                 found.add(ir.Import("dataclasses", "field"))
             for t in [f.type for f in model.fields] + ([model.extra] if model.extra is not None else []):
                 found |= type_imports(t, ctx)
+            found |= check_imports(model.check, ctx)
         elif isinstance(model, ir.EnumModel):
             found.add(ir.Import("._types", "OpenStrEnum" if model.base == "str" else "OpenIntEnum"))
             found |= {ir.Import("typing", "Literal"), ir.Import("typing", "TypeAlias")}

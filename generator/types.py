@@ -57,6 +57,8 @@ PRIMITIVES: dict[tuple[str, str | None], Primitive] = {
 }
 
 ANY = Primitive("Any", (Import("typing", "Any"),))
+# The values of an object that may hold no property (`additionalProperties: false`, no properties).
+NEVER = Primitive("Never", (Import("._types", "Never"),))
 
 
 def primitive(json_type: str, fmt: object) -> Primitive:

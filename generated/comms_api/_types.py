@@ -6,9 +6,16 @@ themselves."""
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import Iterator, Sequence
 from enum import Enum
 from typing import IO, Any, Final, Protocol, SupportsIndex, TypeVar, Union
+
+# The type of a map's values where it must stay empty (`dict[str, Never]`).
+if sys.version_info >= (3, 11):
+    from typing import Never as Never
+else:  # the same bottom type, under its older name
+    from typing import NoReturn as Never
 
 FileContent = Union[bytes, IO[bytes]]
 FileInput = Union[

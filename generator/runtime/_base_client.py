@@ -71,7 +71,7 @@ class Request:
     content: bytes | str | None = None
     content_type: str | None = None
     security: Security = ()
-    server: str | None = None  # the operation's own base URL, when the document gives it one
+    server: str | None = None  # the operation's own base URL, or a path below base_url (`/v2`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +211,12 @@ class _BaseClient:
         files = encode_multipart(request.multipart) if request.multipart is not None else None
         # Paths are relative templates with every value percent-encoded (dot segments too), so
         # appending one to the base is what `URL.join` would do, at a fraction of its cost.
-        base = request.server.rstrip("/") + "/" if request.server else self._base
+        base = self._base
+        if request.server is not None and request.server.startswith(("http://", "https://")):
+            base = request.server.rstrip("/") + "/"
+        elif request.server is not None:
+            # A relative server (`/v2`, a path's or operation's own) is a path below base_url.
+            base += request.server.strip("/") + "/"
         # The query is written here, not by httpx, which would encode a space as `+` and
         # re-encode what `allowReserved` lets through (see `encode_query`).
         query = query_text(request.params, params)

@@ -34,7 +34,11 @@ class CreateSenderPoolRequest:
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"name", "senders", "tags"})
     _RULE: ClassVar[Rule] = Rule(
         properties={
-            "senders": Rule(max_items=10000, items=Rule(model=lambda: SenderReference._RULE)),
+            "senders": Rule(
+                max_items=10000,
+                min_items=0,
+                items=Rule(model=lambda: SenderReference._RULE),
+            ),
             "tags": Rule(max_properties=10, values=Rule(max_length=256), keys=Rule(max_length=128)),
         },
     )

@@ -103,7 +103,12 @@ class SenderPoolOperationStats:
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"total", "queued", "created", "failed"})
     _RULE: ClassVar[Rule] = Rule(
         required=("total", "queued", "created", "failed"),
-        properties={"total": Rule(), "queued": Rule(), "created": Rule(), "failed": Rule()},
+        properties={
+            "total": Rule(minimum=0),
+            "queued": Rule(minimum=0),
+            "created": Rule(minimum=0),
+            "failed": Rule(minimum=0),
+        },
     )
     """What the document requires of this model in a request (checked before sending)."""
 

@@ -8,8 +8,10 @@ model refers to that model's rule lazily, so recursive schemas need no special c
 checked as they will be sent: enum members by value, models as their JSON. An enum argument or
 field may be given as a member or as its plain value; either way, a value the document does not
 list (a plain value, or the member an open enum made for an unknown one) is refused here. An
-array argument, annotated `SequenceNotStr`, takes any sequence but a string (`Rule.array`). Every
-violation is reported, each with its path (`tags['tier']: longer than 256 characters`).
+array argument, annotated `SequenceNotStr`, takes any sequence but a string (`Rule.array`). A
+union's value must meet one of its members' rules (`Rule.any_of`), but an instance of a member's
+model is that member, checked by its rule alone. Every violation is reported, each with its path
+(`tags['tier']: longer than 256 characters`).
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ def _check(value: Any, rule: Rule, path: str, problems: list[str]) -> None:
     if rule.model is not None:
         _check(value, rule.model(), path, problems)
     if rule.any_of:
-        _check_any_of(value, rule.any_of, fail)
+        _check_any_of(value, rule.any_of, path, problems, fail)
     if hasattr(value, "to_dict"):
         value = value.to_dict()
     elif isinstance(value, enum.Enum):
@@ -100,7 +102,19 @@ def _check(value: Any, rule: Rule, path: str, problems: list[str]) -> None:
         pass  # formatted by the client, not by the caller
 
 
-def _check_any_of(value: Any, alternatives: tuple[Rule, ...], fail: Callable[[str], None]) -> None:
+def _check_any_of(
+    value: Any,
+    alternatives: tuple[Rule, ...],
+    path: str,
+    problems: list[str],
+    fail: Callable[[str], None],
+) -> None:
+    own = getattr(type(value), "_RULE", None)
+    for alternative in alternatives if own is not None else ():
+        if alternative.model is not None and alternative.model() is own:
+            # An instance of a member's model is that member, and meets its rule or fails it.
+            _check(value, alternative, path, problems)
+            return
     attempts: list[str] = []
     for alternative in alternatives:
         attempt: list[str] = []
