@@ -20,6 +20,7 @@ from .format import InternalError
 from .cache import generation_options, unchanged_package, write_cache
 from .config import ConfigError, Target, load_targets
 from .naming import package_name_problem
+from .paths import shown
 from .write import OwnershipError, check_target, diff_tree, recorded_api, write_tree
 
 # The pipeline (and the diff, which renders annotations) are imported where they are used: a run
@@ -249,17 +250,9 @@ def _generate(args: argparse.Namespace) -> int:
         ]
     codes = []
     for target in targets:
-        args.spec = _shown(target.spec)  # for its diagnostics, as the user would type it
+        args.spec = shown(target.spec)  # for its diagnostics, as the user would type it
         codes.append(_generate_one(args, target))
     return max(codes)
-
-
-def _shown(path: Path) -> Path:
-    """`path` relative to the working folder when it is inside it, as users typed it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        return path
 
 
 def _generate_one(args: argparse.Namespace, config: Target) -> int:
@@ -283,10 +276,10 @@ def _generate_one(args: argparse.Namespace, config: Target) -> int:
     if done_before is not None:
         target, count = done_before
         if args.check:
-            report.say(f"{_shown(target)} is up to date")
+            report.say(f"{shown(target)} is up to date")
         else:
             seconds = time.perf_counter() - started
-            report.say(f"{_shown(target)}: 0 written, {count} unchanged, 0 removed in {seconds:.2f}s")
+            report.say(f"{shown(target)}: 0 written, {count} unchanged, 0 removed in {seconds:.2f}s")
         return EXIT_OK
     from .diff import compare, render_text, surface
     from .pipeline import generate_files
@@ -307,16 +300,16 @@ def _generate_one(args: argparse.Namespace, config: Target) -> int:
         report.done()
     report.diagnostics(config.spec, result.warnings)
     target = config.output / result.api.package
-    shown = _shown(target)
+    where = shown(target)
     if args.check:
         diff, edited = diff_tree(result.files, target, result.keep)
         if diff:
             sys.stdout.write(diff)
             for path in edited:
-                print(f"{_shown(target / path)}: edited by hand since it was generated", file=sys.stderr)
-            print(f"{shown} is stale: regenerate it (the same command without --check)", file=sys.stderr)
+                print(f"{shown(target / path)}: edited by hand since it was generated", file=sys.stderr)
+            print(f"{where} is stale: regenerate it (the same command without --check)", file=sys.stderr)
             return EXIT_STALE
-        report.say(f"{shown} is up to date")
+        report.say(f"{where} is up to date")
         return EXIT_OK
     before = recorded_api(target)
     report("write", 0, 0)
@@ -324,7 +317,7 @@ def _generate_one(args: argparse.Namespace, config: Target) -> int:
     write_cache(config.output, result.api.package, files=result.files, **result.cache)
     report.done()
     seconds = time.perf_counter() - started
-    report.say(f"{shown}: {written} written, {unchanged} unchanged, {removed} removed in {seconds:.2f}s")
+    report.say(f"{where}: {written} written, {unchanged} unchanged, {removed} removed in {seconds:.2f}s")
     if before is not None:
         changes = compare(before, surface(result.api))
         if changes:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import paths
 from .naming import package_name_problem
 
 if sys.version_info >= (3, 11):
@@ -75,7 +76,7 @@ def load_targets(start: Path) -> list[Target]:
     pyproject = find_pyproject(start)
     if pyproject is None:
         raise ConfigError([f"error: no SPEC given, and no pyproject.toml in {start} or above it"])
-    shown = _shown(pyproject)
+    shown = str(paths.shown(pyproject))
     try:
         text = pyproject.read_text(encoding="utf-8")
         data = tomllib.loads(text)
@@ -143,14 +144,6 @@ def load_targets(start: Path) -> list[Target]:
     if problems:
         raise ConfigError(problems)
     return targets
-
-
-def _shown(path: Path) -> str:
-    """`path` relative to the working folder when it is inside it, as users would type it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 class _Lines:

@@ -8,6 +8,14 @@ import hashlib
 from pathlib import Path
 
 
+def shown(path: Path) -> Path:
+    """`path` relative to the working folder when it is inside it, as users would type it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
 def template_dir() -> Path:
     """Templates ship inside the wheel as `generator/templates`; a checkout keeps them beside it."""
     here = Path(__file__).resolve().parent

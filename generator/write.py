@@ -156,11 +156,11 @@ def check_target(target: Path) -> None:
         )
 
 
-def edited_files(target: Path, files: dict[str, str], keep: Keep) -> list[str]:
+def edited_files(target: Path, recorded: dict[str, str | None], files: dict[str, str], keep: Keep) -> list[str]:
     """The generator's files in `target` that were edited by hand (their digest no longer matches
-    the manifest) and that writing `files` would change or remove. Kept files are the user's."""
+    `recorded`, its manifest's) and that writing `files` would change or remove. Kept files are the user's."""
     edited = []
-    for path, digest in recorded_files(read_manifest(target)).items():
+    for path, digest in recorded.items():
         if path == MANIFEST or digest is None or keep(path):
             continue
         now = file_sha256(target / path)
@@ -178,7 +178,8 @@ def write_tree(
     check_target(target)
     staging, retired = staging_paths(target)
     _recover(target, staging, retired)
-    owned = {path for path in recorded_files(read_manifest(target)) if not keep(path)}
+    recorded = recorded_files(read_manifest(target))
+    owned = {path for path in recorded if not keep(path)}
     existing = _list_files(target)
     if existing - {IGNORE_FILE} and not owned:
         raise OwnershipError(
@@ -192,7 +193,7 @@ def write_tree(
             f" in {target / IGNORE_FILE} to keep it"
         )
     if not discard_edits:
-        edited = edited_files(target, files, keep)
+        edited = edited_files(target, recorded, files, keep)
         if edited:
             raise EditedFilesError(target, edited)
     foreign = existing - owned
@@ -264,7 +265,7 @@ def diff_tree(files: dict[str, str], target: Path, keep: Keep = Keep()) -> tuple
     diff = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in chunks)
     if manifest_changed:
         diff += f"# and {MANIFEST}, the record of the files above and their digests, is rewritten to match\n"
-    return diff, edited_files(target, files, keep)
+    return diff, edited_files(target, recorded, files, keep)
 
 
 def _read_text(file: Path) -> str:
