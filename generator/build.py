@@ -218,7 +218,8 @@ class _Builder:
             modules=self.model_modules(),
             groups=groups,
             security=security,
-            mutual_tls=self.mutual_tls_schemes(),
+            mutual_tls=self.transport_schemes("mutualTLS"),
+            http_auth=tuple((key, self.http_scheme(key)) for key in self.transport_schemes("http")),
             status_errors=_status_errors(groups),
             examples=tuple(self.examples),
         )
@@ -635,6 +636,14 @@ class _Builder:
                 "Authorization SHALL be ignored (the client sets these from the media types and security schemes)",
             )
             return None
+        if where in ("header", "cookie") and not _TOKEN.fullmatch(name):
+            # RFC 9110 §5.1 (field names) and RFC 6265 §4.1.1 (cookie names) allow tokens only.
+            self.warn(
+                [*at, "name"],
+                f"{where} parameter {name!r} skipped: a {where} name must be an HTTP token "
+                "(letters, digits and !#$%&'*+-.^_`|~), so no request could carry it",
+            )
+            return None
         return name, str(where)
 
     def undeclared_path_parameters(
@@ -671,8 +680,12 @@ class _Builder:
             )
             style = styles[0]
         explode = self.flag(param, "explode", style == "form", ptr)
-        if "schema" in param:  # a `content` parameter is its media type's text, not a style's
+        if "schema" in param:
             style, explode = self.representable_style(schema, style, explode, wire, ptr, "explode" in param)
+        elif self.json_content(param, wire, schema, ptr):
+            # OAS 3.1.1 §4.8.12.2: the value is its media type's text, then percent-encoded as
+            # the location asks (`style` does not apply); `json` names that in the runtime.
+            style, explode = "json", False
         if where == "path" and param.get("required") is not True:
             self.warn(
                 [*ptr, "required"] if "required" in param else ptr,
@@ -690,6 +703,25 @@ class _Builder:
             allow_reserved=where == "query" and self.flag(param, "allowReserved", False, ptr),
             check=self.build_check(schema, schema_at, arrays=True),
         )
+
+    def json_content(self, param: Mapping[str, Any], wire: str, schema: Any, ptr: list[str | int]) -> bool:
+        """Whether a `content` parameter is sent as JSON text: its media type is JSON. Another
+        media type's text the client cannot make from a structured value: such a value is
+        written in the location's default style, and that is reported."""
+        content = param.get("content")
+        media_type = next(iter(content), None) if isinstance(content, dict) and content else None
+        if media_type is None:
+            return False
+        if _media_kind(str(media_type)) == "json":
+            return True
+        kind = _value_kind(self.resolver.deref(schema)[0]) if isinstance(schema, dict) else None
+        if kind in ("array", "object"):
+            self.warn(
+                [*ptr, "content", media_type],
+                f"the client cannot write {media_type!r} text for {kind} parameter {wire!r}; "
+                f"it is sent in the {param['in']} default style",
+            )
+        return False
 
     def representable_style(
         self, schema: Any, style: str, explode: bool, wire: str, ptr: list[str | int], explicit: bool
@@ -906,7 +938,7 @@ class _Builder:
         if not successes:
             default = next((r for r in errors if r.status == "default"), None)
             if default is not None:
-                successes.append(ir.Response("2XX", default.encoding, default.type, default.doc))
+                successes.append(ir.Response("2XX", default.encoding, default.type, default.doc, default.media_type))
         successes.sort(key=lambda r: r.status_class is not None)
         return tuple(successes), tuple(errors)
 
@@ -933,7 +965,7 @@ class _Builder:
         else:
             body_type = TEXT if encoding == "text" else BYTES
             self.unused_schema(schema, [*at, "schema"], f"{media_type} responses are read as {_AS[encoding]}")
-        return ir.Response(status, encoding, body_type, doc)
+        return ir.Response(status, encoding, body_type, doc, _acceptable(media_type, encoding))
 
     def record_examples(self, ptr: list[str | int], node: Any, body_type: ir.TypeRef) -> None:
         """Keep the `example`/`examples` payloads of a schema or media type, with their type, so
@@ -1030,20 +1062,37 @@ class _Builder:
                 param=param,
                 prefix=str(header.get("prefix", "")),
             )
-        if kind != "mutualTLS":  # see `mutual_tls_schemes`
+        if kind == "http" and http_scheme:
+            self.warn(
+                at,
+                f"security scheme http {http_scheme!r} is left to the HTTP client: the operations it secures are "
+                "sent as they are, for an httpx.Auth the caller gives (`http_client=httpx.Client(auth=...)`) to sign",
+            )
+        elif kind != "mutualTLS":  # see `transport_schemes`
             self.warn(at, f"security scheme type {kind!r} {http_scheme!r} is not supported; {no_credentials}")
         return None
 
-    def mutual_tls_schemes(self) -> tuple[str, ...]:
-        """The keys of the `mutualTLS` schemes (OAS 3.1 §4.8.27.1). Their credential is the client
-        certificate of the TLS connection, which the caller configures on the transport
-        (`http_client=httpx.Client(cert=...)`); a request has nothing to add, so a requirement
-        naming one is met by the client as it is."""
-        return tuple(
-            str(key)
-            for key, raw in self.section("components", "securitySchemes").items()
-            if _get(self.resolver.deref(raw)[0], "type") == "mutualTLS"
-        )
+    def transport_schemes(self, kind: str = "") -> tuple[str, ...]:
+        """The keys of the schemes whose credential the caller configures on the HTTP client, not
+        on the request: `mutualTLS` (OAS 3.1 §4.8.27.1; its credential is the connection's client
+        certificate, `http_client=httpx.Client(cert=...)`) and `http` schemes other than Basic
+        and Bearer (Digest, HTTP Signatures, ...: an `httpx.Auth` on the HTTP client). A request
+        has nothing to add, so a requirement naming one is met by the client as it is."""
+        found = []
+        for key, raw in self.section("components", "securitySchemes").items():
+            scheme = self.resolver.deref(raw)[0]
+            kind_of = _get(scheme, "type")
+            if kind_of == "mutualTLS" or (
+                kind_of == "http" and self.http_scheme(str(key)) not in ("", "basic", "bearer")
+            ):
+                if not kind or kind_of == kind:
+                    found.append(str(key))
+        return tuple(found)
+
+    def http_scheme(self, key: str) -> str:
+        """An `http` scheme's `scheme`, lower case (RFC 9110 §11.1: case-insensitive)."""
+        scheme = self.resolver.deref(self.section("components", "securitySchemes").get(key))[0]
+        return str(_get(scheme, "scheme") or "").lower()
 
     def build_security_requirement(self, requirements: Any, at: list[str | int]) -> tuple[tuple[str, ...], ...]:
         """Security Requirement Objects (OAS 3.1 §4.8.30): alternatives, each a set of schemes."""
@@ -1055,7 +1104,7 @@ class _Builder:
             )
             return ()
         known = set(self.section("components", "securitySchemes"))
-        transport = set(self.mutual_tls_schemes())
+        transport = set(self.transport_schemes())
         alternatives = []
         for index, requirement in enumerate(requirements):
             if not isinstance(requirement, dict):
@@ -1278,6 +1327,8 @@ class _Builder:
         listed = schema.get(key)
         raw_members: list[Any] = listed if isinstance(listed, list) else []
         members: list[ir.TypeRef] = []
+        if key == "oneOf":
+            self.check_one_of(raw_members, [*at, key], base_uri)
         for index, member in enumerate(raw_members):
             target, _ = self.resolver.deref(member, base_uri)
             if isinstance(target, dict) and _types_of(target) == ["null"]:
@@ -1293,6 +1344,28 @@ class _Builder:
         if len(members) == 1:
             return members[0], nullable
         return ir.UnionOf(tuple(members), self.build_discriminator(schema, raw_members, at)), nullable
+
+    def check_one_of(self, members: list[Any], at: list[str | int], base_uri: str | None) -> None:
+        """Report `oneOf` members that overlap whatever the value (JSON Schema §10.2.1.3: a value
+        must match exactly one): a schema listed twice, or one that accepts everything beside
+        others. Such a union rejects what it seems to allow; `anyOf` is what was meant."""
+        seen: dict[str, int] = {}
+        for index, member in enumerate(members):
+            target, uri = self.resolver.deref(member, base_uri)
+            if uri is not None and uri in seen:
+                self.warn(
+                    [*at, index],
+                    f"oneOf lists {member.get('$ref')!r} again (as member {seen[uri]}): no value matches exactly "
+                    "one of them, so every value is invalid; anyOf is likely meant",
+                )
+            elif uri is not None:
+                seen[uri] = index
+            if len(members) > 1 and (target is True or (isinstance(target, dict) and _accepts_anything(target))):
+                self.warn(
+                    [*at, index],
+                    "this oneOf member accepts any value, so a value another member accepts matches two and is "
+                    "invalid; anyOf is likely meant",
+                )
 
     def build_discriminator(
         self, schema: Mapping[str, Any], raw: list[Any], at: list[str | int]
@@ -1765,6 +1838,16 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
+def _accepts_anything(schema: Mapping[str, Any]) -> bool:
+    """Whether a schema asserts nothing: no keys but annotations and extensions."""
+    return all(k in _ANNOTATIONS or k.startswith("x-") for k in schema)
+
+
+_ANNOTATIONS = frozenset(
+    {"title", "description", "default", "example", "examples", "deprecated", "readOnly", "writeOnly", "$comment"}
+)
+
+
 def _get(node: Any, key: str) -> Any:
     return node.get(key) if isinstance(node, dict) else None
 
@@ -1946,6 +2029,8 @@ def _media_kind(media_type: str) -> str:
     return "binary"
 
 
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
 # Header parameters the specification sets aside (OAS 3.1.1 §4.8.12.1), by lower-case name.
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 
@@ -1954,6 +2039,17 @@ _AS = {"binary": "bytes", "text": "text"}
 _MEDIA_TYPE = re.compile(r"\s*[^\s/;]+/[^\s;]+\s*(;.*)?", re.DOTALL)  # type/subtype, parameters
 # Keywords that give a schema a structure a body of bytes or text does not keep.
 _STRUCTURE_KEYWORDS = ("properties", "items", "allOf", "oneOf", "anyOf", "additionalProperties", "enum", "const")
+
+
+def _acceptable(media_type: str, encoding: str) -> str:
+    """The media type as an `Accept` header may name it: a range read as JSON (`*/*`) is asked
+    for as JSON, which the client reads it as; a key that is not a media type, or that a
+    header cannot carry, is asked for as anything (`*/*`)."""
+    media = media_type.strip()
+    if encoding == "json" and "*" in media:
+        return "application/json"
+    fits = _MEDIA_TYPE.fullmatch(media) and media.isascii() and media.isprintable() and "," not in media
+    return media if fits else "*/*"
 
 
 def _request_encoding(media_type: str) -> Any:

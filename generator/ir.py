@@ -397,7 +397,7 @@ class Parameter:
     type: TypeRef
     required: bool
     doc: str | None = None
-    style: str = "form"
+    style: str = "form"  # or "json": a `content` parameter of a JSON media type, sent as JSON text
     explode: bool = True
     allow_reserved: bool = False  # a query value's reserved characters go unencoded (OAS 3.1.1 §4.8.12.1)
     attr: str | None = None  # for a body field: the attribute of the body model it sets
@@ -448,6 +448,7 @@ class Response:
     encoding: Literal["json", "text", "binary", "none"]
     type: TypeRef | None
     doc: str | None = None
+    media_type: str | None = None  # the media type read, as the document names it; None: no body
 
     @property
     def key(self) -> int | str:
@@ -511,6 +512,13 @@ class Operation:
     server: str | None = None  # its own base URL (path- or operation-level servers), or a path below base_url
 
     @property
+    def accept(self) -> str | None:
+        """The `Accept` header: the media types the documented answers are read in, successes
+        first; None when that is JSON alone, the client's default."""
+        types = dict.fromkeys(r.media_type for r in (*self.successes, *self.errors) if r.media_type)
+        return None if not types or list(types) == ["application/json"] else ", ".join(types)
+
+    @property
     def query_styles(self) -> tuple[Parameter, ...]:
         """Query parameters written in a style other than `form`, explode."""
         return tuple(p for p in self.query_params if p.style != "form" or not p.explode)
@@ -522,8 +530,9 @@ class Operation:
 
     @property
     def header_styles(self) -> tuple[Parameter, ...]:
-        """Header parameters exploded (`simple` style, explode: objects as `key=value`)."""
-        return tuple(p for p in self.header_params if p.explode)
+        """Header parameters exploded (`simple` style, explode: objects as `key=value`), or
+        sent as JSON text (`content`)."""
+        return tuple(p for p in self.header_params if p.explode or p.style != "simple")
 
     @property
     def cookie_styles(self) -> tuple[Parameter, ...]:
@@ -672,6 +681,8 @@ class Api:
     groups: tuple[Group, ...]
     security: tuple[SecurityScheme, ...]
     mutual_tls: tuple[str, ...]  # the `mutualTLS` schemes, met by the transport's client certificate
+    # `http` schemes the client leaves to the caller's `httpx.Auth` (digest, signature, ...): key, scheme
+    http_auth: tuple[tuple[str, str], ...]
     status_errors: tuple[StatusError, ...]  # by status
     examples: tuple[Example, ...] = ()
 

@@ -559,6 +559,9 @@ def resource_imports(ctx: Context, group: ir.Group, module: str, shadowed: froze
             found |= type_imports(op.body.model, ctx)
         for response in (*op.successes, *op.typed_errors):
             found |= type_imports(response.type, ctx, use="result")
+        for response in op.typed_errors:
+            if response.type is not None and response.type.kind in ("list", "map"):
+                found.add(ir.Import("._utils", f"expect_{response.type.kind}"))  # its decoder_fn's
     return import_lines(found, module)
 
 

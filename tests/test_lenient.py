@@ -145,6 +145,12 @@ paths:
       operationId: getParams
       parameters:
         - {name: verbose, in: query, required: 'yes', explode: 'no', schema: {type: boolean}}
+        - {name: X Trace, in: header, schema: {type: string}}
+        - {name: "sess;id", in: cookie, schema: {type: string}}
+        - name: pick
+          in: query
+          schema:
+            oneOf: [{$ref: "#/components/schemas/Item"}, {$ref: "#/components/schemas/Item"}, {description: any}]
       servers:
         - url: https://{tenant}.example.com
       responses: {'200': {description: ok}}
@@ -301,6 +307,22 @@ EXPECTED: list[tuple[str, str]] = [
     ),
     ("/paths/~1params/get/parameters/0/required", "required must be true or false, found 'yes'; read as false"),
     ("/paths/~1params/get/parameters/0/explode", "explode must be true or false, found 'no'; read as true"),
+    (
+        "/paths/~1params/get/parameters/1/name",
+        "header parameter 'X Trace' skipped: a header name must be an HTTP token",
+    ),
+    (
+        "/paths/~1params/get/parameters/2/name",
+        "cookie parameter 'sess;id' skipped: a cookie name must be an HTTP token",
+    ),
+    (
+        "/paths/~1params/get/parameters/3/schema/oneOf/1",
+        "oneOf lists '#/components/schemas/Item' again (as member 0): no value matches exactly one of them",
+    ),
+    (
+        "/paths/~1params/get/parameters/3/schema/oneOf/2",
+        "this oneOf member accepts any value, so a value another member accepts matches two and is invalid",
+    ),
     (f"{I}/get/parameters/11/schema/type", "type 'strng' is not a JSON Schema type"),
     (f"{I}/get/parameters/12/schema/type", "type 'strng' is not a JSON Schema type"),
     (f"{I}/get", "path template variable 'version' has no path parameter; the method takes it as a required string"),
@@ -354,7 +376,7 @@ EXPECTED: list[tuple[str, str]] = [
     ("/components/schemas/Oddity", "a schema must be a mapping, found 'strng'; typed as Any"),
     ("/components/schemas/Typo/type", "type 'objekt' is not a JSON Schema type"),
     # security schemes
-    ("/components/securitySchemes/digest", "security scheme type 'http' 'digest' is not supported"),
+    ("/components/securitySchemes/digest", "security scheme http 'digest' is left to the HTTP client"),
     ("/components/securitySchemes/cert", "security scheme type 'certificate' '' is not supported"),
     (
         "/components/securitySchemes/bodyKey/in",
@@ -496,7 +518,7 @@ def test_a_valid_document_lists_what_the_client_cannot_use_at_each_run(tmp_path:
         "    digest: {type: http, scheme: digest}\n"
     )
     expected = [
-        f"{spec}:15: warning: /components/securitySchemes/digest: security scheme type 'http' 'digest' is not supported",
+        f"{spec}:15: warning: /components/securitySchemes/digest: security scheme http 'digest' is left to the HTTP client",
         f"{spec}:12: warning: /paths/~1things/get/responses/200/content/application~1xml/schema: application/xml "
         "responses are read as bytes",
     ]

@@ -2,12 +2,16 @@
 path, query, header and cookie parameters in several styles, generated with the command line,
 its client called against a server on 127.0.0.1, and the raw request target and headers compared
 byte for byte with what the OpenAPI style table (OAS 3.1.1 §4.8.12.4) says. A value no style can
-write is refused before sending, naming the parameter; the builder warns about it first."""
+write is refused before sending, naming the parameter; the builder warns about it first.
+Parameters described by `content` (OAS 3.1.1 §4.8.12.2) go as their media type's text: JSON,
+percent-encoded in the path and query, as it is in a header, with what a cookie cannot hold
+percent-encoded. A header value no header can carry is refused, not sent broken."""
 
 from __future__ import annotations
 
 import importlib
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -106,9 +110,54 @@ DOCUMENT: dict[str, Any] = {
                 "responses": {"204": {"description": "done"}},
             }
         },
+        "/json/{where}": {
+            "get": {
+                "operationId": "getJson",
+                "parameters": [
+                    {
+                        "name": "where",
+                        "in": "path",
+                        "required": True,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Point"}}},
+                    },
+                    {
+                        "name": "near",
+                        "in": "query",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Point"}}},
+                    },
+                    {
+                        "name": "tags",
+                        "in": "query",
+                        "content": {"application/json": {"schema": {"type": "array", "items": {"type": "string"}}}},
+                    },
+                    {
+                        "name": "X-Point",
+                        "in": "header",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Point"}}},
+                    },
+                    {"name": "X-Note", "in": "header", "schema": {"type": "string"}},
+                    {
+                        "name": "point",
+                        "in": "cookie",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Point"}}},
+                    },
+                    {"name": "note", "in": "cookie", "schema": {"type": "string"}},
+                    {
+                        "name": "loose",
+                        "in": "query",
+                        "content": {"text/csv": {"schema": {"type": "array", "items": {"type": "string"}}}},
+                    },
+                ],
+                "responses": {"204": {"description": "done"}},
+            }
+        },
     },
     "components": {
         "schemas": {
+            "Point": {
+                "type": "object",
+                "properties": {"lat": {"type": "number"}, "long": {"type": "number"}, "name": {"type": "string"}},
+            },
             "Color": {
                 "type": "object",
                 "properties": {"R": {"type": "integer"}, "G": {"type": "integer"}, "B": {"type": "integer"}},
@@ -211,3 +260,45 @@ def test_unwritable_values_are_refused_before_sending(
     httpserver.expect_request("/lines").respond_with_data(status=204)
     client.get_lines(sort="name")  # sent as form, as the warning says
     assert _raw_target(httpserver) == "/lines?sort=name"
+
+
+def test_content_parameters_are_their_json_text(client: Any, styles: ModuleType, httpserver: HTTPServer) -> None:
+    point = styles.models.Point(lat=40.7, long=-74.0, name="Café")
+    path = "/json/%7B%22lat%22%3A1%2C%22long%22%3A2%7D"
+    httpserver.expect_request(re.compile("/json/.*")).respond_with_data(status=204)
+    client.get_json(
+        where=styles.models.Point(lat=1, long=2),
+        near=point,
+        tags=["a", "b c"],
+        x_point=point,
+        point=styles.models.Point(lat=1, long=2, name="a b;c"),
+        loose=["x", "y"],
+    )
+    assert _raw_target(httpserver) == (
+        path + "?near=%7B%22lat%22%3A40.7%2C%22long%22%3A-74.0%2C%22name%22%3A%22Caf%5Cu00e9%22%7D"
+        "&tags=%5B%22a%22%2C%22b%20c%22%5D"
+        "&loose=x&loose=y"  # text/csv is not written by the client: the query's default style
+    )
+    request = httpserver.log[0][0]
+    assert request.headers["X-Point"] == '{"lat":40.7,"long":-74.0,"name":"Caf\\u00e9"}'
+    assert json.loads(request.headers["X-Point"]) == point.to_dict()
+    assert request.headers["Cookie"] == "point={%22lat%22:1%2C%22long%22:2%2C%22name%22:%22a%20b%3Bc%22}"
+
+
+def test_content_parameter_warnings(generated: tuple[Path, str]) -> None:
+    assert (
+        "/paths/~1json~1{where}/get/parameters/7/content/text~1csv: the client cannot write 'text/csv' text for "
+        "array parameter 'loose'; it is sent in the query default style"
+    ) in generated[1]
+
+
+def test_values_a_header_or_cookie_cannot_hold(client: Any, styles: ModuleType, httpserver: HTTPServer) -> None:
+    for bad in ("a\r\nX-Injected: 1", "caf\u00e9", "tab\x00"):
+        with pytest.raises(styles.RequestValidationError, match=r"X-Note: a header value holds only visible ASCII"):
+            client.get_json(where=styles.models.Point(lat=1), x_note=bad)
+    assert not httpserver.log
+    httpserver.expect_request(re.compile("/json/.*")).respond_with_data(status=204)
+    client.get_json(where=styles.models.Point(lat=1), x_note="a\tb ~", note='x y;"z"%')
+    request = httpserver.log[0][0]
+    assert request.headers["X-Note"] == "a\tb ~"
+    assert request.headers["Cookie"] == "note=x%20y%3B%22z%22%25"

@@ -1,7 +1,9 @@
 """Rules of the specification a request must follow however the document is written, checked on the
 wire: bytes in a JSON body travel as base64, an operation secured only by `mutualTLS` is sent (its
 credential is the transport's certificate), a header parameter named `Accept`, `Content-Type` or
-`Authorization` is ignored, and two untyped JSON successes give a client `mypy --strict` accepts.
+`Authorization` is ignored, two untyped JSON successes give a client `mypy --strict` accepts, the
+`Accept` header names the media types the answers are read in, and a header or cookie parameter
+whose name is not an HTTP token is refused at generation.
 
 The document below is generated with the command line, and its client called against a server on
 127.0.0.1 (pytest-httpserver); nothing of the client is mocked."""
@@ -18,6 +20,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 
@@ -46,6 +49,12 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/Blob"}
+  /signed:
+    get:
+      operationId: getSigned
+      security: [{sig: []}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: string}}}}
   /secure:
     get:
       operationId: getSecure
@@ -63,9 +72,26 @@ paths:
       responses:
         "200": {description: Replaced., content: {application/json: {}}}
         "204": {description: Nothing to say., content: {application/json: {}}}
+  /text:
+    get:
+      operationId: getText
+      responses:
+        "200": {description: The text., content: {text/plain: {schema: {type: string}}}}
+        default: {description: A problem., content: {application/problem+json: {schema: {type: object}}}}
+  /download:
+    get:
+      operationId: download
+      parameters:
+        - {name: X Trace, in: header, schema: {type: string}}
+        - {name: "sess;id", in: cookie, schema: {type: string}}
+        - {name: X-Span, in: header, schema: {type: string}}
+      responses:
+        "200": {description: The octets., content: {application/octet-stream: {}}}
+        "404": {description: Not found.}
 components:
   securitySchemes:
     tls: {type: mutualTLS}
+    sig: {type: http, scheme: Signature}
   schemas:
     Part:
       type: object
@@ -184,6 +210,30 @@ def test_mutual_tls_is_not_reported_as_unsupported(generated: tuple[Path, str]) 
     assert "mutualTLS" not in generated[1]
 
 
+# -- http schemes the client leaves to an httpx.Auth -----------------------------------------------
+
+
+class _Signer(httpx.Auth):
+    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+        request.headers["Authorization"] = f'Signature keyId="k",signature="{len(request.url.path)}"'
+        yield request
+
+
+def test_an_http_scheme_the_client_cannot_compute_is_left_to_an_httpx_auth(
+    wire_rules: ModuleType, generated: tuple[Path, str], httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/signed", method="GET").respond_with_json("ok")
+    with (
+        httpx.Client(auth=_Signer()) as http,
+        wire_rules.Client(base_url=httpserver.url_for("/"), http_client=http) as c,
+    ):
+        assert c.get_signed() == "ok"
+    assert _only_request(httpserver).headers["Authorization"] == 'Signature keyId="k",signature="7"'
+    assert "security scheme http 'signature' is left to the HTTP client" in generated[1]
+    readme = (generated[0] / "wire_rules" / "README.md").read_text(encoding="utf-8")
+    assert "HTTP `signature` credentials" in readme
+
+
 # -- defect 5: header parameters the specification says to ignore ---------------------------------
 
 
@@ -207,10 +257,48 @@ def test_accept_content_type_and_authorization_parameters_are_ignored(
         client.put_blob(data=b"\x00", accept="text/plain")
 
 
+# -- the Accept header ----------------------------------------------------------------------------
+
+
+def test_accept_names_the_media_types_the_answers_are_read_in(client: Any, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/text", method="GET").respond_with_data("hi", content_type="text/plain")
+    httpserver.expect_request("/download", method="GET").respond_with_data(
+        b"\x00", content_type="application/octet-stream"
+    )
+    assert client.get_text() == "hi"
+    assert client.download() == b"\x00"
+    assert [r.headers.getlist("Accept") for r, _ in httpserver.log] == [
+        ["text/plain, application/problem+json"],
+        ["application/octet-stream"],
+    ]
+
+
+def test_accept_given_by_the_caller_wins(client: Any, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/text", method="GET").respond_with_data("hi", content_type="text/plain")
+    client.get_text(extra_headers={"Accept": "text/*"})
+    assert _only_request(httpserver).headers.getlist("Accept") == ["text/*"]
+
+
+# -- header and cookie names that are not tokens --------------------------------------------------
+
+
+def test_header_and_cookie_names_that_are_not_tokens_are_refused(
+    client: Any, generated: tuple[Path, str], httpserver: HTTPServer
+) -> None:
+    refused = [line for line in generated[1].splitlines() if "must be an HTTP token" in line]
+    assert [line.split(": ")[2] for line in refused] == [
+        "/paths/~1download/get/parameters/0/name",
+        "/paths/~1download/get/parameters/1/name",
+    ]
+    httpserver.expect_request("/download", method="GET").respond_with_data(b"", content_type="application/octet-stream")
+    client.download(x_span="s")
+    assert _only_request(httpserver).headers["X-Span"] == "s"
+
+
 # -- defect 9: several untyped JSON successes -----------------------------------------------------
 
 
-def test_untyped_json_successes_pass_mypy_strict(generated: tuple[Path, str]) -> None:
+def test_the_client_passes_mypy_strict(generated: tuple[Path, str]) -> None:
     result = subprocess.run(
         [
             sys.executable,

@@ -127,6 +127,8 @@ def _parts(name: str, value: Any, style: str, explode: bool) -> tuple[str, list[
     they raise `RequestValidationError` naming the parameter. Null members are left out, as
     RFC 6570 §2.3 leaves out undefined ones.
     """
+    if style == "json":  # a `content` parameter of a JSON media type (OAS 3.1.1 §4.8.12.2)
+        return "primitive", [("", json_text(value))]
     data = _file_bytes(value) if _is_file(value) else encode_value(value)
     if isinstance(data, Mapping):
         kind = "object"
@@ -239,11 +241,16 @@ def encode_headers(
     for name, value in values.items():
         if isinstance(value, NotGiven) or value is None:
             continue
-        _, explode = (styles or {}).get(name, ("simple", False))
-        kind, parts = _parts(name, value, "simple", explode)
-        headers[name] = _path_text(
-            name, kind, [(k, _text(name, v)) for k, v in parts], "simple", explode
-        )
+        style, explode = (styles or {}).get(name, ("simple", False))
+        kind, parts = _parts(name, value, style, explode)
+        text = _path_text(name, kind, [(k, _text(name, v)) for k, v in parts], "simple", explode)
+        if not _FIELD_VALUE.fullmatch(text):
+            _refuse(
+                name,
+                "a header value holds only visible ASCII, spaces and tabs (RFC 9110 §5.5): "
+                "no line breaks, control or non-ASCII characters",
+            )
+        headers[name] = text
     return headers
 
 
@@ -252,14 +259,16 @@ def encode_cookies(
 ) -> list[tuple[str, str]]:
     """Cookie parameters as (name, value) pairs, `form` style: explode (the default) repeats an
     array's name and gives an object's members their own cookies, as OAS 3.2's `cookie` style
-    spells out; without explode, one cookie joined with `,`. Values are not percent-encoded."""
+    spells out; without explode, one cookie joined with `,`. What a cookie value cannot hold
+    (RFC 6265 §4.1.1: space, `"`, `,`, `;`, `\\`, controls, non-ASCII) is percent-encoded, and
+    `%` with it; the rest goes as it is."""
     pairs: list[tuple[str, str]] = []
     for name, value in values.items():
         if isinstance(value, NotGiven) or value is None:
             continue
-        _, explode = (styles or {}).get(name, ("form", True))
-        kind, parts = _parts(name, value, "form", explode)
-        text = [(k, _text(name, v)) for k, v in parts]
+        style, explode = (styles or {}).get(name, ("form", True))
+        kind, parts = _parts(name, value, style, explode)
+        text = [(_cookie_octets(k), _cookie_octets(_text(name, v))) for k, v in parts]
         if kind != "primitive" and explode:
             pairs.extend((k, v) if kind == "object" else (name, v) for k, v in text)
         else:
@@ -274,6 +283,15 @@ def encode_cookies(
                 )
             )
     return pairs
+
+
+_FIELD_VALUE = re.compile(r"[\x20-\x7e\t]*")
+# RFC 6265 §4.1.1 cookie-octet, less `%`, which is encoded so that the value can be decoded.
+_COOKIE_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '"%,;\\')
+
+
+def _cookie_octets(value: str) -> str:
+    return quote(value, safe=_COOKIE_SAFE)
 
 
 def _text(name: str, value: str | bytes) -> str:
@@ -315,6 +333,11 @@ def as_field(value: Any) -> Any:
     if isinstance(value, Mapping):
         return dict(value)
     return list(value) if is_array(value) else value
+
+
+def json_text(value: Any) -> str:
+    """A value as compact JSON text, ASCII only (`\\u` escapes), so that a header can carry it."""
+    return json.dumps(encode_value(value), separators=(",", ":"), default=json_default)
 
 
 def json_default(value: Any) -> Any:

@@ -72,6 +72,7 @@ class Request:
     multipart: Mapping[str, Any] | None = None
     content: bytes | str | None = None
     content_type: str | None = None
+    accept: str | None = None  # the media types the answers come in, when not JSON alone
     security: Security = ()
     server: str | None = None  # the operation's own base URL, or a path below base_url (`/v2`)
 
@@ -200,6 +201,8 @@ class _BaseClient:
         self._authorize(request.security, headers, params, request.cookies)
         if request.content_type is not None:
             headers["Content-Type"] = request.content_type
+        if request.accept is not None:
+            headers["Accept"] = request.accept
         headers.update(options.extra_headers or {})
         params.extend((options.extra_query or {}).items())
         content = request.content

@@ -19,6 +19,7 @@ def _get_health_request() -> Request:
     return Request(
         method="GET",
         path="/health",
+        accept="text/plain",
         security=(),
     )
 

@@ -21,6 +21,7 @@ def _download_request(id: uuid.UUID) -> Request:
     return Request(
         method="GET",
         path=format_path("/blobs/{id}", {"id": id}),
+        accept="application/octet-stream",
         security=(("apiKey",),),
     )
 

@@ -31,6 +31,7 @@ def _get_request(
             {"year": ("label", False), "month": ("matrix", False)},
         ),
         params=encode_query({"Größe": grosse, "size": size}),
+        accept="text/csv",
         security=(("oauth",), ("session",)),
     )
 
