@@ -15,7 +15,7 @@ import importlib
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -214,7 +214,7 @@ def test_mutual_tls_is_not_reported_as_unsupported(generated: tuple[Path, str]) 
 
 
 class _Signer(httpx.Auth):
-    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["Authorization"] = f'Signature keyId="k",signature="{len(request.url.path)}"'
         yield request
 
