@@ -859,7 +859,8 @@ class _Builder:
                 for f in model.fields
                 if not f.read_only
             )
-            return ir.RequestBody(media_type, encoding, required, body_type, None), fields
+            parts = self.build_encodings(media, encoding, {f.wire for f in model.fields}, at)
+            return ir.RequestBody(media_type, encoding, required, body_type, None, parts), fields
         argument = ir.Parameter(
             name=args.claim("body"),
             wire="body",
@@ -873,7 +874,64 @@ class _Builder:
                 else None
             ),
         )
-        return ir.RequestBody(media_type, encoding, required, None, argument), ()
+        parts = self.build_encodings(media, encoding, None, at)
+        return ir.RequestBody(media_type, encoding, required, None, argument, parts), ()
+
+    def build_encodings(
+        self, media: Mapping[str, Any], encoding: str, properties: set[str] | None, at: list[str | int]
+    ) -> tuple[ir.PartEncoding, ...]:
+        """The `encoding` map of a form or multipart body (Encoding Objects, OAS 3.1.1 §4.8.15):
+        a form property's `style`, `explode` (or a JSON `contentType`, written as JSON text), a
+        multipart property's `contentType`. What the client cannot honour is reported."""
+        raw = media.get("encoding")
+        if raw is None:
+            return ()
+        at = [*at, "encoding"]
+        if encoding not in ("form", "multipart"):
+            self.warn(at, "encoding applies to form and multipart bodies only; ignored")
+            return ()
+        if not isinstance(raw, dict):
+            self.warn(at, f"encoding must map property names to Encoding Objects, found {_kind(raw)}; ignored")
+            return ()
+        parts = []
+        for name, node in raw.items():
+            where = [*at, name]
+            node, _ = self.resolver.deref(node)
+            if properties is not None and name not in properties:
+                self.warn(where, f"encoding names {name!r}, which is not a property of the body; ignored")
+                continue
+            if not isinstance(node, dict):
+                self.warn(where, f"an Encoding Object must be a mapping, found {_kind(node)}; ignored")
+                continue
+            if isinstance(node.get("headers"), dict) and node["headers"]:
+                self.warn([*where, "headers"], "headers of a part are not sent: the client takes no value for them")
+            content_type = node.get("contentType")
+            if content_type is not None and not isinstance(content_type, str):
+                self.warn([*where, "contentType"], f"contentType must be a string, found {_kind(content_type)}; ignored")
+                content_type = None
+            first = content_type.split(",")[0].strip() if content_type else None
+            if encoding == "multipart":
+                for key in ("style", "explode", "allowReserved"):
+                    if key in node:
+                        self.warn([*where, key], f"{key} applies to form bodies (OAS 3.0.3 §4.7.15); ignored for a multipart part")
+                if first and "*" not in first and _acceptable(first, "") == first:
+                    parts.append(ir.PartEncoding(str(name), content_type=first))
+                continue
+            if node.get("allowReserved") is True:
+                self.warn(
+                    [*where, "allowReserved"],
+                    "allowReserved is not applied in a form body: reserved characters are percent-encoded, which a form decodes alike",
+                )
+            if "style" in node or "explode" in node:
+                style = node.get("style", "form")
+                if style not in _PARAMETER_STYLES["query"]:
+                    self.warn([*where, "style"], f"style {_kind(style)} is not a query style; sent as form")
+                    style = "form"
+                explode = self.flag(node, "explode", style == "form", where)
+                parts.append(ir.PartEncoding(str(name), style=str(style), explode=explode))
+            elif first and _media_kind(first) == "json":
+                parts.append(ir.PartEncoding(str(name), style="json"))
+        return tuple(parts)
 
     def pick_media_type(self, content: Any, at: list[str | int]) -> tuple[str, Mapping[str, Any]] | None:
         """The preferred media type of a `content` map (see `_pick_media_type`) and its Media

@@ -413,6 +413,18 @@ class Parameter:
 
 
 @dataclass(frozen=True, slots=True)
+class PartEncoding:
+    """How one property of a form or multipart body is written: an Encoding Object (OAS 3.1.1
+    §4.8.15). A form property has a `style` and `explode`, as a query parameter ("json": its
+    JSON text, for a JSON `contentType`); a multipart property its parts' `content_type`."""
+
+    wire: str
+    style: str | None = None
+    explode: bool = False
+    content_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RequestBody:
     """How the request body is sent.
 
@@ -425,6 +437,17 @@ class RequestBody:
     required: bool
     model: ModelRef | None
     argument: Parameter | None
+    parts: tuple[PartEncoding, ...] = ()  # the media type's `encoding`, by property
+
+    @property
+    def styled(self) -> tuple[PartEncoding, ...]:
+        """Form properties written in a style of their own (or as JSON text)."""
+        return tuple(p for p in self.parts if p.style is not None)
+
+    @property
+    def part_types(self) -> tuple[PartEncoding, ...]:
+        """Multipart properties whose parts carry a Content-Type of the document's choosing."""
+        return tuple(p for p in self.parts if p.content_type is not None)
 
     @property
     def takes_extra_body(self) -> bool:

@@ -70,6 +70,7 @@ class Request:
     json: Any = None
     form: list[tuple[str, str]] | None = None
     multipart: Mapping[str, Any] | None = None
+    part_types: Mapping[str, str] | None = None  # the Content-Type of a multipart property's parts
     content: bytes | str | None = None
     content_type: str | None = None
     accept: str | None = None  # the media types the answers come in, when not JSON alone
@@ -213,7 +214,11 @@ class _BaseClient:
         if request.form is not None:
             content = urlencode(request.form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        files = encode_multipart(request.multipart) if request.multipart is not None else None
+        files = (
+            encode_multipart(request.multipart, request.part_types)
+            if request.multipart is not None
+            else None
+        )
         # Paths are relative templates with every value percent-encoded (dot segments too), so
         # appending one to the base is what `URL.join` would do, at a fraction of its cost.
         base = self._base

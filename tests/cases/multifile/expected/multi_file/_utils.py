@@ -209,19 +209,36 @@ def encode_query(
             continue
         style, explode = (styles or {}).get(name, ("form", True))
         kind, parts = _parts(name, value, style, explode)
-        wire = _query_component(name)
         enc = [
             (_query_component(k, name in keep), _query_component(v, name in keep)) for k, v in parts
         ]
-        if kind == "object" and style == "deepObject":
-            pairs.extend((f"{wire}%5B{k}%5D", v) for k, v in enc)
-        elif kind != "primitive" and explode:
-            pairs.extend((k, v) if kind == "object" else (wire, v) for k, v in enc)
-        else:
-            joiner = {"spaceDelimited": "%20", "pipeDelimited": "%7C"}.get(style, ",")
-            flat = [x for pair in enc for x in pair] if kind == "object" else [v for _, v in enc]
-            pairs.append((wire, joiner.join(flat)))
+        pairs.extend(_styled(_query_component(name), kind, enc, style, explode, _QUERY_JOIN, "%5B", "%5D"))
     return pairs
+
+
+_QUERY_JOIN = {"spaceDelimited": "%20", "pipeDelimited": "%7C"}  # the joiners, percent-encoded
+_FORM_JOIN = {"spaceDelimited": " ", "pipeDelimited": "|"}  # the joiners, to be form-encoded
+
+
+def _styled(
+    name: str,
+    kind: str,
+    parts: list[tuple[str, str]],
+    style: str,
+    explode: bool,
+    joiners: Mapping[str, str],
+    opening: str,
+    closing: str,
+) -> list[tuple[str, str]]:
+    """The (name, value) pairs of one `form`, `spaceDelimited`, `pipeDelimited` or `deepObject`
+    value (OAS 3.1.1 §4.8.12.4) from its kind and text parts."""
+    if kind == "object" and style == "deepObject":
+        return [(f"{name}{opening}{k}{closing}", v) for k, v in parts]
+    if kind != "primitive" and explode:
+        return [(k, v) if kind == "object" else (name, v) for k, v in parts]
+    joiner = joiners.get(style, ",")
+    flat = [x for pair in parts for x in pair] if kind == "object" else [v for _, v in parts]
+    return [(name, joiner.join(flat))]
 
 
 def query_text(encoded: Iterable[tuple[str, str]], plain: Iterable[tuple[str, str]] = ()) -> str:
@@ -483,15 +500,24 @@ def decode_error_body(response: httpx.Response, decoder: Callable[[Any], Any] | 
     return data
 
 
-def encode_form(value: Any) -> list[tuple[str, str]]:
-    """A form body (application/x-www-form-urlencoded) as pairs. Nested objects become
-    `a[b]=v` (deepObject), lists at the top repeat their name (`form`, explode) and lists inside
-    objects are indexed (`a[b][0]=v`), as form-encoded APIs such as Stripe's read them."""
+def encode_form(
+    value: Any, styles: Mapping[str, tuple[str, bool]] | None = None
+) -> list[tuple[str, str]]:
+    """A form body (application/x-www-form-urlencoded) as pairs. A property the document gives
+    a style (its Encoding Object, OAS 3.1.1 §4.8.15) is written as a query parameter of that
+    style, or as JSON text; the others: nested objects become `a[b]=v` (deepObject), lists at
+    the top repeat their name (`form`, explode) and lists inside objects are indexed
+    (`a[b][0]=v`), as form-encoded APIs such as Stripe's read them."""
     if not isinstance(value, Mapping):
         return []
     pairs: list[tuple[str, str]] = []
     for name, item in value.items():
-        if is_array(item) and not any(isinstance(v, Mapping) or is_array(v) for v in item):
+        if styles and name in styles:
+            if not isinstance(item, NotGiven) and item is not None:
+                style, explode = styles[name]
+                kind, parts = _parts(name, item, style, explode)
+                pairs.extend(_styled(name, kind, parts, style, explode, _FORM_JOIN, "[", "]"))
+        elif is_array(item) and not any(isinstance(v, Mapping) or is_array(v) for v in item):
             pairs.extend((str(name), _scalar(v)) for v in item if v is not None)
         else:
             _flatten(str(name), item, pairs)
@@ -513,24 +539,44 @@ def _flatten(prefix: str, value: Any, pairs: list[tuple[str, str]]) -> None:
         pairs.append((prefix, _scalar(value)))
 
 
-def encode_multipart(value: Any) -> list[tuple[str, Any]]:
+def encode_multipart(
+    value: Any, content_types: Mapping[str, str] | None = None
+) -> list[tuple[str, Any]]:
     """A multipart/form-data body as httpx `files` parts: files (bytes, file objects or
     `(filename, content[, content type])` tuples) as they are, lists as repeated parts, objects
     as JSON (the default for them, OAS 3.1 §4.8.15), scalars as text parts without a filename.
-    A tuple that is a file is one part; any other array is a part per item."""
+    A tuple that is a file is one part; any other array is a part per item. A property the
+    document gives a `contentType` (its Encoding Object) has its parts sent with it: a JSON
+    type makes any value its JSON text; a file keeps a content type its tuple gives."""
     parts: list[tuple[str, Any]] = []
     for name, item in (value or {}).items():
+        wanted = (content_types or {}).get(name)
         for part in item if is_array(item) and not _is_file(item) else [item]:
             if isinstance(part, NotGiven) or part is None:
                 continue
             if _is_file(part):
-                parts.append((name, part))
-            elif isinstance(part, Mapping) or is_array(part):
-                text = json.dumps(encode_value(part), default=json_default)
-                parts.append((name, (None, text, "application/json")))
+                parts.append((name, _typed_file(part, wanted) if wanted else part))
+            elif isinstance(part, Mapping) or is_array(part) or (wanted and _is_json(wanted)):
+                parts.append((name, (None, json_text(part), wanted or "application/json")))
+            elif wanted:
+                parts.append((name, (None, _scalar(part), wanted)))
             else:
                 parts.append((name, (None, _scalar(part))))
     return parts
+
+
+def _typed_file(part: Any, content_type: str) -> Any:
+    """A file part as an httpx `(filename, content, content type)` tuple with `content_type`,
+    unless the caller's tuple names its own."""
+    if isinstance(part, tuple):
+        return part if len(part) > 2 else (*part, content_type)
+    filename = str(getattr(part, "name", None) or "upload").replace("\\", "/").rsplit("/", 1)[-1]
+    return (filename, part, content_type)
+
+
+def _is_json(media_type: str) -> bool:
+    media = media_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
 
 
 def _is_file(value: Any) -> bool:
