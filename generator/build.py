@@ -255,8 +255,9 @@ class _Builder:
         if url.startswith(("http://", "https://")):
             return url.rstrip("/")
         if relative and not urllib.parse.urlsplit(url).scheme and not url.startswith("//"):
-            prefix = url.removeprefix("./").strip("/")
-            return "/" + prefix if prefix else None
+            # A URI reference, resolved against base_url by the client (RFC 3986 §5.2).
+            reference = url.rstrip("/")
+            return reference if reference not in ("", ".") else None
         return None
 
     # -- paths and operations ----------------------------------------------------------------------
@@ -907,13 +908,18 @@ class _Builder:
                 self.warn([*where, "headers"], "headers of a part are not sent: the client takes no value for them")
             content_type = node.get("contentType")
             if content_type is not None and not isinstance(content_type, str):
-                self.warn([*where, "contentType"], f"contentType must be a string, found {_kind(content_type)}; ignored")
+                self.warn(
+                    [*where, "contentType"], f"contentType must be a string, found {_kind(content_type)}; ignored"
+                )
                 content_type = None
             first = content_type.split(",")[0].strip() if content_type else None
             if encoding == "multipart":
                 for key in ("style", "explode", "allowReserved"):
                     if key in node:
-                        self.warn([*where, key], f"{key} applies to form bodies (OAS 3.0.3 §4.7.15); ignored for a multipart part")
+                        self.warn(
+                            [*where, key],
+                            f"{key} applies to form bodies (OAS 3.0.3 §4.7.15); ignored for a multipart part",
+                        )
                 if first and "*" not in first and _acceptable(first, "") == first:
                     parts.append(ir.PartEncoding(str(name), content_type=first))
                 continue

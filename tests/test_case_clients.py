@@ -333,7 +333,7 @@ def test_multipart_upload_with_a_file_a_list_and_an_object(uploads: ModuleType, 
     assert request.content_type.startswith("multipart/form-data")
     assert request.files["file"].filename == "a.txt" and request.files["file"].read() == b"hi"
     assert request.form.getlist("labels") == ["x", "y"]
-    assert request.form.get("metadata") == '{"owner": "me"}'  # an object part is sent as JSON
+    assert request.form.get("metadata") == '{"owner":"me"}'  # an object part is sent as JSON
     assert (stored.id, stored.size) == ("f1", 2)
 
 

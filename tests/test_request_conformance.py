@@ -103,6 +103,11 @@ paths:
       operationId: getOnOperationServer
       servers: [{url: /v3/}]
       responses: {'204': {description: sent}}
+  /on-relative-server:
+    get:
+      operationId: getOnRelativeServer
+      servers: [{url: ./beta/}]
+      responses: {'204': {description: sent}}
 components:
   schemas:
     Versioned:
@@ -276,15 +281,21 @@ def test_boolean_enums_are_typed_bool(probe: ModuleType, client: Any, httpserver
 
 
 @pytest.mark.parametrize("prefix", ["/", "/api/"])
-def test_relative_path_and_operation_servers_are_below_base_url(
+def test_relative_path_and_operation_servers_are_resolved_against_base_url(
     probe: ModuleType, httpserver: HTTPServer, prefix: str
 ) -> None:
-    httpserver.expect_request(f"{prefix}v2/on-path-server", method="GET").respond_with_data(status=204)
-    httpserver.expect_request(f"{prefix}v3/on-operation-server", method="GET").respond_with_data(status=204)
+    """RFC 3986 §5.2: `/v2` replaces base_url's path, `beta` (a relative path) extends it."""
+    for path in ("/v2/on-path-server", "/v3/on-operation-server", f"{prefix}beta/on-relative-server"):
+        httpserver.expect_request(path, method="GET").respond_with_data(status=204)
     with probe.Client(base_url=httpserver.url_for(prefix), max_retries=0) as client:
         client.get_on_path_server()
         client.get_on_operation_server()
-    assert [r.path for r, _ in httpserver.log] == [f"{prefix}v2/on-path-server", f"{prefix}v3/on-operation-server"]
+        client.get_on_relative_server()
+    assert [r.path for r, _ in httpserver.log] == [
+        "/v2/on-path-server",
+        "/v3/on-operation-server",
+        f"{prefix}beta/on-relative-server",
+    ]
 
 
 def test_relative_servers_apply_to_the_async_client(probe: ModuleType, httpserver: HTTPServer) -> None:

@@ -585,7 +585,7 @@ def test_form_and_multipart_encoding() -> None:
         ("file", ("a.txt", b"hi", "text/plain")),
         ("tags", (None, "x")),
         ("tags", (None, "y")),
-        ("meta", (None, '{"k": 1}', "application/json")),
+        ("meta", (None, '{"k":1}', "application/json")),
     ]
     # A tuple that is a file is one part; any other tuple is a part per item.
     assert encode_multipart({"file": ("a.txt", b"hi"), "tags": ("x", "y"), "nested": [("x",)]}) == [

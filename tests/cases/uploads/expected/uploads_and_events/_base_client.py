@@ -225,8 +225,9 @@ class _BaseClient:
         if request.server is not None and request.server.startswith(("http://", "https://")):
             base = request.server.rstrip("/") + "/"
         elif request.server is not None:
-            # A relative server (`/v2`, a path's or operation's own) is a path below base_url.
-            base += request.server.strip("/") + "/"
+            # A relative server (a path's or operation's own: `/v2`, `v2`) is a URI reference,
+            # resolved against base_url (RFC 3986 §5.2): `/v2` replaces its path, `v2` extends it.
+            base = str(self.base_url.join(request.server)).rstrip("/") + "/"
         # The query is written here, not by httpx, which would encode a space as `+` and
         # re-encode what `allowReserved` lets through (see `encode_query`).
         query = query_text(request.params, params)
