@@ -973,8 +973,10 @@ class _Builder:
     ) -> tuple[tuple[ir.Response, ...], tuple[ir.Response, ...]]:
         """The Responses Object (OAS 3.1 §4.8.16), split into successes (2xx) and the rest.
 
-        Successes come exact codes first, then "2XX"; an operation that documents no success
-        but a `default` response takes `default` as its success (and as its error body).
+        Successes come exact codes first, then "2XX"; an operation that documents no 2xx but
+        redirections (Twilio's `307` with the address of the data) takes those as its answers,
+        and one that documents neither but a `default` response takes `default` as its success
+        (and as its error body).
         """
         if not isinstance(responses, dict):
             if responses is not None:
@@ -982,15 +984,16 @@ class _Builder:
             responses = {}
         successes: list[ir.Response] = []
         errors: list[ir.Response] = []
-        statuses = [str(s) for s in responses]
-        several = sum(s.startswith("2") for s in statuses) > 1
-        no_success = not any(s.startswith("2") for s in statuses)
+        statuses = [str(s) for s in responses if _STATUS.fullmatch(str(s))]
+        answer = "2" if any(s.startswith("2") for s in statuses) else "3"  # the class of the answers
+        several = sum(s.startswith(answer) for s in statuses) > 1
+        no_success = not any(s.startswith(answer) for s in statuses)
         for status, raw in responses.items():
             status = str(status)
             if not _STATUS.fullmatch(status):
                 self.warn([*ptr, status], f"{status!r} is not a status code, a range like 4XX, or default; skipped")
                 continue
-            if status.startswith("2"):
+            if status.startswith(answer):
                 suffix = "Response" + (status.upper() if several else "")
             elif status == "default":
                 suffix = "Response" if no_success else "Error"
@@ -998,7 +1001,7 @@ class _Builder:
                 suffix = {"4XX": "ClientError", "5XX": "ServerError"}.get(status.upper(), f"Error{status}")
             response = self.build_response(raw, status, hint + suffix, [*ptr, status])
             if response is not None:
-                (successes if status.startswith("2") else errors).append(response)
+                (successes if status.startswith(answer) else errors).append(response)
         if not successes:
             default = next((r for r in errors if r.status == "default"), None)
             if default is not None:
@@ -1316,7 +1319,7 @@ class _Builder:
             result = ir.LiteralOf(schema["const"])
         elif "enum" in schema and _is_enum(schema) and _enum_base(schema):
             result = self.build_enum(schema, self.claim_class(class_name(hint)), at)
-        elif isinstance(schema.get("oneOf"), list) or isinstance(schema.get("anyOf"), list):
+        elif _union_key(schema) is not None:
             result, nullable = self.build_union(schema, hint, at, base_uri, nullable)
         elif (
             isinstance(schema.get("allOf"), list) and not _has_own_object_keywords(schema) and len(schema["allOf"]) == 1
@@ -1530,7 +1533,7 @@ class _Builder:
             seen = seen | {uri}
         elif id(target) in self.inline_models:
             return ir.Check(model=self.inline_models[id(target)])
-        for key in ("oneOf", "anyOf"):
+        for key in (_union_key(target),) if _union_key(target) else ():
             listed = target.get(key)
             members = [
                 (index, m)
@@ -1622,6 +1625,17 @@ class _Builder:
         base = self.scalar_check(schema, at) or ir.Check()
         names = schema.get("propertyNames") if isinstance(schema, dict) else None
         additional = merged.additional
+        presence = _presence_alternatives(schema)
+        if presence:
+            # The names of one alternative are there (of exactly one, for a `oneOf`).
+            base = dataclasses.replace(
+                base,
+                any_of=tuple(ir.Check(required=names) for names in presence),
+                exactly_one=isinstance(schema.get("oneOf"), list) and bool(schema["oneOf"]),
+            )
+        together = _not_together(schema)
+        if together:
+            base = dataclasses.replace(base, not_together=together)
         return _replace_check(
             base,
             required=tuple(w for w in merged.schemas if w in merged.required and w not in read_only),
@@ -1952,7 +1966,8 @@ def _is_map(schema: Any) -> bool:
         and "object" in (_types_of(schema) or ["object"])
         and isinstance(schema.get("additionalProperties"), dict)
         and not schema.get("properties")
-        and not any(k in schema for k in ("oneOf", "anyOf", "allOf", "enum", "items"))
+        and not any(k in schema for k in ("allOf", "enum", "items"))
+        and _union_key(schema) is None
     )
 
 
@@ -2009,10 +2024,57 @@ def _has_own_object_keywords(schema: Mapping[str, Any]) -> bool:
     return bool(schema.get("properties")) or "additionalProperties" in schema
 
 
+def _union_key(schema: Mapping[str, Any]) -> str | None:
+    """The keyword (`oneOf`, else `anyOf`) that makes `schema` a union of types; None when it
+    has neither, or when its members only say which properties must be there (`anyOf:
+    [{required: [a]}, {required: [b]}]` beside `properties`): those constrain an object, they
+    do not type it."""
+    for key in ("oneOf", "anyOf"):
+        listed = schema.get(key)
+        if isinstance(listed, list) and listed:
+            return None if _presence_alternatives(schema, key) else key
+        if isinstance(listed, list):
+            return key
+    return None
+
+
+def _presence_alternatives(schema: Any, key: str | None = None) -> tuple[tuple[str, ...], ...]:
+    """The required names of each member of a `oneOf`/`anyOf` whose members assert nothing but
+    `required`, on a schema that describes an object's properties; () otherwise."""
+    if not isinstance(schema, dict) or not schema.get("properties"):
+        return ()
+    for name in (key,) if key else ("oneOf", "anyOf"):
+        listed = schema.get(name)
+        if not isinstance(listed, list) or not listed:
+            continue
+        found = []
+        for member in listed:
+            required = member.get("required") if isinstance(member, dict) else None
+            if not isinstance(required, list) or not all(isinstance(n, str) for n in required):
+                return ()
+            if any(k not in _ANNOTATIONS and k != "required" and not k.startswith("x-") for k in member):
+                return ()
+            found.append(tuple(required))
+        return tuple(found)
+    return ()
+
+
+def _not_together(schema: Any) -> tuple[str, ...]:
+    """The names of a `not: {required: [...]}` (they may not all be there): the one form of
+    `not` checked, being exact; a `not` of other keywords is left to the server."""
+    negated = schema.get("not") if isinstance(schema, dict) else None
+    if not isinstance(negated, dict) or any(k != "required" and k not in _ANNOTATIONS for k in negated):
+        return ()
+    required = negated.get("required")
+    if not isinstance(required, list) or not required or not all(isinstance(n, str) for n in required):
+        return ()
+    return tuple(dict.fromkeys(required))
+
+
 def _is_object(schema: Any, resolver: Resolver, seen: frozenset[int] = frozenset()) -> bool:
     """Does this schema describe an object with named properties (here or through `allOf`)?
     A schema met again through its own `allOf` adds nothing."""
-    if not isinstance(schema, dict) or "oneOf" in schema or "anyOf" in schema or "enum" in schema:
+    if not isinstance(schema, dict) or _union_key(schema) is not None or "enum" in schema:
         return False
     if schema.get("properties"):
         return True

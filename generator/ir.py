@@ -272,11 +272,13 @@ class Check:
     keys: Check | None = None
     model: str | None = None
     any_of: tuple[Check, ...] = ()  # a union's members: the value must meet one of them
+    exactly_one: bool = False  # ... and no more than one (a oneOf of required names)
+    not_together: tuple[str, ...] = ()  # names that may not all be there (`not: {required: [...]}`)
 
     SCALARS: ClassVar[tuple[str, ...]] = (
         "array", "max_length", "min_length", "pattern", "minimum", "maximum", "exclusive_minimum",
         "exclusive_maximum", "multiple_of", "max_items", "min_items", "unique_items", "max_properties",
-        "min_properties",
+        "min_properties", "exactly_one",
     )  # fmt: skip
 
     @property

@@ -1,8 +1,8 @@
 """Generated clients against Prism, a server nobody here wrote (tests/test_conformance.py).
 
 For one document: generate its client, start `prism mock DOC --errors` on 127.0.0.1, and call every
-operation twice, with its required arguments only and then with every optional one too, the values
-built from the method's own type hints. Each call is classed: accepted (a 2xx the client decoded and
+operation twice, with its required arguments only (through `Client`) and then with every optional
+one too (through `AsyncClient`), the values built from the method's own type hints. Each call is classed: accepted (a 2xx the client decoded and
 whose value encodes back to the JSON it came from), or an outcome that names what went wrong.
 Prism marks a request its validation refused with an `sl-violations` header, whatever status the
 document lets it answer with.
@@ -12,6 +12,7 @@ A table per document: `python -m tests.conformance [NAME...]` (Prism from .prism
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime
 import decimal
@@ -19,6 +20,8 @@ import enum
 import inspect
 import json
 import os
+import random
+import re
 import socket
 import subprocess
 import sys
@@ -30,6 +33,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import httpx
+import rstr
 
 from generator.pipeline import generate_files
 from generator.write import write_tree
@@ -258,7 +264,7 @@ def _model(cls: type, everything: bool, depth: int) -> Any:
 
 
 def arguments_for(method: Callable[..., Any], everything: bool) -> tuple[list[Any], dict[str, Any]]:
-    """The positional (path) and keyword arguments of one call of `method`."""
+    """The positional-only and keyword arguments of one call of `method`."""
     hints = typing.get_type_hints(method)
     positional, keywords = [], {}
     for name, parameter in inspect.signature(method).parameters.items():
@@ -268,10 +274,10 @@ def arguments_for(method: Callable[..., Any], everything: bool) -> tuple[list[An
         if not required and not everything:
             continue
         value = value_for(hints[name], everything)
-        if parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD and required:
+        if parameter.kind is inspect.Parameter.POSITIONAL_ONLY:
             positional.append(value)
         else:
-            keywords[name] = value
+            keywords[name] = value  # path parameters too, by name
     return positional, keywords
 
 
@@ -387,8 +393,9 @@ def classify(package: types.ModuleType, call: Callable[[], Any]) -> tuple[str, s
     violation. not-sent: the client refused the request before sending (`RequestValidationError`,
     `MissingCredentialsError`). format-of-value: Prism refused only the `format` of a string made
     from a type hint (`str` says nothing of `email` or `uri`). other-server: the operation names its
-    own server, which the client calls. prism-exited: the request made Prism exit (it is started
-    again for the next). connection-lost: the connection dropped. crashed: any other exception.
+    own server, with a path Prism does not serve (the transport sends every request to Prism).
+    prism-exited: the request made Prism exit (it is started again for the next). connection-lost:
+    the connection dropped. crashed: any other exception.
     """
     errors = package.errors if hasattr(package, "errors") else package
     try:
@@ -401,14 +408,15 @@ def classify(package: types.ModuleType, call: Callable[[], Any]) -> tuple[str, s
             return "refused", refused
         if error.status_code == 500 and "prism/errors#VIOLATIONS" in error.response.text:
             return "mock-answer-invalid", _messages(error.response.json().get("validation", []))
+        other = error.response.request.extensions.get("other_server")
+        if error.status_code == 404 and other and "NO_PATH_MATCHED" in error.response.text:
+            return "other-server", f"sent to the operation's own server, {other}, whose path Prism does not serve"
         return f"status-{error.status_code}", str(error.body)[:300]
     except errors.ApiResponseValidationError as error:
         return "not-decoded", str(error)[:300]
     except (errors.RequestValidationError, errors.MissingCredentialsError) as error:
         return "not-sent", f"{type(error).__name__}: {error}"[:300]
     except errors.ApiConnectionError as error:
-        if "Name or service not known" in str(error) or "nodename nor servname" in str(error):
-            return "other-server", "the operation names its own server, which the client calls instead of Prism"
         return "connection-lost", f"{type(error).__name__}: {error}"[:300]
     except errors.ApiError as error:
         return "crashed", f"{type(error).__name__}: {error}"[:300]
@@ -419,7 +427,7 @@ def classify(package: types.ModuleType, call: Callable[[], Any]) -> tuple[str, s
     if refused:
         return "refused", refused
     parsed = raw.parsed
-    parsed = getattr(parsed, "body", parsed) if type(parsed).__name__ == "Accepted" else parsed
+    parsed = getattr(parsed, "body", parsed) if type(parsed).__name__ in ("Accepted", "AsyncAccepted") else parsed
     if "json" in response.headers.get("content-type", "") and parsed is not None and response.content:
         diffs = differences(response.json(), encoded(parsed))
         if diffs:
@@ -434,11 +442,21 @@ def _refusal(response: Any) -> str:
     found: list[dict[str, Any]] = []
     header = response.headers.get("sl-violations")
     if header:
-        found = [v for v in json.loads(header) if v.get("location", [""])[0] == "request"]
+        found = [v for v in _json_list(header) if v.get("location", [""])[0] == "request"]
     elif response.status_code in (422, 500) and "prism/errors#" in response.text:
-        validation = json.loads(response.text).get("validation", [])
+        body = _json_list(f"[{response.text}]")
+        validation = body[0].get("validation", []) if body else []
         found = [v for v in validation if v.get("location", ["body"])[0] != "response"]
     return _messages(found)
+
+
+def _json_list(text: str) -> list[dict[str, Any]]:
+    """The objects of a JSON array, or none if `text` is not one (a stream, a cut header)."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return []
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def _messages(found: list[dict[str, Any]]) -> str:
@@ -447,6 +465,57 @@ def _messages(found: list[dict[str, Any]]) -> str:
         for v in found
         if v.get("severity") == "Error"
     )
+
+
+_PATTERN_REFUSED = re.compile(r"(\w+): does not match the pattern '((?:[^'\\]|\\.)*)'")
+
+
+_PATTERN_MADE: dict[tuple[str, str], bool] = {}  # values made here: not made again if still refused
+
+
+def matched_patterns(refusal: str, kwargs: dict[str, Any]) -> bool:
+    """Replace each string argument the client refused for its `pattern` with one made to match
+    it (rstr's xeger, seeded: the same string each run); whether any was replaced. A `str` from a
+    type hint says nothing of a pattern such as Twilio's `^AC[0-9a-fA-F]{32}$`."""
+    replaced = False
+    by_wire = {key.replace("_", "").lower(): key for key in kwargs}
+    for wire, pattern in _PATTERN_REFUSED.findall(refusal):
+        name = by_wire.get(wire.replace("_", "").lower(), wire)  # `CredentialListSid` names `credential_list_sid`
+        if isinstance(kwargs.get(name), str) and not _PATTERN_MADE.get((name, kwargs[name])):
+            try:
+                kwargs[name] = rstr.Rstr(random.Random(name)).xeger(pattern.encode().decode("unicode_escape"))
+                _PATTERN_MADE[(name, kwargs[name])] = True
+            except re.error:
+                continue
+            replaced = True
+    return replaced
+
+
+def _to(prism: httpx.URL, request: httpx.Request) -> None:
+    if (request.url.host, request.url.port) != (prism.host, prism.port):
+        request.extensions["other_server"] = str(request.url)
+    request.url = request.url.copy_with(scheme=prism.scheme, host=prism.host, port=prism.port)
+    request.headers["Host"] = f"{prism.host}:{prism.port}"
+
+
+class _ToPrism(httpx.HTTPTransport):
+    def __init__(self, prism: httpx.URL) -> None:
+        super().__init__()
+        self.prism = prism
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        _to(self.prism, request)
+        return super().handle_request(request)
+
+
+class _AsyncToPrism(httpx.AsyncHTTPTransport):
+    def __init__(self, prism: httpx.URL) -> None:
+        super().__init__()
+        self.prism = prism
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        _to(self.prism, request)
+        return await super().handle_async_request(request)
 
 
 def exercise(
@@ -469,9 +538,24 @@ def exercise(
         __import__(f"{package_name}.errors")
         server = Prism(executable, document, workdir / "prism.log")
         credentials = _credentials(package.Client)
-        client = package.Client(base_url=server.start(), max_retries=0, **credentials)
+        loop = asyncio.new_event_loop()
+
+        def connect() -> tuple[Any, Any, dict[str, Any], dict[str, Any]]:
+            """A sync and an async client of a (re)started Prism, and their raw methods. An
+            operation's own absolute server is sent to Prism too: the transports put Prism's
+            address in place of its scheme, host and port, and keep the path."""
+            url = server.start()
+            prism = httpx.URL(url)
+            http = httpx.Client(transport=_ToPrism(prism))
+            ahttp = httpx.AsyncClient(transport=_AsyncToPrism(prism))
+            opened.append((http, ahttp))
+            sync = package.Client(base_url=url, max_retries=0, http_client=http, **credentials)
+            asynchronous = package.AsyncClient(base_url=url, max_retries=0, http_client=ahttp, **credentials)
+            return sync, asynchronous, dict(_operations(sync)), dict(_operations(asynchronous))
+
+        opened: list[tuple[httpx.Client, httpx.AsyncClient]] = []
+        client, aclient, operations, async_operations = connect()
         try:
-            operations = dict(_operations(client))
             for name in list(operations):
                 if only is not None and not only(name):
                     continue
@@ -479,25 +563,40 @@ def exercise(
                 if name in skip:
                     report.not_exercised.append(f"{name}: {skip[name]}")
                     continue
-                for arguments in ("required", "all"):
+                # Required arguments through `Client`, every argument through `AsyncClient`.
+                for arguments in ("required", "all, async"):
                     method = operations[name]
                     try:
-                        args, kwargs = arguments_for(method.__wrapped__, arguments == "all")
+                        args, kwargs = arguments_for(method.__wrapped__, arguments != "required")
                     except Unbuildable as error:
                         report.not_exercised.append(f"{name}: no value from its type hints ({error})")
                         break
-                    outcome, detail = classify(package.errors, lambda: method(*args, **kwargs))
+                    amethod = async_operations[name]
+                    for _ in range(4):  # again with strings made to match the patterns refused
+                        if arguments == "required":
+                            outcome, detail = classify(package.errors, lambda: method(*args, **kwargs))
+                        else:
+                            outcome, detail = classify(
+                                package.errors, lambda: loop.run_until_complete(amethod(*args, **kwargs))
+                            )
+                        if outcome != "not-sent" or not matched_patterns(detail, kwargs):
+                            break
                     if outcome == "connection-lost":
                         server.settle()
                     if not server.alive():
                         outcome, detail = "prism-exited", server.tail()
                         server.stop()
                         client.close()
-                        client = package.Client(base_url=server.start(), max_retries=0, **credentials)
-                        operations = dict(_operations(client))
+                        loop.run_until_complete(aclient.close())
+                        client, aclient, operations, async_operations = connect()
                     report.calls.append(Call(name, arguments, outcome, detail))
         finally:
             client.close()
+            loop.run_until_complete(aclient.close())
+            for http, ahttp in opened:
+                http.close()
+                loop.run_until_complete(ahttp.aclose())
+            loop.close()
             server.stop()
     finally:
         sys.path.remove(str(workdir))
@@ -509,7 +608,7 @@ def exercise(
 
 REASONS = {
     "mock-answer-invalid": "Prism's made-up answer breaks the document (500)",
-    "other-server": "the operation's own server is called",
+    "other-server": "the operation's own server has a path Prism does not serve",
     "format-of-value": "a value from a type hint breaks a `format`",
     "not-sent": "a value from a type hint breaks a constraint; the client refused it",
 }
@@ -538,7 +637,7 @@ def main(argv: list[str]) -> int:
         name = document_id(document)
         if document.name in TOO_LARGE and not names:
             if markdown:
-                print(f"| {name} | | | | not run: too large for a run of a few minutes |")
+                print(f"| {name} | | | | not run: Prism does not listen within 3 minutes of being given it |")
             continue
         with tempfile.TemporaryDirectory() as tmp:
             try:

@@ -1,6 +1,8 @@
 """Requests exactly as the document says, on the wire (issue 13): union bodies checked before
-sending, objects that allow no property, required names no property describes, zero bounds,
-boolean enums, and relative path- and operation-level servers. One small document, written
+sending, objects that allow no property, required names no property describes, alternatives of
+required names (`anyOf`/`oneOf` of `required`) and `not: {required}`, an operation whose only
+answer is a redirection, zero bounds, boolean enums, and relative path- and operation-level
+servers. One small document, written
 here, is generated as a user does and its client called against a server on 127.0.0.1."""
 
 from __future__ import annotations
@@ -63,6 +65,56 @@ paths:
           application/json:
             schema: {$ref: '#/components/schemas/Holder'}
       responses: {'204': {description: sent}}
+  /batch:
+    post:
+      operationId: postBatch
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                ids: {type: array, items: {type: string}}
+                files: {type: array, items: {type: string}}
+              anyOf: [{required: [ids]}, {required: [files]}]
+      responses: {'204': {description: sent}}
+    put:
+      operationId: putBatch
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                ids: {type: array, items: {type: string}}
+                files: {type: array, items: {type: string}}
+              oneOf: [{required: [ids]}, {required: [files]}]
+      responses: {'204': {description: sent}}
+  /ref:
+    post:
+      operationId: postRef
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties: {url: {type: string}, file_id: {type: string}}
+              anyOf: [{required: [url]}, {required: [file_id]}]
+              not: {required: [url, file_id]}
+      responses: {'204': {description: sent}}
+  /payload:
+    get:
+      operationId: getPayload
+      responses:
+        '307':
+          description: Where the payload is.
+          content:
+            application/json:
+              schema: {type: object, properties: {redirect_to: {type: string}}}
+        '404': {description: no payload}
   /empty:
     post:
       operationId: postEmpty
@@ -260,6 +312,53 @@ def test_required_name_without_a_property_is_a_required_field(
 
 def test_required_name_of_a_map_is_checked(probe: ModuleType, client: Any, httpserver: HTTPServer) -> None:
     assert "counts.total: required" in _refused(probe, httpserver, lambda: client.post_holder(counts={"other": 1}))
+
+
+def test_alternatives_of_required_names_type_an_object_and_are_checked(
+    probe: ModuleType, client: Any, httpserver: HTTPServer
+) -> None:
+    """`anyOf: [{required: [ids]}, {required: [files]}]` beside `properties` says which names
+    must be there; it does not make the body a union of untyped members (`Any`)."""
+    parameters = inspect.signature(client.post_batch).parameters
+    assert {"ids", "files"} <= set(parameters) and "body" not in parameters
+    refused = _refused(probe, httpserver, lambda: client.post_batch())
+    assert "required" in refused and "ids" in refused and "files" in refused
+    httpserver.expect_request("/batch", method="POST").respond_with_data(status=204)
+    client.post_batch(files=["f"])
+    client.post_batch(files=["f"], ids=["i"])  # anyOf: both may be there
+    assert _sent(httpserver) == [("/batch", {"files": ["f"]}), ("/batch", {"ids": ["i"], "files": ["f"]})]
+
+
+def test_names_a_not_says_may_not_all_be_there(probe: ModuleType, client: Any, httpserver: HTTPServer) -> None:
+    refused = _refused(probe, httpserver, lambda: client.post_ref(url="u", file_id="f"))
+    assert "url, file_id: not all of them may be given" in refused
+    httpserver.expect_request("/ref", method="POST").respond_with_data(status=204)
+    client.post_ref(file_id="f")
+    assert _sent(httpserver) == [("/ref", {"file_id": "f"})]
+
+
+def test_one_of_alternatives_of_required_names_allow_exactly_one(
+    probe: ModuleType, client: Any, httpserver: HTTPServer
+) -> None:
+    refused = _refused(probe, httpserver, lambda: client.put_batch(files=["f"], ids=["i"]))
+    assert "matches 2 of its alternatives, of which exactly one may hold" in refused
+    assert "matches none of its alternatives" in _refused(probe, httpserver, lambda: client.put_batch())
+    httpserver.expect_request("/batch", method="PUT").respond_with_data(status=204)
+    client.put_batch(ids=["i"])
+    assert _sent(httpserver) == [("/batch", {"ids": ["i"]})]
+
+
+def test_an_operation_documenting_only_a_redirection_returns_it(
+    probe: ModuleType, client: Any, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/payload", method="GET").respond_with_json(
+        {"redirect_to": "https://files.example/p"}, status=307, headers={"Location": "https://files.example/p"}
+    )
+    assert client.get_payload().redirect_to == "https://files.example/p"
+    with pytest.raises(probe.NotFoundError):
+        httpserver.clear()
+        httpserver.expect_request("/payload", method="GET").respond_with_data(status=404)
+        client.get_payload()
 
 
 # -- scalar checks and types ----------------------------------------------------------------------

@@ -54,6 +54,8 @@ class Rule:
     keys: Rule | None = None  # of each property name (propertyNames)
     model: Callable[[], Rule] | None = None  # the rule of an object model, looked up when used
     any_of: tuple[Rule, ...] = ()  # of a union's members (oneOf, anyOf): one must hold
+    exactly_one: bool = False  # and only one (a oneOf of the names that must be there)
+    not_together: tuple[str, ...] = ()  # names that may not all be there (`not: {required}`)
     _regex: re.Pattern[str] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -80,7 +82,7 @@ def _check(value: Any, rule: Rule, path: str, problems: list[str]) -> None:
     if rule.model is not None:
         _check(value, rule.model(), path, problems)
     if rule.any_of:
-        _check_any_of(value, rule.any_of, path, problems, fail)
+        _check_any_of(value, rule.any_of, path, problems, fail, rule.exactly_one)
     if hasattr(value, "to_dict"):
         value = value.to_dict()
     elif isinstance(value, enum.Enum):
@@ -108,6 +110,7 @@ def _check_any_of(
     path: str,
     problems: list[str],
     fail: Callable[[str], None],
+    exactly_one: bool = False,
 ) -> None:
     own = getattr(type(value), "_RULE", None)
     for alternative in alternatives if own is not None else ():
@@ -116,13 +119,18 @@ def _check_any_of(
             _check(value, alternative, path, problems)
             return
     attempts: list[str] = []
+    held = 0
     for alternative in alternatives:
         attempt: list[str] = []
         _check(value, alternative, "", attempt)
-        if not attempt:
+        if not attempt and not exactly_one:
             return
+        held += not attempt
         attempts.append("; ".join(attempt))
-    fail(f"matches none of its alternatives ({'; or '.join(attempts)})")
+    if held > 1:
+        fail(f"matches {held} of its alternatives, of which exactly one may hold")
+    elif not held:
+        fail(f"matches none of its alternatives ({'; or '.join(attempts)})")
 
 
 def _listed(value: Any, listed: tuple[Any, ...]) -> bool:
@@ -182,6 +190,8 @@ def _check_object(
     if rule.min_properties is not None and len(value) < rule.min_properties:
         fail(f"fewer than {rule.min_properties} entries")
     problems.extend(f"{_join(path, name)}: required" for name in rule.required if name not in value)
+    if rule.not_together and all(name in value for name in rule.not_together):
+        fail(f"{', '.join(rule.not_together)}: not all of them may be given")
     for name, item in value.items():
         if rule.keys is not None:
             key_problems: list[str] = []
