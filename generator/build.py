@@ -1533,7 +1533,8 @@ class _Builder:
             seen = seen | {uri}
         elif id(target) in self.inline_models:
             return ir.Check(model=self.inline_models[id(target)])
-        for key in (_union_key(target),) if _union_key(target) else ():
+        union = _union_key(target)
+        for key in (union,) if union is not None else ():
             listed = target.get(key)
             members = [
                 (index, m)
