@@ -860,7 +860,7 @@ class _Builder:
                 for f in model.fields
                 if not f.read_only
             )
-            parts = self.build_encodings(media, encoding, {f.wire for f in model.fields}, at)
+            parts = self.build_encodings(media, encoding, properties.schemas, at)
             return ir.RequestBody(media_type, encoding, required, body_type, None, parts), fields
         argument = ir.Parameter(
             name=args.claim("body"),
@@ -879,11 +879,13 @@ class _Builder:
         return ir.RequestBody(media_type, encoding, required, None, argument, parts), ()
 
     def build_encodings(
-        self, media: Mapping[str, Any], encoding: str, properties: set[str] | None, at: list[str | int]
+        self, media: Mapping[str, Any], encoding: str, properties: Mapping[str, Any] | None, at: list[str | int]
     ) -> tuple[ir.PartEncoding, ...]:
-        """The `encoding` map of a form or multipart body (Encoding Objects, OAS 3.1.1 §4.8.15):
-        a form property's `style`, `explode` (or a JSON `contentType`, written as JSON text), a
-        multipart property's `contentType`. What the client cannot honour is reported."""
+        """The `encoding` map of a form or multipart body (Encoding Objects, OAS 3.1.1 §4.8.15),
+        by property: its `style` and `explode`, written as a query parameter's would be (OAS
+        3.1 applies them to multipart parts too), else, for a JSON `contentType` in a form, its
+        JSON text; a multipart part's `contentType`. What the client cannot honour is reported.
+        `properties` maps the body's property names to their schemas (None: not an object)."""
         raw = media.get("encoding")
         if raw is None:
             return ()
@@ -906,6 +908,12 @@ class _Builder:
                 continue
             if isinstance(node.get("headers"), dict) and node["headers"]:
                 self.warn([*where, "headers"], "headers of a part are not sent: the client takes no value for them")
+            if node.get("allowReserved") is True:
+                self.warn(
+                    [*where, "allowReserved"],
+                    f"allowReserved is not applied in a {encoding} body: reserved characters are percent-encoded, "
+                    "which a form decodes alike",
+                )
             content_type = node.get("contentType")
             if content_type is not None and not isinstance(content_type, str):
                 self.warn(
@@ -913,30 +921,31 @@ class _Builder:
                 )
                 content_type = None
             first = content_type.split(",")[0].strip() if content_type else None
-            if encoding == "multipart":
-                for key in ("style", "explode", "allowReserved"):
-                    if key in node:
-                        self.warn(
-                            [*where, key],
-                            f"{key} applies to form bodies (OAS 3.0.3 §4.7.15); ignored for a multipart part",
-                        )
-                if first and "*" not in first and _acceptable(first, "") == first:
-                    parts.append(ir.PartEncoding(str(name), content_type=first))
-                continue
-            if node.get("allowReserved") is True:
-                self.warn(
-                    [*where, "allowReserved"],
-                    "allowReserved is not applied in a form body: reserved characters are percent-encoded, which a form decodes alike",
-                )
+            part = ir.PartEncoding(str(name))
             if "style" in node or "explode" in node:
                 style = node.get("style", "form")
                 if style not in _PARAMETER_STYLES["query"]:
                     self.warn([*where, "style"], f"style {_kind(style)} is not a query style; sent as form")
                     style = "form"
                 explode = self.flag(node, "explode", style == "form", where)
-                parts.append(ir.PartEncoding(str(name), style=str(style), explode=explode))
-            elif first and _media_kind(first) == "json":
-                parts.append(ir.PartEncoding(str(name), style="json"))
+                if style == "deepObject":
+                    # Brackets, as a form body writes its objects anyway (`a[b][c]=v`, arrays
+                    # inside indexed `a[b][0]=v`, which deepObject leaves undefined): what
+                    # form-encoded APIs such as Stripe's, which declare deepObject, read.
+                    if encoding == "multipart":
+                        part = dataclasses.replace(part, style="deepObject", explode=True)
+                else:
+                    schema = (properties or {}).get(name, {})
+                    style, explode = self.representable_style(
+                        schema, str(style), explode, str(name), where, "explode" in node
+                    )
+                    part = dataclasses.replace(part, style=style, explode=explode)
+            elif encoding == "form" and first and _media_kind(first) == "json":
+                part = dataclasses.replace(part, style="json")
+            if encoding == "multipart" and first and "*" not in first and _acceptable(first, "") == first:
+                part = dataclasses.replace(part, content_type=first)
+            if part != ir.PartEncoding(str(name)):
+                parts.append(part)
         return tuple(parts)
 
     def pick_media_type(self, content: Any, at: list[str | int]) -> tuple[str, Mapping[str, Any]] | None:
