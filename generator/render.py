@@ -25,7 +25,7 @@ from typing import Literal
 import jinja2
 
 from . import ir
-from .format import fits, hug
+from .layout import fits, hug
 from .paths import fingerprint, runtime_dir, template_dir
 from .write import IGNORE_FILE
 
