@@ -82,17 +82,19 @@ Expr: TypeAlias = "str | Call | Collection | Keyed | Conditional"
 
 @dataclass(frozen=True, slots=True)
 class Annotated:
-    """`name: type = default`, a field of a class (`statement`) or a parameter of a `def`. As a
-    statement with a default, black splits after `= (` first."""
+    """`name: type = default` (or `name = default`, without a type), a statement of a class
+    (`statement`) or a parameter of a `def`. A statement with a default too long for its line has
+    the default in parentheses on a line of its own, if it fits there."""
 
     name: str
-    type: str
+    type: str | None
     default: str | None = None
     statement: bool = False
 
     @property
     def text(self) -> str:
-        return f"{self.name}: {self.type}" + ("" if self.default is None else f" = {self.default}")
+        typed = self.name if self.type is None else f"{self.name}: {self.type}"
+        return typed if self.default is None else f"{typed} = {self.default}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,9 +169,23 @@ def _lines(e: Expr, indent: int, lead: str, tail: str) -> list[str] | None:
         if any(part is None for part in exploded):
             return None
         return [pad + head, *(line for part in exploded for line in part or ()), pad + close]
+    if not fits(head, indent):
+        return None
     body = ", ".join(map(flat, items)) + ("," if isinstance(e, Collection) and e.one_tuple else "")
-    split = _split(head + body + close, indent)
-    return None if split is None else [pad + split]
+    if fits(body, indent + 4) and not (isinstance(e, Collection) and len(items) > 1):
+        return [pad + head, f"{pad}    {body}", pad + close]
+    if len(items) == 1 and not (isinstance(e, Collection) and e.one_tuple):
+        # One item, too long for a line of its own: split it in turn (no comma is added after it).
+        if isinstance(items[0], str) and not _has_bracket(items[0]):
+            return [pad + head, f"{pad}    {body}", pad + close]  # a long name: black leaves it so
+        inner = _lines(items[0], indent + 4, "", "")
+        if inner is None or inner == [f"{pad}    {body}"]:
+            return None
+        return [pad + head, *inner, pad + close]
+    exploded = [_lines(item, indent + 4, "", ",") for item in items]
+    if any(part is None for part in exploded):
+        return None
+    return [pad + head, *(line for part in exploded for line in part or ()), pad + close]
 
 
 def _conditional_lines(e: Conditional, indent: int, lead: str, tail: str) -> list[str]:
@@ -201,13 +217,16 @@ def _annotated_lines(a: Annotated, indent: int, lead: str, tail: str) -> list[st
     its own, or, too long for that too, a member of its union a line (a lone subscript without
     default has its brackets split instead, as black does)."""
     pad = " " * indent
-    name, type = lead + a.name, a.type
-    default = "" if a.default is None else f" = {a.default}"
-    one = f"{name}: {type}{default}{tail}"
+    one = lead + a.text + tail
     if fits(one, indent):
         return [pad + one]
-    if a.statement and default and fits(f"{name}: {type} = (", indent):
-        return [f"{pad}{name}: {type} = (", f"{pad}    {a.default}", f"{pad}){tail}"]
+    typed = lead + (a.name if a.type is None else f"{a.name}: {a.type}")
+    if a.statement and a.default is not None and fits(typed + " = (", indent) and fits(a.default, indent + 4):
+        return [f"{pad}{typed} = (", f"{pad}    {a.default}", f"{pad}){tail}"]
+    if a.type is None:
+        return [pad + one]
+    name, type = lead + a.name, a.type
+    default = "" if a.default is None else f" = {a.default}"
     members = union_members(type)
     if not default and len(members) == 1 and type.endswith("]"):
         # A field or required argument whose type is one subscript: black splits its brackets.
