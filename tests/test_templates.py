@@ -159,7 +159,7 @@ def test_signature_macros(macros) -> None:  # type: ignore[no-untyped-def]
     path = ir.Parameter("pool_id", "poolId", "path", STR, True)
     name = ir.Parameter("name", "name", "body", STR, False, attr="name")
     op = ir.Operation(
-        name="update", function="update", method="PATCH", path="/p/{poolId}", doc=None, deprecated=False,
+        name="update", method="PATCH", path="/p/{poolId}", doc=None, deprecated=False,
         path_params=(path,), query_params=(), header_params=(), cookie_params=(), body=None, body_fields=(name,),
         successes=(), errors=(), security=(), returns=None,
     )  # fmt: skip
