@@ -442,7 +442,6 @@ class _Builder:
         pagination = self.build_pagination(node.get("x-fern-pagination"), parameters, returns, name, methods, op.ptr)
         operation = ir.Operation(
             name=name,
-            function=name,
             method=op.method.upper(),
             path=_plain_template(op.path),
             doc=_join(node.get("summary"), node.get("description")),
@@ -504,7 +503,7 @@ class _Builder:
             body=body,
             location_header=header,
             location_path=path[0] if path else (),
-            poll_function=f"_{poll_op.function}_response",
+            poll_function=f"_{poll_op.name}_response",
             poll_module=group.module,
             poll_security=poll_op.security,
             result=poll_op.returns,  # type: ignore[arg-type]

@@ -516,8 +516,7 @@ class Wait:
 
 @dataclass(frozen=True, slots=True)
 class Operation:
-    name: str  # Python method name
-    function: str  # private module-level stem for the request/response functions
+    name: str  # Python method name, and the stem of its module-level `_<name>_request`/`_response` functions
     method: str  # HTTP method, upper case
     path: str  # the path template as in the document
     doc: str | None
