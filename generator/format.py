@@ -334,13 +334,13 @@ def _statement(lines: list[str], first: int, last: int) -> Statement:
 
 # -- black ----------------------------------------------------------------------------------------
 
-# What a statement that cannot stand alone is put in to be read: lines before it (at its
-# indentation) and after it (one level in), none of them in what is kept of black's result.
+# What a statement that cannot stand alone is put in to be read: lines before it and after it
+# (indented from the statement's indentation), none of them in what is kept of black's result.
 _CONTEXT = {
     "": ((), ()),
-    "header": ((), ("pass",)),
+    "header": ((), ("    pass",)),
     "decorator": ((), ("def _():", "    pass")),
-    "branch": (("if _:", "    pass"), ("pass",)),
+    "branch": (("if _:", "    pass"), ("    pass",)),
 }
 _NEST = "if _:"
 
@@ -408,7 +408,7 @@ def _format_batch(jobs: list[Job]) -> list[str | None]:
         parts += [" " * level + _NEST for level in range(0, indent, 4)]
         parts += [pad + line for line in before]
         parts.append(text)
-        parts += [pad + "    " + line for line in after]
+        parts += [pad + line for line in after]
     try:
         out = black.format_str("\n".join(parts) + "\n", mode=black_mode()).split("\n")
     except InvalidInput:
@@ -444,7 +444,7 @@ def _cut(part: list[str], job: Job) -> str | None:
     pad = " " * indent
     head = body[: len(before)]
     tail = body[len(body) - len(after) :] if after else []
-    if head != [pad + line for line in before] or tail != [pad + "    " + line for line in after]:
+    if head != [pad + line for line in before] or tail != [pad + line for line in after]:
         return None
     statement = body[len(before) : len(body) - len(after)]
     if not statement or not statement[0].startswith(pad) or not statement[-1].strip():
