@@ -534,7 +534,8 @@ def main() -> None:
             files name the document they come from)."""
             for kind, content in (("same", data), ("changed", one_operation_changed(data))):
                 (folder / kind).mkdir(exist_ok=True)
-                (folder / kind / f"{name}.json").write_text(json.dumps(content), encoding="utf-8")
+                text = json.dumps(content, default=str)  # YAML reads some examples as dates
+                (folder / kind / f"{name}.json").write_text(text, encoding="utf-8")
             same, changed = folder / "same" / f"{name}.json", folder / "changed" / f"{name}.json"
             documents.append((name, same, changed, operations, lenient))
 
