@@ -4,11 +4,13 @@
     python bench/run.py --sizes 10 100 --repeat 3 --skip-stripe
     python bench/run.py --opc /path/to/openapi-python-client --openapi-generator /path/to/openapi-generator-cli
 
-For each document (synthetic ones of N operations, Stripe's from ../shared/specs, the Comms
-document) and each tool it measures, alternating tools run by run: a first generation into an
+For each document (synthetic ones of N operations, one of 1,200 operations whose schema and
+property names are 40 to 80 characters long, Stripe's and OpenAI's from ../shared/specs, the
+Comms document) and each tool it measures, alternating tools run by run: a first generation into an
 empty folder; a regeneration of the unchanged document; a regeneration after one operation's
 summary changed; and, for this generator, `generate --check`. Each figure is the median wall time
-of `--repeat` runs and the largest peak resident memory of the child process (from `wait4`).
+of `--repeat` runs and the largest peak resident memory of the child process (from `wait4`);
+this generator's first generation is also shown stage by stage, from its `--verbose` times.
 Then two micro-benchmarks of the generated client: the cost of one call over
 `httpx.MockTransport` against a bare `httpx.Client` call, and decoding a response model.
 
@@ -23,6 +25,7 @@ import argparse
 import copy
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -104,6 +107,98 @@ def synthetic(operations: int) -> dict[str, Any]:
     }
 
 
+# Words that long names of real APIs are made of (device management, identity governance, ...).
+_WORDS = (
+    "device management configuration policy assignment filter identity governance access package "
+    "catalog resource request approval stage escalation notification recipient subscription "
+    "entitlement workflow compliance evaluation schedule instance settings template definition "
+    "threat intelligence indicator detection remediation mailbox delegation permission grant "
+    "conditional authentication strength method registration activity report summary statistics"
+).split()
+
+
+def _long_name(seed: int, low: int, high: int) -> str:
+    """A CamelCase name of `low` to `high` characters, the same for the same seed."""
+    words: list[str] = []
+    step = 7 + seed % 11
+    i = seed * 13
+    target = low + (seed * 29 + 11) % (high - low + 1)
+    while sum(map(len, words)) < target:
+        words.append(_WORDS[i % len(_WORDS)].capitalize())
+        i += step
+    name = "".join(words)[:high]
+    return name if len(name) >= low else name + "X" * (low - len(name))
+
+
+def long_names(operations: int) -> dict[str, Any]:
+    """A document of `operations` operations whose schema and property names are 40 to 80
+    characters long, none tagged (so all operations share one module), as some large public
+    documents are: lines that are too long only because of a name, which nothing can shorten."""
+    paths: dict[str, Any] = {}
+    schemas: dict[str, Any] = {}
+    count = 0
+    r = 0
+    while count < operations:
+        name = f"{_long_name(r, 40, 76)}{r}"
+        other = f"{_long_name(r + 1, 40, 76)}{r + 1}"
+        props = [_long_name(1000 + r * 8 + k, 40, 80) for k in range(8)]
+        props = [p[0].lower() + p[1:] for p in props]
+        schemas[name] = {
+            "type": "object",
+            "description": f"A resource with long names, number {r}.",
+            "required": props[:2],
+            "properties": {
+                props[0]: {"type": "string", "description": "Its identifier."},
+                props[1]: {"type": "string", "enum": ["enabledForAllUsersInTheTenant", "disabledEverywhere"]},
+                props[2]: {"type": "integer", "minimum": 0, "nullable": True},
+                props[3]: {"type": "string", "format": "date-time"},
+                props[4]: {"type": "array", "items": {"$ref": f"#/components/schemas/{other}"}},
+                props[5]: {"$ref": f"#/components/schemas/{other}"},
+                props[6]: {"type": "object", "additionalProperties": {"type": "string"}},
+                props[7]: {"type": "object", "properties": {props[0]: {"type": "boolean"}}},
+            },
+        }
+        schemas[other] = {
+            "type": "object",
+            "properties": {props[0]: {"type": "string"}, props[3]: {"type": "number", "nullable": True}},
+        }
+        ref = {"$ref": f"#/components/schemas/{name}"}
+        ok = {"description": "OK", "content": {"application/json": {"schema": ref}}}
+        listing = {"type": "array", "items": ref}
+        body = {"required": True, "content": {"application/json": {"schema": ref}}}
+        key = props[0]
+        collection = f"/v1.0/{name[0].lower() + name[1:]}"
+        item = f"{collection}/{{{key}}}"
+        path_parameter = {"name": key, "in": "path", "required": True, "schema": {"type": "string"}}
+        query = [
+            {"name": props[1], "in": "query", "schema": {"type": "string"}},
+            {"name": props[2], "in": "query", "schema": {"type": "integer"}},
+        ]
+        ops: list[tuple[str, str, dict[str, Any]]] = [
+            (collection, "get", {"parameters": query, "responses": {"200": {"description": "OK", "content": {
+                "application/json": {"schema": listing}}}}}),
+            (collection, "post", {"requestBody": body, "responses": {"201": ok}}),
+            (item, "get", {"parameters": [path_parameter], "responses": {"200": ok, "404": {"description": "No"}}}),
+            (item, "patch", {"parameters": [path_parameter], "requestBody": body, "responses": {"200": ok}}),
+            (item, "delete", {"parameters": [path_parameter], "responses": {"204": {"description": "Deleted"}}}),
+        ]  # fmt: skip
+        for method_path, method, operation in ops:
+            if count >= operations:
+                break
+            verb = {"get": "Get" if method_path == item else "List"}.get(method, method.capitalize())
+            operation = {"operationId": f"{verb}{name}", "summary": f"{verb} one {name}", **operation}
+            paths.setdefault(method_path, {})[method] = operation
+            count += 1
+        r += 2
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": f"Long names {operations}", "version": "1.0.0"},
+        "servers": [{"url": "https://api.example.com"}],
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
+
+
 def one_operation_changed(document: dict[str, Any]) -> dict[str, Any]:
     changed = copy.deepcopy(document)
     first = next(iter(changed["paths"].values()))
@@ -121,14 +216,15 @@ class Tool:
     generate: Callable[[Path, Path], list[str]]  # (document, output folder) -> argv
     check: Callable[[Path, Path], list[str]] | None = None
     env: dict[str, str] = field(default_factory=dict)
+    lenient: tuple[str, ...] = ()  # what it adds to read a document that is not quite valid
 
 
 def ours() -> Tool:
     def command(doc: Path, out: Path, *extra: str) -> list[str]:
         generate = [sys.executable, "-m", "generator", "generate", str(doc), "--output", str(out)]
-        return [*generate, "--quiet", "--package", "bench_client", *extra]
+        return [*generate, "--verbose", "--package", "bench_client", *extra]
 
-    return Tool("clientgen", command, lambda doc, out: command(doc, out, "--check"))
+    return Tool("clientgen", command, lambda doc, out: command(doc, out, "--check"), lenient=("--lenient",))
 
 
 def opc(executable: str) -> Tool:
@@ -159,6 +255,11 @@ class Sample:
     seconds: float
     peak_mib: float
     ok: bool
+    stages: dict[str, float] = field(default_factory=dict)  # this generator's `--verbose` times
+
+
+STAGES = ("load", "validate", "build", "render", "format", "write")
+_STAGE_LINE = re.compile(r"clientgen: (\w+) (\d+\.\d+)s")
 
 
 TIME = shutil.which("time") or "/usr/bin/time"
@@ -175,10 +276,11 @@ def measure(argv: list[str], cwd: Path) -> Sample:
         seconds = time.perf_counter() - started
         text = rss.read().strip().splitlines()
     kib = float(text[-1]) if text and text[-1].isdigit() else float("nan")
+    stderr = result.stderr.decode(errors="replace")
     if result.returncode not in (0, 1):
-        stderr = result.stderr.decode(errors="replace").strip()[-300:]
-        print(f"    ! {Path(argv[0]).name} exited {result.returncode}: {stderr}", file=sys.stderr)
-    return Sample(seconds, kib / 1024, result.returncode in (0, 1))
+        print(f"    ! {Path(argv[0]).name} exited {result.returncode}: {stderr.strip()[-300:]}", file=sys.stderr)
+    stages = {m[1]: float(m[2]) for m in _STAGE_LINE.finditer(stderr) if m[1] in STAGES}
+    return Sample(seconds, kib / 1024, result.returncode in (0, 1), stages)
 
 
 @dataclass
@@ -197,12 +299,17 @@ def median(samples: list[Sample]) -> float | None:
     return statistics.median(good) if good and len(good) == len(samples) else None
 
 
+def stage_median(samples: list[Sample], stage: str) -> float | None:
+    times = [s.stages[stage] for s in samples if s.ok and stage in s.stages]
+    return statistics.median(times) if times else None
+
+
 def peak(samples: list[Sample]) -> float | None:
     return max((s.peak_mib for s in samples), default=None) if samples else None
 
 
 def bench_document(
-    name: str, document: Path, changed: Path, operations: int, tools: list[Tool], repeat: int
+    name: str, document: Path, changed: Path, operations: int, tools: list[Tool], repeat: int, lenient: bool = False
 ) -> list[Row]:
     rows = {tool.name: Row(name, operations, tool.name) for tool in tools}
     for run in range(repeat):
@@ -212,13 +319,14 @@ def bench_document(
             with tempfile.TemporaryDirectory() as scratch:
                 out = Path(scratch) / "out"
                 out.mkdir()
-                row.first.append(measure(tool.generate(document, out), ROOT))
+                flags = list(tool.lenient) if lenient else []
+                row.first.append(measure(tool.generate(document, out) + flags, ROOT))
                 if not row.first[-1].ok:
                     continue
-                row.unchanged.append(measure(tool.generate(document, out), ROOT))
+                row.unchanged.append(measure(tool.generate(document, out) + flags, ROOT))
                 if tool.check is not None:
-                    row.check.append(measure(tool.check(document, out), ROOT))
-                row.one_changed.append(measure(tool.generate(changed, out), ROOT))
+                    row.check.append(measure(tool.check(document, out) + flags, ROOT))
+                row.one_changed.append(measure(tool.generate(changed, out) + flags, ROOT))
             print(f"  {name:>18} {tool.name:>22} run {run + 1}: first {row.first[-1].seconds:6.2f} s", file=sys.stderr)
     return list(rows.values())
 
@@ -322,6 +430,24 @@ def report(rows: list[Row]) -> str:
                 f"| {document} | {ratio(median(us.first), median(them.first))} | {ratio(median(us.unchanged), median(them.unchanged))}"
                 f" | {ratio(median(us.one_changed), median(them.one_changed))} | {ratio(peak(us.first), peak(them.first))} |"
             )
+    lines += [
+        "",
+        "clientgen's first generation, stage by stage (`--verbose`; format includes waiting for the strict"
+        " validation that runs beside build, render and format):",
+        "",
+        "| document | first | " + " | ".join(STAGES) + " | format ÷ first |",
+        "|---|" + "---:|" * (len(STAGES) + 2),
+    ]
+    for row in rows:
+        total = median(row.first)
+        if row.tool != "clientgen" or total is None:
+            continue
+        stages = [stage_median(row.first, stage) for stage in STAGES]
+        share = stages[STAGES.index("format")]
+        lines.append(
+            f"| {row.document} | {fmt(total)} | " + " | ".join(fmt(t) for t in stages)
+            + f" | {'—' if share is None else f'{share / total:.0%}'} |"
+        )  # fmt: skip
     synthetic_rows = [
         r for r in rows if r.tool == "clientgen" and r.document.startswith("synthetic") and median(r.first)
     ]
@@ -380,6 +506,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[10, 100, 1000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-stripe", action="store_true")
+    parser.add_argument("--skip-openai", action="store_true")
+    parser.add_argument("--long-names", type=int, default=1200, help="operations of the long-names document (0: none)")
     parser.add_argument("--opc", default=shutil.which("openapi-python-client"))
     parser.add_argument("--openapi-generator", default=shutil.which("openapi-generator-cli"))
     args = parser.parse_args()
@@ -397,17 +525,19 @@ def main() -> None:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
-        documents: list[tuple[str, Path, Path, int]] = []
+        documents: list[tuple[str, Path, Path, int, bool]] = []
         comms = ROOT / "spec" / "comms.yaml"
         import yaml
 
-        def pair(name: str, data: dict[str, Any], operations: int) -> None:
+        def pair(name: str, data: dict[str, Any], operations: int, lenient: bool = False) -> None:
             """The document and its one-operation edit, under the same file name (generated
             files name the document they come from)."""
             for kind, content in (("same", data), ("changed", one_operation_changed(data))):
                 (folder / kind).mkdir(exist_ok=True)
-                (folder / kind / f"{name}.json").write_text(json.dumps(content), encoding="utf-8")
-            documents.append((name, folder / "same" / f"{name}.json", folder / "changed" / f"{name}.json", operations))
+                text = json.dumps(content, default=str)  # YAML reads some examples as dates
+                (folder / kind / f"{name}.json").write_text(text, encoding="utf-8")
+            same, changed = folder / "same" / f"{name}.json", folder / "changed" / f"{name}.json"
+            documents.append((name, same, changed, operations, lenient))
 
         pair("comms", yaml.safe_load(comms.read_text(encoding="utf-8")), 10)
         for size in args.sizes:
@@ -415,9 +545,18 @@ def main() -> None:
         stripe = SPECS / "stripe-spec3.yaml"
         if stripe.is_file() and not args.skip_stripe:
             loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-            pair("stripe", yaml.load(stripe.read_text(encoding="utf-8"), Loader=loader), 468)
-        for name, document, changed, operations in documents:
-            rows += bench_document(name, document, changed, operations, tools, args.repeat)
+            pair("stripe", yaml.load(stripe.read_text(encoding="utf-8"), Loader=loader), 468, lenient=True)
+        if args.long_names:
+            pair(f"long-names-{args.long_names}", long_names(args.long_names), args.long_names)
+        openai = SPECS / "openai-openapi.yaml"
+        if openai.is_file() and not args.skip_openai:
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            data = yaml.load(openai.read_text(encoding="utf-8"), Loader=loader)
+            methods = ("get", "put", "post", "delete", "patch", "options", "head", "trace")
+            count = sum(1 for item in data["paths"].values() for key in item if key in methods)
+            pair("openai", data, count, lenient=True)
+        for name, document, changed, operations, lenient in documents:
+            rows += bench_document(name, document, changed, operations, tools, args.repeat, lenient)
 
         opc_client = None
         if args.opc:

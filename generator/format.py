@@ -4,15 +4,25 @@ Contract: `format_files(files)` returns the same mapping with each `.py` source 
 major version, an explicit `Mode`, never the user's configuration) would format it. A template bug
 that yields invalid Python in what black sees raises `InternalError` naming the file.
 
-Black formats about a thousand lines a second, and a large document's client is 100k+ lines, so
+Black formats a few thousand lines a second, and a large document's client is 100k+ lines, so
 black over everything would cost more than every other stage together. Instead the templates
 write black's style themselves (quotes, blank lines, docstrings, exploded brackets with magic
 trailing commas; `tests/test_black_style.py` proves it by running black over everything the
 corpus generates), and black sees only what a template cannot lay out ahead of time: a statement
-with a line over the limit, whose layout depends on the document's names and values. Each such
-statement is formatted alone, dedented, at the line length its indentation leaves, which is how
-black lays it out inside the file; identical statements are formatted once. A file the scanner
-cannot follow goes to black whole.
+with a line over the limit, whose layout depends on the document's names and values.
+
+Black sees only what it can change. A long line that no split of black's can shorten is left as
+it is without asking black: an item of a split bracket that is a name, a string or a key and
+one (black splits such a line only at its comma, and has no bracket to split at), and a
+statement `name = value` or `return value` whose value is one name or string too long for a
+line of its own (black would wrap it in parentheses only if it then fit).
+
+What must go to black goes in batches: the statements (identical ones once) are written one
+after another into a module, each at its own indentation under `if _:` lines and behind a marker
+statement, so that black formats each at the width it has in its file, and the result is cut
+apart at the markers. A batch black cannot read, or a result that does not cut apart as
+expected, is done statement by statement; a statement black cannot read alone, or a file the
+scanner cannot follow, goes to black whole.
 """
 
 from __future__ import annotations
@@ -25,7 +35,8 @@ from dataclasses import dataclass
 from typing import Any
 
 LINE_LENGTH = 100
-PARALLEL_FROM = 400  # statements; below this, starting worker processes costs more than it saves
+BATCH_LINES = 1500  # lines of statements a `format_str` call is given (black slows down on far larger modules)
+PARALLEL_FROM = 6000  # lines of statements; below this, starting worker processes costs more than it saves
 
 
 class InternalError(Exception):
@@ -78,7 +89,7 @@ _TRIPLE_END = {
     q: re.compile(r"(?:[^\\" + q[0] + r"]|\\.|" + q[0] + r"(?!" + q[:2] + r"))*" + q) for q in ('"""', "'''")
 }
 _HEADER_NEEDS_CONTEXT = ("elif ", "else:", "except", "finally:", "case ")
-Job = tuple[str, int, str]  # (dedented statement, line length, its context: see `_CONTEXT`)
+Job = tuple[str, int, str]  # (statement as in its file, its indentation, its context: see `_CONTEXT`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,11 +108,11 @@ class _Plan:
 
     def jobs(self) -> Iterable[Job]:
         if self.whole:
-            yield (self.source, LINE_LENGTH, "file")
+            yield (self.source, 0, "file")
             return
         lines = self.source.split("\n")
         for s in self.statements:
-            yield (_dedent(lines[s.first : s.last + 1], s.indent), LINE_LENGTH - s.indent, s.wrap)
+            yield ("\n".join(lines[s.first : s.last + 1]), s.indent, s.wrap)
 
     def apply(self, path: str, results: dict[Job, str | None]) -> str:
         out: list[str] = []
@@ -113,12 +124,12 @@ class _Plan:
                 if text is None:  # black could not read the statement alone: format the file
                     break
                 out += lines[cursor : s.first]
-                out += [" " * s.indent + line if line else line for line in text.split("\n")]
+                out.append(text)
                 cursor = s.last + 1
             else:
                 return "\n".join(out + lines[cursor:])
-        job = (self.source, LINE_LENGTH, "file")
-        whole = results[job] if self.whole else _format_one(job)
+        job = (self.source, 0, "file")
+        whole = results[job] if self.whole else _format_file(self.source)
         if whole is None:
             raise InternalError(f"generated invalid Python in {path}: {_syntax_error(self.source)}")
         return whole
@@ -162,6 +173,7 @@ def plan_formatting(source: str) -> _Plan:
             surely_fits(line)
             or _is_string_statement(lines[start])
             or (inside and _UNSPLITTABLE_ITEM.fullmatch(line) is not None)
+            or (start == i and depth == 0 and not quote and _unshortenable_statement(line))
         ):
             long_code = True
         if depth == 0 and not quote and long_code:
@@ -178,9 +190,27 @@ def surely_fits(line: str) -> bool:
     return len(line) <= LINE_LENGTH and (line.isascii() or 2 * len(line) <= LINE_LENGTH)
 
 
-# An item of a split bracket that black has nowhere to split: a string or name, or a key and one.
+# A long line black cannot shorten, and leaves as it is.
+#
+# An item of a split bracket, ending with its comma, that is a string or a (dotted) name, perhaps
+# behind a key (`name=`, `"key": `, `name: `) or `lambda: `. Black splits such a line at its
+# delimiters of the highest priority, and the comma outranks every other: the split gives the same
+# line back. Then it splits at the last bracket, and there is none. Operators (`|`, `+`, `if`, ...)
+# or brackets would give black somewhere to split; a comment is not allowed either.
 _ATOM = r"""(?:[rRbBuU]?"(?:[^"\\\n]|\\.)*"|[rRbBuU]?'(?:[^'\\\n]|\\.)*'|[A-Za-z_]\w*)"""
-_UNSPLITTABLE_ITEM = re.compile(rf"\s*{_ATOM}(?:: {_ATOM})?,")
+_DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*"
+_UNSPLITTABLE_ITEM = re.compile(rf"\s*(?:[A-Za-z_]\w*=|{_ATOM}: )?(?:lambda: )?(?:{_ATOM}|{_DOTTED}),")
+# A statement of one line, `target = value`, `return value` or a value alone, whose value is one
+# name or string: black can only wrap the value in parentheses, on a line of its own, and does so
+# only if it fits there (`rhs` in black's linegen: a body that cannot be split and is still too
+# long stops the split). A value of several tokens (`a.b`) would be wrapped anyway.
+_UNSHORTENABLE_STATEMENT = re.compile(rf"(?P<indent> *)(?:return |{_DOTTED} = )?(?P<value>{_ATOM})")
+
+
+def _unshortenable_statement(line: str) -> bool:
+    match = _UNSHORTENABLE_STATEMENT.fullmatch(line)
+    # Characters, not columns: a value that is too long in characters is so in black's columns.
+    return match is not None and len(match["indent"]) + 4 + len(match["value"]) > LINE_LENGTH
 
 
 def _is_string_statement(first_line: str) -> bool:
@@ -201,52 +231,137 @@ def _statement(lines: list[str], first: int, last: int) -> Statement:
     return Statement(first, last, indent, wrap)
 
 
-def _dedent(lines: list[str], indent: int) -> str:
-    return "\n".join(line[indent:] for line in lines)
-
-
 # -- black ----------------------------------------------------------------------------------------
 
-# What a statement that cannot stand alone is put in to be read, and how many lines of the result
-# that context takes before and after it.
+# What a statement that cannot stand alone is put in to be read: lines before it and after it
+# (indented from the statement's indentation), none of them in what is kept of black's result.
 _CONTEXT = {
-    "": ("", "", 0, 0),
-    "header": ("", "\n    pass", 0, 1),
-    "decorator": ("", "\ndef _():\n    pass", 0, 2),
-    "branch": ("if _:\n    pass\n", "\n    pass", 2, 1),
+    "": ((), ()),
+    "header": ((), ("    pass",)),
+    "decorator": ((), ("def _():", "    pass")),
+    "branch": (("if _:", "    pass"), ("    pass",)),
 }
+_NEST = "if _:"
 
 
 def _run_black(jobs: list[Job]) -> list[str | None]:
-    workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) >= PARALLEL_FROM and workers > 1:
+    """Black's layout of each job, in order; None for a statement black cannot read alone. The
+    statements go in batches of about `BATCH_LINES` lines, in worker processes when there are
+    many."""
+    results: dict[int, str | None] = {}
+    batches: list[list[int]] = []
+    size = 0
+    for index, (text, indent, wrap) in enumerate(jobs):
+        if wrap == "file":
+            results[index] = _format_file(text)
+        elif indent % 4 or _FMT_COMMENT.search(text):
+            # Only ever seen in a file of ours formatted by black: an indentation that is not
+            # black's, or a `# fmt:` comment, which would act on the statements after it.
+            results[index] = _format_batch([jobs[index]])[0]
+        else:
+            lines = text.count("\n") + 1
+            if not batches or size + lines > BATCH_LINES:
+                batches.append([])
+                size = 0
+            batches[-1].append(index)
+            size += lines
+    work = [[jobs[i] for i in batch] for batch in batches]
+    workers = min(os.cpu_count() or 1, 8, len(work))
+    if workers > 1 and sum(text.count("\n") + 1 for batch in work for text, _, _ in batch) >= PARALLEL_FROM:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(_format_one, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
-    return [_format_one(job) for job in jobs]
+            done = list(pool.map(_format_batch, work))
+    else:
+        done = [_format_batch(batch) for batch in work]
+    for batch, formatted in zip(batches, done, strict=True):
+        results.update(zip(batch, formatted, strict=True))
+    return [results[i] for i in range(len(jobs))]
 
 
-def _format_one(job: Job) -> str | None:
-    """Black's layout of one statement (or, for "file", of a whole file); None if black cannot
-    read it."""
+_FMT_COMMENT = re.compile(r"#\s*(?:fmt|yapf)\s*:")
+
+
+def _format_batch(jobs: list[Job]) -> list[str | None]:
+    """Black's layout of each statement of `jobs`, all formatted by one `format_str` call.
+
+    The module given to black holds, for each statement in turn, a marker statement at the left
+    margin, then `if _:` lines down to the statement's indentation, then the statement in its
+    context (`_CONTEXT`). Black formats a statement at depth d with d levels of indentation
+    counted in its line length, as in its file, and keeps the marker as it is (short, and at the
+    left margin); blank lines it puts around the marker, the `if _:` lines and the context are
+    dropped. A statement whose part of the result is not shaped as expected (which would be a
+    misunderstanding of black's) is formatted alone, and a batch black cannot read is formatted
+    statement by statement, so that the statement at fault is the only one without a result."""
+    import black
+    from black.parsing import InvalidInput
+
+    marker = "_clientgen_cut"
+    while any(marker in text for text, _, _ in jobs):
+        marker += "_"
+    parts: list[str] = []
+    for text, indent, wrap in jobs:
+        before, after = _CONTEXT[wrap]
+        pad = " " * indent
+        parts.append(f"{marker} = 0")
+        parts += [" " * level + _NEST for level in range(0, indent, 4)]
+        parts += [pad + line for line in before]
+        parts.append(text)
+        parts += [pad + line for line in after]
+    try:
+        out = black.format_str("\n".join(parts) + "\n", mode=black_mode()).split("\n")
+    except InvalidInput:
+        if len(jobs) == 1:
+            return [None]
+        return [result for job in jobs for result in _format_batch([job])]
+    starts = [i for i, line in enumerate(out) if line == f"{marker} = 0"]
+    if len(starts) != len(jobs):
+        return [result for job in jobs for result in _format_batch([job])] if len(jobs) > 1 else [None]
+    results: list[str | None] = []
+    for job, begin, end in zip(jobs, starts, [*starts[1:], len(out)], strict=True):
+        result = _cut(out[begin + 1 : end], job)
+        if result is None and len(jobs) > 1:
+            result = _format_batch([job])[0]
+        results.append(result)
+    return results
+
+
+def _cut(part: list[str], job: Job) -> str | None:
+    """The statement of `job` out of its part of black's result (see `_format_batch`); None if the
+    part is not shaped as expected."""
+    _, indent, wrap = job
+    before, after = _CONTEXT[wrap]
+    nest = [" " * level + _NEST for level in range(0, indent, 4)]
+    lines = [line for line in part[: len(nest)]]
+    if lines != nest:
+        return None
+    body = part[len(nest) :]
+    while body and not body[0]:
+        body.pop(0)
+    while body and not body[-1]:
+        body.pop()
+    pad = " " * indent
+    head = body[: len(before)]
+    tail = body[len(body) - len(after) :] if after else []
+    if head != [pad + line for line in before] or tail != [pad + line for line in after]:
+        return None
+    statement = body[len(before) : len(body) - len(after)]
+    if not statement or not statement[0].startswith(pad) or not statement[-1].strip():
+        return None
+    return "\n".join(statement)
+
+
+def _format_file(source: str) -> str | None:
+    """Black's layout of a whole file; None if black cannot read it."""
     # black is imported here, not at the top: most runs never need it, and importing it is a good
     # part of a quick run's time.
     import black
     from black.parsing import InvalidInput
 
-    text, width, wrap = job
-    if wrap == "file":
-        try:
-            return black.format_str(text, mode=black_mode(width))
-        except InvalidInput:
-            return None
-    before, after, skip_head, skip_tail = _CONTEXT[wrap]
     try:
-        out = black.format_str(before + text + after + "\n", mode=black_mode(width)).split("\n")[:-1]
+        return black.format_str(source, mode=black_mode())
     except InvalidInput:
         return None
-    return "\n".join(out[skip_head : len(out) - skip_tail])
 
 
 def _syntax_error(source: str) -> str:
@@ -259,7 +374,7 @@ def _syntax_error(source: str) -> str:
 
 def format_source(path: str, source: str) -> str:
     """One file through black whole (what `format_files` must agree with)."""
-    result = _format_one((source, LINE_LENGTH, "file"))
+    result = _format_file(source)
     if result is None:
         raise InternalError(f"generated invalid Python in {path}: {_syntax_error(source)}")
     return result
