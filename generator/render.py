@@ -228,7 +228,7 @@ def _environment() -> jinja2.Environment:
     env.filters.update({f.__name__: _recording(f) for f in (request_path, request_query, request_headers)})
     env.filters.update(request_cookies=_recording(request_cookies), request_parameters=_recording(request_parameters))
     env.filters.update(conditional=Conditional, call=call, collection=collection, signature=signature, assign=assign)
-    env.filters.update(call_arguments=call_arguments, styles=styles)
+    env.filters.update(call_arguments=call_arguments, styles=styles, security=security)
     return env
 
 
@@ -605,8 +605,9 @@ def request_query(op: ir.Operation, names: Imports) -> str:
     """A request's `params`: the query parameters, their styles, and those sent unencoded."""
     reserved = ""
     if op.query_reserved:
-        wires = [pystr(p.wire) for p in op.query_reserved]
-        reserved = ("" if op.query_styles else ", {}") + f", reserved=({', '.join(wires)}{',' * (len(wires) == 1)})"
+        reserved = (
+            ("" if op.query_styles else ", {}") + ", reserved=" + _tuple(pystr(p.wire) for p in op.query_reserved)
+        )
     return f"{names.use('encode_query')}({values(op.query_params)}{styles(op.query_styles)}{reserved})"
 
 
@@ -616,6 +617,17 @@ def request_headers(op: ir.Operation, names: Imports) -> str:
 
 def request_cookies(op: ir.Operation, names: Imports) -> str:
     return f"{names.use('encode_cookies')}({values(op.cookie_params)}{styles(op.cookie_styles)})"
+
+
+def security(alternatives: tuple[tuple[str, ...], ...]) -> str:
+    """A request's `security`: a tuple of the alternatives, each a tuple of scheme keys."""
+    return _tuple(_tuple(pystr(key) for key in alternative) for alternative in alternatives)
+
+
+def _tuple(items: Iterable[str]) -> str:
+    """A tuple literal; one item keeps its comma."""
+    written = list(items)
+    return f"({', '.join(written)}{',' * (len(written) == 1)})"
 
 
 def values(params: Iterable[ir.Parameter]) -> str:

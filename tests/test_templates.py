@@ -25,6 +25,7 @@ from generator.render import (
     request_parameters,
     request_query,
     rule,
+    security,
     Context,
 )
 from generator.types import ANY, PRIMITIVES
@@ -368,3 +369,9 @@ def test_tomlstr_is_a_toml_string_of_the_value() -> None:
 
     for value in ['a "quoted" \\ title', "line\nbreak", "Größe"]:
         assert tomllib.loads(f"x = {tomlstr(value)}")["x"] == value
+
+
+def test_security_is_a_tuple_of_tuples() -> None:
+    assert security(()) == "()"
+    assert security((("key",),)) == '(("key",),)'
+    assert security((("a", "b"), ())) == '(("a", "b"), ())'
