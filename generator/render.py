@@ -4,11 +4,13 @@ Contract: `render(api)` returns `{relative path: source}` for every file of the 
 memory; nothing here touches the disk. Spec-specific files come from `templates/`; the runtime
 (`generator/runtime/`) is copied verbatim. Every `.py` file starts with the same header.
 
-This module is also the one place types become text: `annotation()` and `type_imports()` turn a
-`TypeRef` into its annotation and the imports it needs, and `import_lines()` prints imports
-sorted and grouped. The Jinja environment is strict (`StrictUndefined`), has no globals, and its
-only filters are those below; every string from the document that lands in code goes through
-`pystr` (a literal) or `docstring` (a docstring).
+This module is also the one place types become text: `annotation()` turns a `TypeRef` into its
+annotation (`imports.type_imports()` into the imports it needs), and `decode()` and `encode()`
+into the expressions that read and write its JSON value. A module's imports are those the
+filters that write its text record (see `imports`), printed where the template writes
+`{{ imports }}` once the rest is written. The Jinja environment is strict (`StrictUndefined`),
+has no globals, and its only filters are those below; every string from the document that lands
+in code goes through `pystr` (a literal) or `docstring` (a docstring).
 """
 
 from __future__ import annotations
@@ -16,17 +18,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import jinja2
 
 from . import ir
 from . import layout as lay
-from .layout import Annotated, Call, Collection, Conditional, Def, Expr, Keyed, fits, hug
+from .imports import ERRORS, NAMES, PUBLIC, Imports, import_lines
+from .layout import Annotated, Call, Collection, Conditional, Def, Expr, Keyed
 from .paths import fingerprint, runtime_dir, template_dir
 from .write import IGNORE_FILE
 
@@ -42,7 +43,6 @@ RUNTIME_FILES = (
     "_waiting.py",
 )
 GENERATOR_NAME = "clientgen"
-_STDLIB = frozenset(sys.stdlib_module_names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +73,11 @@ def render(api: ir.Api, *, client_pyproject: bool = False) -> dict[str, str]:
 
 def render_reusing(api: ir.Api, reuse: Reuse | None, *, client_pyproject: bool = False) -> Rendered:
     """`render`, but a model or resource module whose inputs have not changed since the last run
-    (its IR, its imports and the generator: see `_digest`) is taken as that run finished it.
+    (its IR, the modules of the models it names and the generator: see `_digest`) is taken as that
+    run finished it.
 
-    This holds because those two templates read nothing but their subject, `imports` and
-    `shadowed` (`tests/test_write.py` checks a reusing run against a fresh one)."""
+    This holds because those two templates read nothing but their subject and `shadowed`
+    (`tests/test_write.py` checks a reusing run against a fresh one)."""
     env = _environment()
     ctx = Context(api, {m.name: module.name for module in api.modules for m in module.models})
     header = file_header(api)
@@ -86,10 +87,10 @@ def render_reusing(api: ir.Api, reuse: Reuse | None, *, client_pyproject: bool =
     reused: set[str] = set()
 
     def emit(path: str, template: str, module: str, **subject: object) -> None:
-        files[path] = header + env.get_template(template).render(ctx=ctx, api=api, module=module, **subject)
+        files[path] = header + render_module(env.get_template(template), ctx, module, **subject)
 
     def emit_reusing(path: str, template: str, module: str, **subject: object) -> None:
-        digests[path] = _digest(header, template, module, subject)
+        digests[path] = _digest(header, template, module, subject, ctx.module_of)
         known = reuse(path, digests[path]) if reuse is not None else None
         if known is not None:
             files[path] = known
@@ -100,8 +101,8 @@ def render_reusing(api: ir.Api, reuse: Reuse | None, *, client_pyproject: bool =
     exports = root_exports(api)
     emit("__init__.py", "package_init.py.jinja", "__init__", imports=root_imports(exports), exports=exports)
     emit("_version.py", "version.py.jinja", "_version")
-    emit("_client.py", "client.py.jinja", "_client", imports=client_imports(ctx))
-    emit("errors.py", "errors.py.jinja", "errors")
+    emit("_client.py", "client.py.jinja", "_client")
+    emit("errors.py", "errors.py.jinja", "errors", bases=ERRORS)
     emit(
         "models/__init__.py",
         "models_init.py.jinja",
@@ -110,13 +111,7 @@ def render_reusing(api: ir.Api, reuse: Reuse | None, *, client_pyproject: bool =
     )
     for model_module in api.modules:
         name = f"models.{model_module.name}"
-        emit_reusing(
-            f"models/{model_module.name}.py",
-            "model.py.jinja",
-            name,
-            file=model_module,
-            imports=model_imports(ctx, model_module, name),
-        )
+        emit_reusing(f"models/{model_module.name}.py", "model.py.jinja", name, file=model_module)
     group_exports = [
         ir.Import(f".resources.{g.module}", name) for g in api.groups for name in (g.sync_class, g.async_class)
     ]
@@ -129,10 +124,7 @@ def render_reusing(api: ir.Api, reuse: Reuse | None, *, client_pyproject: bool =
     for group in api.groups:
         name = f"resources.{group.module}"
         shadowed = shadowed_builtins(group)
-        imports = resource_imports(ctx, group, name, shadowed)
-        emit_reusing(
-            f"resources/{group.module}.py", "resource.py.jinja", name, group=group, imports=imports, shadowed=shadowed
-        )
+        emit_reusing(f"resources/{group.module}.py", "resource.py.jinja", name, group=group, shadowed=shadowed)
     for runtime_file in RUNTIME_FILES:
         files[runtime_file] = header + (runtime_dir() / runtime_file).read_text(encoding="utf-8")
     files["py.typed"] = ""
@@ -145,11 +137,46 @@ def render_reusing(api: ir.Api, reuse: Reuse | None, *, client_pyproject: bool =
     return Rendered(dict(sorted(files.items())), digests, frozenset(reused))
 
 
-def _digest(header: str, template: str, module: str, subject: dict[str, object]) -> str:
-    """What a module's text depends on: the generator (code, templates, runtime), the header, and
-    the template's inputs, whose frozen IR has a deterministic `repr`."""
+IMPORTS = "\0imports\0"
+"""What a template is given as `imports` (unless it is given the lines themselves): the place of
+the import block, filled in once the rest of the module is written."""
+
+_WRITTEN: dict[str, tuple[str, ...]] = {
+    "model.py.jinja": ("annotations",),
+    "resource.py.jinja": (
+        "annotations", "Mapping", "cached_property", "httpx", "AsyncResource", "CallOptions", "Request",
+        "SyncResource", "async_raw_response", "raw_response", "NOT_GIVEN", "NotGiven", "error_for_response",
+    ),
+    "client.py.jinja": (
+        "annotations", "os", "Mapping", "httpx", "DEFAULT_TIMEOUT", "DEFAULT_MAX_RETRIES", "Auth", "SyncApiClient",
+        "AsyncApiClient", "__version__",
+    ),
+    "errors.py.jinja": ("annotations", "Mapping", "httpx", "BodyDecoder", "status_error", *ERRORS),
+}  # fmt: skip
+"""The names each template's own lines write, whatever it is given (the rest it writes through
+filters, which record them)."""
+
+
+def render_module(template: jinja2.Template, ctx: Context, module: str, **subject: Any) -> str:
+    """A module's text: the template rendered, then its import block, of every name the rendering
+    recorded (see `imports.Imports`), put where the template writes `{{ imports }}`."""
+    names = Imports(ctx.module_of, _WRITTEN.get(template.name or "", ()))
+    subject.setdefault("imports", IMPORTS)
+    text = template.render(ctx=ctx, api=ctx.api, module=module, names=names, **subject)
+    return text.replace(IMPORTS, "\n".join(names.lines(module)), 1)
+
+
+_MODEL_NAMED = re.compile(r"(?:Ref\(name|model)='(\w+)'")  # no \b: it makes the scan five times slower
+
+
+def _digest(header: str, template: str, module: str, subject: dict[str, object], module_of: dict[str, str]) -> str:
+    """What a module's text depends on: the generator (code, templates, runtime), the header, the
+    template's inputs, whose frozen IR has a deterministic `repr`, and the modules of the models
+    they name, which the module imports from."""
     values = {k: tuple(sorted(v)) if isinstance(v, frozenset) else v for k, v in subject.items()}
     parts = [fingerprint(), header, template, module] + [f"{k}={v!r}" for k, v in sorted(values.items())]
+    named = sorted(set(_MODEL_NAMED.findall("".join(parts))))
+    parts += [f"{name}@{module_of.get(name)}" for name in named]
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -186,17 +213,66 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.filters.update(pystr=pystr, docstring=docstring, annotation=annotation, tomlstr=tomlstr, unalias=ir.unalias)
-    env.filters.update(argument_annotation=argument_annotation, result_annotation=result_annotation)
+    env.filters.update(pystr=pystr, docstring=docstring, tomlstr=tomlstr, unalias=ir.unalias)
+    # What writes a name from elsewhere records its import in the module's `names` (see `imports`).
+    env.filters.update(use=_use, poll_function=_poll_function, group_class=_group_class)
+    env.filters.update(annotation=_annotating("field"))
+    env.filters.update(argument_annotation=_annotating("argument"), result_annotation=_annotating("result"))
+    env.filters.update({f.__name__: _recording(f) for f in (decode, encode, decoded, encoded, decoder_fn)})
+    env.filters.update(decode_value=_recording(decode_value), encode_value=_recording(encode_value))
     # Layout: `{{ construct | layout(8) }}` writes a construct at indent 8 as black would (a plain
     # line of code is split as black splits a line ending in a bracket); the filters below build
     # the constructs.
     env.filters["layout"] = lay.layout
-    env.filters.update(rule=rule, argument=argument, field=field, check_entry=check_entry)
+    env.filters.update({f.__name__: _recording(f) for f in (rule, argument, field, check_entry, payload)})
+    env.filters.update({f.__name__: _recording(f) for f in (request_path, request_query, request_headers)})
+    env.filters.update(request_cookies=_recording(request_cookies), request_parameters=_recording(request_parameters))
     env.filters.update(conditional=Conditional, call=call, collection=collection, signature=signature, assign=assign)
-    env.filters.update(request_parameters=request_parameters, call_arguments=call_arguments, payload=payload)
-    env.tests["nullable_to_decode"] = lambda t: isinstance(t, ir.Nullable) and not t.plain
+    env.filters.update(call_arguments=call_arguments, styles=styles, security=security)
     return env
+
+
+@jinja2.pass_context
+def _use(context: jinja2.runtime.Context, name: str) -> str:
+    """`{{ "format_path" | use }}`: a name the template writes, one of `imports.NAMES`, recorded."""
+    names: Imports = context["names"]
+    return names.use(name)
+
+
+@jinja2.pass_context
+def _poll_function(context: jinja2.runtime.Context, name: str, module: str) -> str:
+    """The function of the resources module `module` that reads an accepted write's result, recorded."""
+    names: Imports = context["names"]
+    return names.resource(name, module)
+
+
+@jinja2.pass_context
+def _group_class(context: jinja2.runtime.Context, group: ir.Group, kind: str) -> str:
+    """The sync or async class of a group of operations, recorded."""
+    names: Imports = context["names"]
+    return names.resource(group.sync_class if kind == "sync" else group.async_class, group.module)
+
+
+def _annotating(use: Use) -> Callable[..., str]:
+    """`annotation` at `use`, as a filter recording what it names."""
+
+    @jinja2.pass_context
+    def filter(context: jinja2.runtime.Context, t: ir.TypeRef, shadowed: frozenset[str] = frozenset()) -> str:
+        names: Imports = context["names"]
+        names.annotation(t, use, shadowed)
+        return annotation(t, shadowed, use)
+
+    return filter
+
+
+def _recording(function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function`, which takes the `names` it records what it writes in, as a filter."""
+
+    @jinja2.pass_context
+    def filter(context: jinja2.runtime.Context, *args: Any, **kwargs: Any) -> Any:
+        return function(*args, names=context["names"], **kwargs)
+
+    return filter
 
 
 # -- escaping: the only way document text enters code ---------------------------------------------
@@ -311,6 +387,115 @@ def result_annotation(t: ir.TypeRef, shadowed: frozenset[str] = frozenset()) -> 
     return annotation(t, shadowed, "result")
 
 
+# -- codecs: a value's JSON read and written ---------------------------------------------------
+
+
+def decode(t: ir.TypeRef, v: str, names: Imports, depth: int = 0) -> str:
+    """The expression that reads `t` from the JSON value `v` (an expression); `depth` keeps the
+    variables of nested comprehensions apart. What it names is recorded in `names`."""
+    if t.plain:
+        return v
+    if isinstance(t, ir.Primitive):
+        if t.decoder is None:
+            return v
+        names.add(_codec_imports(t, t.decoder))
+        return f"{t.decoder}({v})"
+    if isinstance(t, ir.ModelRef):
+        return f"{names.model(t.name)}.from_dict({v})"
+    if isinstance(t, ir.EnumRef):
+        return f"{names.model(t.name)}({v})"
+    if isinstance(t, ir.RecursiveRef):
+        return f"{names.model(t.decoder, t.name)}({v})"
+    if isinstance(t, ir.AliasRef):
+        return decode(t.target, v, names, depth)
+    if isinstance(t, ir.ListOf):
+        return f"[{decode(t.item, f'v{depth}', names, depth + 1)} for v{depth} in {v}]"
+    if isinstance(t, ir.MapOf):
+        return f"{{k{depth}: {decode(t.value, f'v{depth}', names, depth + 1)} for k{depth}, v{depth} in {v}.items()}}"
+    if isinstance(t, ir.Nullable):
+        return f"(None if {v} is None else {decode(t.inner, v, names, depth)})"
+    assert isinstance(t, ir.UnionOf)
+    if t.discriminator is not None:
+        tags = ", ".join(f"{pystr(tag)}: {names.model(m.name)}.from_dict" for tag, m in t.discriminator.mapping)
+        return f"{names.use('decode_tagged')}({v}, {pystr(t.discriminator.property)}, {{{tags}}})"
+    members = [names.use("keep") if m.plain else decoder_fn(m, names) for m in t.members]
+    return f"{names.use('decode_union')}({v}, ({', '.join(members)}{',' if len(members) == 1 else ''}))"
+
+
+def decoder_fn(t: ir.TypeRef, names: Imports) -> str:
+    """A function that decodes `t` (a union member's, an error body's): it must refuse a value of
+    another JSON kind, so an array or map is checked to be one first."""
+    if isinstance(t, ir.ModelRef):
+        return f"{names.model(t.name)}.from_dict"
+    if isinstance(t, ir.EnumRef):
+        return names.model(t.name)
+    if isinstance(t, ir.RecursiveRef):
+        return names.model(t.decoder, t.name)
+    if isinstance(t, (ir.ListOf, ir.MapOf)):
+        return f"lambda v: {decode(t, names.use(f'expect_{t.kind}') + '(v)', names)}"
+    return f"lambda v: {decode(t, 'v', names)}"
+
+
+def encode(t: ir.TypeRef, v: str, names: Imports, depth: int = 0) -> str:
+    """The expression that writes the value `v` of type `t` as JSON (see `decode`)."""
+    if t.plain:
+        return v
+    if isinstance(t, ir.Primitive):
+        if t.encoder is None:
+            return v
+        names.add(_codec_imports(t, t.encoder))
+        return f"{t.encoder}({v})"
+    if isinstance(t, ir.ModelRef):
+        return f"{v}.to_dict()"
+    if isinstance(t, ir.EnumRef):
+        return f"{names.use('enum_value')}({v})"
+    if isinstance(t, ir.RecursiveRef):
+        return f"{names.model(t.encoder, t.name)}({v})"
+    if isinstance(t, ir.AliasRef):
+        return encode(t.target, v, names, depth)
+    if isinstance(t, ir.ListOf):
+        return f"[{encode(t.item, f'v{depth}', names, depth + 1)} for v{depth} in {v}]"
+    if isinstance(t, ir.MapOf):
+        return f"{{k{depth}: {encode(t.value, f'v{depth}', names, depth + 1)} for k{depth}, v{depth} in {v}.items()}}"
+    if isinstance(t, ir.Nullable):
+        return f"(None if {v} is None else {encode(t.inner, v, names, depth)})"
+    assert isinstance(t, ir.UnionOf)
+    return f"{names.use('encode_value')}({v})"
+
+
+def decoded(t: ir.TypeRef, v: str, names: Imports, none: bool = False) -> Expr:
+    """`decode`, as the whole value of an assignment, a `return` or an argument: a conditional
+    expression without the parentheses black drops there. With `none`, a JSON null is read as
+    None although `t` does not allow it (see `ir.Field.null_guard`)."""
+    u = ir.unalias(t)
+    if isinstance(u, ir.Nullable) and not u.plain:
+        return Conditional("None", f"{v} is None", decode(u.inner, v, names))
+    return Conditional("None", f"{v} is None", decode(t, v, names)) if none else decode(t, v, names)
+
+
+def encoded(t: ir.TypeRef, v: str, names: Imports) -> Expr:
+    """`encode`, as the whole value of an assignment, a `return` or an argument (see `decoded`)."""
+    u = ir.unalias(t)
+    if isinstance(u, ir.Nullable) and not u.plain:
+        return Conditional("None", f"{v} is None", encode(u.inner, v, names))
+    return encode(t, v, names)
+
+
+def decode_value(t: ir.TypeRef, v: str, names: Imports) -> str:
+    return lay.flat(decoded(t, v, names))
+
+
+def encode_value(t: ir.TypeRef, v: str, names: Imports) -> str:
+    return lay.flat(encoded(t, v, names))
+
+
+def _codec_imports(t: ir.Primitive, function: str) -> list[ir.Import]:
+    """What a primitive's decoder or encoder (`parse_datetime`, `uuid.UUID`) needs."""
+    return [
+        i for i in t.codec_imports if i.name == function or (i.name is None and function.startswith(f"{i.module}."))
+    ]
+
+
 # -- constructs: what the templates hand to `layout` ----------------------------------------------
 
 
@@ -332,57 +517,64 @@ def signature(name: str, params: Iterable[Annotated | str], returns: str, prefix
     return Def(name, tuple(params), returns, prefix, **how)
 
 
-def rule(c: ir.Check) -> Call:
+def rule(c: ir.Check, names: Imports) -> Call:
     """The `Rule(...)` literal of a check, nested checks as nested `Rule`s."""
     args: list[Expr] = [f"{name}={pystr(value)}" for name, value in c.keywords]
     for name, values in (("enum", c.enum or ()), ("required", c.required), ("not_together", c.not_together)):
         if values or (name == "enum" and c.enum is not None):
             args.append(Keyed(f"{name}=", Collection("(", tuple(map(pystr, values)), ")", explode=True)))
     if c.properties:
-        entries = tuple(Keyed(f"{pystr(wire)}: ", rule(sub)) for wire, sub in c.properties)
+        entries = tuple(Keyed(f"{pystr(wire)}: ", rule(sub, names)) for wire, sub in c.properties)
         args.append(Keyed("properties=", Collection("{", entries, "}", explode=True)))
     args += [
-        Keyed(f"{name}=", rule(sub))
+        Keyed(f"{name}=", rule(sub, names))
         for name, sub in (("items", c.items), ("values", c.values), ("keys", c.keys))
         if sub
     ]
     if c.model:
-        args.append(f"model=lambda: {c.model}._RULE")
+        args.append(f"model=lambda: {names.model(c.model)}._RULE")
     if c.any_of:
-        args.append(Keyed("any_of=", Collection("(", tuple(map(rule, c.any_of)), ")", explode=True)))
-    return Call("Rule", tuple(args), explode=True)
+        any_of = tuple(rule(sub, names) for sub in c.any_of)
+        args.append(Keyed("any_of=", Collection("(", any_of, ")", explode=True)))
+    return Call(names.use("Rule"), tuple(args), explode=True)
 
 
-def check_entry(p: ir.Parameter) -> Collection:
+def check_entry(p: ir.Parameter, names: Imports) -> Collection:
     """A `check_request` argument: `(name, value, Rule(...))`."""
     assert p.check is not None
-    return Collection("(", (pystr(p.name), p.name, rule(p.check)), ")", explode=True)
+    return Collection("(", (pystr(p.name), p.name, rule(p.check, names)), ")", explode=True)
 
 
-def argument(p: ir.Parameter, shadowed: frozenset[str] = frozenset()) -> Annotated:
+def argument(p: ir.Parameter, shadowed: frozenset[str] = frozenset(), *, names: Imports) -> Annotated:
     """A parameter of a method or a request function: required ones have no default."""
+    names.annotation(p.type, "argument", shadowed)
     type = argument_annotation(p.type, shadowed)
-    return Annotated(p.name, type) if p.required else Annotated(p.name, f"{type} | NotGiven", "NOT_GIVEN")
+    if p.required:
+        return Annotated(p.name, type)
+    return Annotated(p.name, f"{type} | {names.use('NotGiven')}", names.use("NOT_GIVEN"))
 
 
-def field(f: ir.Field) -> Annotated:
+def field(f: ir.Field, names: Imports) -> Annotated:
     """A field of a model: one that may be left out defaults to `NOT_GIVEN`."""
+    names.annotation(f.type, "field")
     type = annotation(f.type) + (" | None" if f.null_guard else "")
     if f.required:
         return Annotated(f.name, type, statement=True)
-    return Annotated(f.name, f"{type} | NotGiven", "NOT_GIVEN", statement=True)
+    return Annotated(f.name, f"{type} | {names.use('NotGiven')}", names.use("NOT_GIVEN"), statement=True)
 
 
 EXTRA_BODY = "extra_body: Mapping[str, object] | None = None"
 """The parameter of a method (and its request function) whose body is an object: entries to merge into it."""
 
 
-def request_parameters(op: ir.Operation, shadowed: frozenset[str] = frozenset()) -> list[Annotated | str]:
+def request_parameters(
+    op: ir.Operation, shadowed: frozenset[str] = frozenset(), *, names: Imports
+) -> list[Annotated | str]:
     """The parameters of an operation, after `self` (methods) or at the start (request functions)."""
-    params: list[Annotated | str] = [argument(p, shadowed) for p in op.path_params]
+    params: list[Annotated | str] = [argument(p, shadowed, names=names) for p in op.path_params]
     if op.arguments or op.takes_extra_body:
         params.append("*")
-    params += [argument(p, shadowed) for p in op.arguments]
+    params += [argument(p, shadowed, names=names) for p in op.arguments]
     return params + [EXTRA_BODY] if op.takes_extra_body else params
 
 
@@ -394,303 +586,79 @@ def call_arguments(op: ir.Operation, cursor: str | None = None) -> list[Expr]:
     return args + ["extra_body=extra_body"] if op.takes_extra_body else args
 
 
-def payload(op: ir.Operation) -> Call:
+def payload(op: ir.Operation, names: Imports) -> Call:
     """The JSON of an object body, built from its fields' arguments through its model: an array
     or map argument, typed wider than the field (`p.widened`), made a list or dict first."""
     assert op.body is not None and op.body.model is not None
-    args = [f"{p.attr}=" + (f"as_field({p.name})" if p.widened else p.name) for p in op.body_fields]
-    return Call(op.body.model.name, tuple(args), ".to_dict()", explode=True)
+    args = [f"{p.attr}=" + (f"{names.use('as_field')}({p.name})" if p.widened else p.name) for p in op.body_fields]
+    return Call(names.model(op.body.model.name), tuple(args), ".to_dict()", explode=True)
 
 
-def type_imports(t: ir.TypeRef | None, ctx: Context, *, codec: bool = True, use: Use = "field") -> set[ir.Import]:
-    """What a module that annotates `t` at `use` (see `annotation`) must import; with `codec`,
-    also what decoding and encoding it takes. A result's enums are neither annotated with their
-    values nor encoded."""
-    found: set[ir.Import] = set()
-    values = use != "result"
-    # A type inside an alias is coded here but annotated by the alias's name: no values alias,
-    # and the alias's own `list` and `dict`.
-    annotated = set(ir.walk(t, into_aliases=False)) if t is not None else set()
-    for part in ir.walk(t, into_aliases=codec) if t is not None else ():
-        if isinstance(part, ir.Primitive):
-            found.update(part.imports)
-            if codec:
-                found.update(part.codec_imports)
-        elif isinstance(part, ir.EnumRef):
-            module = f".models.{ctx.module_of[part.name]}"
-            found.add(ir.Import(module, part.name))
-            if values and part in annotated:
-                found.add(ir.Import(module, part.values))
-            if values and codec:
-                found.add(ir.Import("._utils", "enum_value"))
-        elif isinstance(part, (ir.ModelRef, ir.AliasRef)):
-            found.add(ir.Import(f".models.{ctx.module_of[part.name]}", part.name))
-        elif isinstance(part, ir.RecursiveRef):
-            module = f".models.{ctx.module_of[part.name]}"
-            found.add(ir.Import(module, part.name))
-            if codec:
-                found |= {ir.Import(module, part.decoder), ir.Import(module, part.encoder)}
-        elif isinstance(part, ir.UnionOf) and codec and not part.plain:
-            found.add(ir.Import("._utils", "decode_tagged" if part.discriminator else "decode_union"))
-            found.add(ir.Import("._utils", "encode_value"))
-            found |= {ir.Import("._utils", f"expect_{m.kind}") for m in part.members if m.kind in ("list", "map")}
-            if not part.discriminator and any(m.plain for m in part.members):
-                found.add(ir.Import("._utils", "keep"))
-        elif isinstance(part, ir.LiteralOf) and part.value is not None:
-            found.add(ir.Import("typing", "Literal"))
-        if use == "argument" and part in annotated and isinstance(part, ir.ListOf):
-            found.add(ir.Import("._types", "SequenceNotStr"))
-        if use == "argument" and part in annotated and isinstance(part, ir.MapOf):
-            found.add(ir.Import("collections.abc", "Mapping"))
-    return found
+def request_path(op: ir.Operation, names: Imports) -> str:
+    """A request's `path`: its template, with the path parameters' values and styles if it has any."""
+    if not op.path_params:
+        return pystr(op.path)
+    return f"{names.use('format_path')}({pystr(op.path)}, {values(op.path_params)}{styles(op.path_styles)})"
 
 
-def check_imports(check: ir.Check | None, ctx: Context) -> set[ir.Import]:
-    """The models whose rules a check's `Rule` refers to (`model=lambda: Pet._RULE`)."""
-    found: set[ir.Import] = set()
-    stack = [check] if check is not None else []
-    while stack:
-        current = stack.pop()
-        if current.model is not None:
-            found.add(ir.Import(f".models.{ctx.module_of[current.model]}", current.model))
-        stack.extend(c for c in (current.items, current.values, current.keys, *current.any_of) if c is not None)
-        stack.extend(c for _, c in current.properties)
-    return found
+def request_query(op: ir.Operation, names: Imports) -> str:
+    """A request's `params`: the query parameters, their styles, and those sent unencoded."""
+    reserved = ""
+    if op.query_reserved:
+        reserved = (
+            ("" if op.query_styles else ", {}") + ", reserved=" + _tuple(pystr(p.wire) for p in op.query_reserved)
+        )
+    return f"{names.use('encode_query')}({values(op.query_params)}{styles(op.query_styles)}{reserved})"
 
 
-def import_lines(imports: Iterable[ir.Import], module: str) -> list[str]:
-    """`from __future__`, then the standard library, then httpx, then the package's own modules,
-    each group sorted; names from one module on one line. `module` is the importing module."""
-    by_module: dict[str, set[str]] = {}
-    plain: set[str] = set()
-    for imp in imports:
-        target = _relative(imp.module, module) if imp.module.startswith(".") else imp.module
-        if imp.name is None:
-            plain.add(target)
-        else:
-            by_module.setdefault(target, set()).add(imp.name)
-
-    def group(target: str) -> int:
-        top = target.split(".")[0]
-        return 0 if top == "__future__" else 1 if top in _STDLIB else 3 if target.startswith(".") else 2
-
-    # Within a group, `import x` lines come before `from x import y` lines (isort's default).
-    entries = [(group(m), 0, m, f"import {m}") for m in plain]
-    entries += [(group(m), 1, m, lay.from_import(m, sorted(names, key=_name_order))) for m, names in by_module.items()]
-    lines: list[str] = []
-    previous = None
-    for rank, _, _, line in sorted(entries, key=lambda e: (e[0], e[1], e[2].lstrip(".") if e[0] == 3 else e[2])):
-        if previous is not None and rank != previous:
-            lines.append("")
-        lines.append(line)
-        previous = rank
-    return lines
+def request_headers(op: ir.Operation, names: Imports) -> str:
+    return f"{names.use('encode_headers')}({values(op.header_params)}{styles(op.header_styles)})"
 
 
-def _name_order(name: str) -> tuple[int, str]:
-    """isort's `order_by_type`: CONSTANTS, then Classes, then functions and modules."""
-    return (0 if name.isupper() else 1 if name[:1].isupper() else 2, name.lower())
+def request_cookies(op: ir.Operation, names: Imports) -> str:
+    return f"{names.use('encode_cookies')}({values(op.cookie_params)}{styles(op.cookie_styles)})"
 
 
-def _relative(target: str, module: str) -> str:
-    """`.models.tags` as seen from `models.sender_pool` is `.tags`; from `resources.x`, `..models.tags`."""
-    package = module.split(".")[:-1]
-    parts = target.lstrip(".").split(".")
-    common = 0
-    while common < min(len(package), len(parts) - 1) and package[common] == parts[common]:
-        common += 1
-    return "." * (len(package) - common + 1) + ".".join(parts[common:])
+def security(alternatives: tuple[tuple[str, ...], ...]) -> str:
+    """A request's `security`: a tuple of the alternatives, each a tuple of scheme keys."""
+    return _tuple(_tuple(pystr(key) for key in alternative) for alternative in alternatives)
 
 
-# -- imports of each kind of file -----------------------------------------------------------------
+def _tuple(items: Iterable[str]) -> str:
+    """A tuple literal; one item keeps its comma."""
+    written = list(items)
+    return f"({', '.join(written)}{',' * (len(written) == 1)})"
 
-_FUTURE = ir.Import("__future__", "annotations")
+
+def values(params: Iterable[ir.Parameter]) -> str:
+    """A dict literal from the parameters' wire names to their arguments."""
+    return "{" + ", ".join(f"{pystr(p.wire)}: {p.name}" for p in params) + "}"
 
 
-def model_imports(ctx: Context, file: ir.ModelModule, module: str) -> list[str]:
-    found = {_FUTURE}
-    local = set(file.exports)
-    for model in file.models:
-        if isinstance(model, ir.ObjectModel):
-            found |= {
-                ir.Import("._validation", "Rule"),
-                ir.Import("dataclasses", "dataclass"),
-                ir.Import("collections.abc", "Mapping"),
-                ir.Import("typing", "Any"),
-                ir.Import("typing", "ClassVar"),
-                ir.Import("._types", "model_repr"),
-            }
-            if model.optional_fields:
-                found |= {ir.Import("._types", "NotGiven"), ir.Import("._types", "NOT_GIVEN")}
-            if model.extra is not None:
-                found.add(ir.Import("dataclasses", "field"))
-            for t in [f.type for f in model.fields] + ([model.extra] if model.extra is not None else []):
-                found |= type_imports(t, ctx)
-            found |= check_imports(model.check, ctx)
-        elif isinstance(model, ir.EnumModel):
-            found.add(ir.Import("._types", "OpenStrEnum" if model.base == "str" else "OpenIntEnum"))
-            found |= {ir.Import("typing", "Literal"), ir.Import("typing", "TypeAlias")}
-        else:
-            found.add(ir.Import("typing", "TypeAlias"))
-            found |= type_imports(model.target, ctx)
-            if model.recursive is not None:
-                found.add(ir.Import("typing", "Any"))
-    local |= {
-        f
-        for m in file.models
-        if isinstance(m, ir.AliasModel) and m.recursive
-        for f in (m.recursive.decoder, m.recursive.encoder)
-    }
-    return import_lines((i for i in found if i.name not in local or not i.module.startswith(".models.")), module)
+def styles(params: Iterable[ir.Parameter | ir.PartEncoding]) -> str:
+    """`, {wire: (style, explode)}` for parameters (or parts) that have a style of their own; "" for none."""
+    entries = ", ".join(f"{pystr(p.wire)}: ({pystr(p.style)}, {p.explode})" for p in params)
+    return f", {{{entries}}}" if entries else ""
 
 
 _BUILTIN_TYPES = frozenset({"list", "dict", "str", "int", "float", "bool", "bytes"})
 
 
 def shadowed_builtins(group: ir.Group) -> frozenset[str]:
-    """Builtin types that a method of the group's classes shadows in the class body, and that
-    an annotation there names (so that `builtins` is imported only to write them)."""
-    names = frozenset(op.name for op in group.operations) & _BUILTIN_TYPES
-    if not names:
-        return names
-    used: set[str] = set()
-    for op in group.operations:
-        for param in (*op.path_params, *op.arguments):
-            used |= builtin_names(param.type, "argument")
-        for result in (op.returns, op.wait.result if op.wait else None, op.pagination.item if op.pagination else None):
-            used |= builtin_names(result, "result") if result is not None else set()
-    return names & used
-
-
-def builtin_names(t: ir.TypeRef, use: Use) -> set[str]:
-    """The builtins `annotation(t, use=use)` writes (`list`, `str`, ...), among other names."""
-    found: set[str] = set()
-    for part in ir.walk(t, into_aliases=False):
-        if isinstance(part, ir.Primitive):
-            found.add(part.annotation)
-        elif isinstance(part, ir.ListOf) and use != "argument":
-            found.add("list")
-        elif isinstance(part, ir.MapOf):
-            found |= {"str"} if use == "argument" else {"str", "dict"}
-    return found
-
-
-def resource_imports(ctx: Context, group: ir.Group, module: str, shadowed: frozenset[str]) -> list[str]:
-    found = {
-        _FUTURE,
-        ir.Import("collections.abc", "Mapping"),
-        ir.Import("functools", "cached_property"),
-        ir.Import("httpx"),
-        ir.Import("._base_client", "AsyncResource"),
-        ir.Import("._base_client", "CallOptions"),
-        ir.Import("._base_client", "Request"),
-        ir.Import("._base_client", "SyncResource"),
-        ir.Import("._response", "async_raw_response"),
-        ir.Import("._response", "raw_response"),
-        ir.Import("._types", "NOT_GIVEN"),
-        ir.Import("._types", "NotGiven"),
-        ir.Import(".errors", "error_for_response"),
-    }
-    if shadowed:
-        found.add(ir.Import("builtins"))
-    for op in group.operations:
-        for param in (*op.path_params, *op.arguments):
-            found |= type_imports(
-                param.type, ctx, codec=param.location == "body" and param.attr is None, use="argument"
-            )
-            if param.attr is not None and param.widened:
-                found.add(ir.Import("._utils", "as_field"))
-            if not param.required:
-                found |= {ir.Import("._types", "NotGiven"), ir.Import("._types", "NOT_GIVEN")}
-        if op.path_params:
-            found.add(ir.Import("._utils", "format_path"))
-        if op.validates or op.checked_fields:
-            found.add(ir.Import("._validation", "check_request"))
-        if op.checked_params or op.checked_fields:
-            found.add(ir.Import("._validation", "Rule"))
-        for param in (*op.checked_params, *op.checked_fields):
-            found |= check_imports(param.check, ctx)
-        if op.wait is not None:
-            found |= {ir.Import("._waiting", n) for n in ("Accepted", "AsyncAccepted", "WaitSpec")}
-            found |= type_imports(op.wait.result, ctx, codec=False, use="result")
-            if op.wait.location_path or op.wait.state_path:
-                found.add(ir.Import("._pagination", "attr_path"))
-            if op.wait.poll_module != group.module:
-                found.add(ir.Import(f".resources.{op.wait.poll_module}", op.wait.poll_function))
-        if op.pagination is not None:
-            found |= {ir.Import("._pagination", n) for n in ("AsyncPager", "SyncPager", "attr_path")}
-            found |= type_imports(op.pagination.item, ctx, codec=False, use="result")
-        if op.query_params:
-            found.add(ir.Import("._utils", "encode_query"))
-        if op.header_params:
-            found.add(ir.Import("._utils", "encode_headers"))
-        if op.cookie_params:
-            found.add(ir.Import("._utils", "encode_cookies"))
-        if op.body is not None and op.body.encoding == "form":
-            found.add(ir.Import("._utils", "encode_form"))
-        if op.takes_extra_body:
-            found.add(ir.Import("._utils", "merge_body"))
-        if op.body is not None and op.body.model is not None:
-            found |= type_imports(op.body.model, ctx)
-        for response in (*op.successes, *op.typed_errors):
-            found |= type_imports(response.type, ctx, use="result")
-        for response in op.typed_errors:
-            if response.type is not None and response.type.kind in ("list", "map"):
-                found.add(ir.Import("._utils", f"expect_{response.type.kind}"))  # its decoder_fn's
-    return import_lines(found, module)
-
-
-def client_imports(ctx: Context) -> list[str]:
-    api = ctx.api
-    found = {
-        _FUTURE,
-        ir.Import("os"),
-        ir.Import("collections.abc", "Mapping"),
-        ir.Import("httpx"),
-        ir.Import("._base_client", "DEFAULT_TIMEOUT"),
-        ir.Import("._retries", "DEFAULT_MAX_RETRIES"),
-        ir.Import("._base_client", "Auth"),
-        ir.Import("._base_client", "SyncApiClient"),
-        ir.Import("._base_client", "AsyncApiClient"),
-        ir.Import("._version", "__version__"),
-    }
-    found |= {ir.Import("._base_client", _AUTH_CLASSES[s.kind]) for s in api.security}
-    for group in api.groups:
-        found.add(ir.Import(f".resources.{group.module}", group.sync_class))
-        found.add(ir.Import(f".resources.{group.module}", group.async_class))
-    return import_lines(found, "_client")
-
-
-_AUTH_CLASSES = {"basic": "BasicAuth", "bearer": "BearerAuth", "api_key": "ApiKeyAuth"}
+    """Builtin types that a method of the group's classes shadows in the class body, where an
+    annotation must write them `builtins.list`."""
+    return frozenset(op.name for op in group.operations) & _BUILTIN_TYPES
 
 
 def root_exports(api: ir.Api) -> dict[str, str]:
     """What the package root offers, by name: the clients, the sentinel, errors and models, and
     the types methods return (raw responses, pagers, accepted writes)."""
-    exports = {"Client": "._client", "AsyncClient": "._client", "NotGiven": "._types", "NOT_GIVEN": "._types"}
-    exports |= {"RawResponse": "._response", "SyncPager": "._pagination", "AsyncPager": "._pagination"}
-    exports |= {"Accepted": "._waiting", "AsyncAccepted": "._waiting"}
-    exports["__version__"] = "._version"
-    exports |= {name: ".errors" for name in error_names(api)}
+    exports = {"Client": "._client", "AsyncClient": "._client", "__version__": "._version"}
+    exports |= {name: NAMES[name].module for name in PUBLIC}
+    exports |= {name: ".errors" for name in (*ERRORS, *(e.name for e in api.status_errors))}
     exports |= {i.name: ".models" for i in api.model_exports if i.name is not None}
     return dict(sorted(exports.items()))
 
 
 def root_imports(exports: dict[str, str]) -> list[str]:
     return import_lines((ir.Import(module, name) for name, module in exports.items()), "__init__")
-
-
-def error_names(api: ir.Api) -> list[str]:
-    bases = [
-        "ApiConnectionError",
-        "ApiError",
-        "ApiResponseValidationError",
-        "ApiStatusError",
-        "ApiTimeoutError",
-        "MissingCredentialsError",
-        "OperationFailedError",
-        "RequestValidationError",
-        "UnexpectedStatusError",
-        "WaitTimeoutError",
-    ]
-    return sorted(bases + [e.name for e in api.status_errors])

@@ -24,7 +24,8 @@ from generator import ir
 from generator.diagnostics import Level
 from generator.load import load
 from generator.pipeline import generate_files
-from generator.render import _environment, import_lines, type_imports, Context
+from generator.imports import Imports
+from generator.render import decode, encode
 from generator.write import write_tree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -190,22 +191,19 @@ def _round_trip(api: ir.Api, workdir: Path) -> list[str]:
     """Import the package, then decode each example with the generated models, encode it again,
     decode that: nothing may be dropped or changed. Runs in a fresh interpreter, so packages with
     one name do not meet."""
-    macros: Any = _environment().get_template("macros.jinja").module  # its macros are attributes made at run time
-    ctx = Context(api, {m.name: module.name for module in api.modules for m in module.models})
-    needed: set[ir.Import] = set()
+    names = Imports({m.name: module.name for module in api.modules for m in module.models})
     cases = []
     for example in api.examples:
-        needed |= type_imports(example.type, ctx)
         cases.append(
             _CASE.format(
                 payload=example.json,
-                decode=macros.decode(example.type, "v"),
-                encode=macros.encode(example.type, "x"),
-                decode2=macros.decode(example.type, "v2"),
+                decode=decode(example.type, "v", names),
+                encode=encode(example.type, "x", names),
+                decode2=decode(example.type, "v2", names),
                 pointer=example.pointer,
             )
         )
-    lines = import_lines(needed, "probe")
+    lines = names.lines("probe")
     imports = "\n".join(line.replace("from .", f"from {api.package}.") for line in lines)
     probe = workdir / f"_probe_{api.package}.py"
     probe.write_text(_PROBE.format(package=api.package, imports=imports, cases="".join(cases)), encoding="utf-8")

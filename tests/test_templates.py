@@ -9,20 +9,24 @@ import pytest
 
 from generator import ir
 from generator.format import black_mode
+from generator.imports import Imports, import_lines, type_imports
 from generator.layout import flat, layout
 from generator.render import (
-    Context,
     _environment,
     annotation,
     argument,
     call_arguments,
-    check_imports,
+    decode,
+    decoder_fn,
     docstring,
-    import_lines,
+    encode,
     pystr,
+    render_module,
     request_parameters,
+    request_query,
     rule,
-    type_imports,
+    security,
+    Context,
 )
 from generator.types import ANY, PRIMITIVES
 
@@ -32,9 +36,11 @@ PET = ir.ModelRef("Pet")
 COLOR = ir.EnumRef("Color", "ColorValue")
 
 
-@pytest.fixture(scope="module")
-def macros():  # type: ignore[no-untyped-def]
-    return _environment().get_template("macros.jinja").module
+MODULES = {"Pet": "pet", "Dog": "dog", "Color": "color", "Colors": "colors", "Tag": "tag", "Tree": "tree"}
+
+
+def _imports(*names: tuple[str, str | None]) -> set[ir.Import]:
+    return {ir.Import(module, name) for module, name in names}
 
 
 @pytest.mark.parametrize(
@@ -72,9 +78,60 @@ def macros():  # type: ignore[no-untyped-def]
         (ir.LiteralOf("circle"), "x", "x"),
     ],
 )
-def test_codec_macros(macros, t: ir.TypeRef, decoded: str, encoded: str) -> None:  # type: ignore[no-untyped-def]
-    assert str(macros.decode(t, "x")) == decoded
-    assert str(macros.encode(t, "x")) == encoded
+def test_codecs(t: ir.TypeRef, decoded: str, encoded: str) -> None:
+    assert decode(t, "x", Imports(MODULES)) == decoded
+    assert encode(t, "x", Imports(MODULES)) == encoded
+
+
+@pytest.mark.parametrize(
+    ("t", "decoding", "encoding"),
+    [
+        (STR, set(), set()),
+        (DATETIME, _imports(("._utils", "parse_datetime")), _imports(("._utils", "format_datetime"))),
+        (PRIMITIVES[("string", "uuid")], _imports(("uuid", None)), set()),
+        (ir.ListOf(PET), _imports((".models.pet", "Pet")), set()),
+        (ir.MapOf(COLOR), _imports((".models.color", "Color")), _imports(("._utils", "enum_value"))),
+        (
+            ir.UnionOf((PET, ir.ListOf(PET), STR)),
+            _imports(
+                (".models.pet", "Pet"), ("._utils", "decode_union"), ("._utils", "expect_list"), ("._utils", "keep")
+            ),
+            _imports(("._utils", "encode_value")),
+        ),
+        (
+            ir.UnionOf(
+                (PET, ir.ModelRef("Dog")), ir.Discriminator("kind", (("pet", PET), ("dog", ir.ModelRef("Dog"))))
+            ),
+            _imports((".models.pet", "Pet"), (".models.dog", "Dog"), ("._utils", "decode_tagged")),
+            _imports(("._utils", "encode_value")),
+        ),
+        (
+            ir.AliasRef("Colors", ir.ListOf(COLOR)),
+            _imports((".models.color", "Color")),
+            _imports(("._utils", "enum_value")),
+        ),
+        (
+            ir.RecursiveRef("Tree"),
+            _imports((".models.tree", "decode_tree")),
+            _imports((".models.tree", "encode_tree")),
+        ),
+    ],
+)
+def test_codecs_record_what_they_write(t: ir.TypeRef, decoding: set[ir.Import], encoding: set[ir.Import]) -> None:
+    """A decoder imports what it calls and nothing else: an encoder's helpers are not a decoder's."""
+    names = Imports(MODULES)
+    decode(t, "x", names)
+    assert names.found == decoding
+    names = Imports(MODULES)
+    encode(t, "x", names)
+    assert names.found == encoding
+
+
+def test_an_error_body_decoder_imports_the_check_of_its_kind() -> None:
+    """An error body typed as an object of strings is decoded only if it is one (`expect_map`)."""
+    names = Imports(MODULES)
+    assert decoder_fn(ir.MapOf(STR), names) == "lambda v: expect_map(v)"
+    assert names.found == _imports(("._utils", "expect_map"))
 
 
 @pytest.mark.parametrize(
@@ -120,42 +177,70 @@ def test_arguments_take_any_sequence_or_mapping(t: ir.TypeRef, expected: str) ->
 
 
 def test_imports_of_enums_given_and_given_back() -> None:
-    ctx = Context(None, {"Color": "color", "Colors": "colors"})  # type: ignore[arg-type]
-    color, values, encoder = (
-        ir.Import(".models.color", "Color"),
-        ir.Import(".models.color", "ColorValue"),
-        ir.Import("._utils", "enum_value"),
-    )
-    assert type_imports(ir.ListOf(COLOR), ctx) == {color, values, encoder}
-    assert type_imports(ir.ListOf(COLOR), ctx, codec=False) == {color, values}
-    assert type_imports(ir.ListOf(COLOR), ctx, use="result") == {color}
-    # Inside an alias, the enum is coded but the alias's name is the annotation.
-    colors = ir.AliasRef("Colors", ir.ListOf(COLOR))
-    assert type_imports(colors, ctx) == {ir.Import(".models.colors", "Colors"), color, encoder}
+    color, values = ir.Import(".models.color", "Color"), ir.Import(".models.color", "ColorValue")
+    assert type_imports(ir.ListOf(COLOR), MODULES) == {color, values}
+    assert type_imports(ir.ListOf(COLOR), MODULES, "result") == {color}
+    # Inside an alias, the alias's name is the annotation.
+    assert type_imports(ir.AliasRef("Colors", ir.ListOf(COLOR)), MODULES) == {ir.Import(".models.colors", "Colors")}
 
 
 def test_imports_of_arrays_and_maps_taken_as_arguments() -> None:
-    ctx = Context(None, {"Colors": "colors"})  # type: ignore[arg-type]
     sequence, mapping = ir.Import("._types", "SequenceNotStr"), ir.Import("collections.abc", "Mapping")
-    assert type_imports(ir.MapOf(ir.ListOf(STR)), ctx, use="argument") == {sequence, mapping}
-    assert type_imports(ir.MapOf(ir.ListOf(STR)), ctx) == set()
+    assert type_imports(ir.MapOf(ir.ListOf(STR)), MODULES, "argument") == {sequence, mapping}
+    assert type_imports(ir.MapOf(ir.ListOf(STR)), MODULES) == set()
     colors = ir.AliasRef("Colors", ir.ListOf(STR))  # annotated by the alias's name alone
-    assert type_imports(colors, ctx, use="argument") == {ir.Import(".models.colors", "Colors")}
+    assert type_imports(colors, MODULES, "argument") == {ir.Import(".models.colors", "Colors")}
+
+
+def test_builtins_is_imported_where_a_shadowed_builtin_is_written() -> None:
+    builtins = ir.Import("builtins")
+    assert type_imports(ir.ListOf(STR), MODULES, "result", frozenset({"list"})) == {builtins}
+    assert type_imports(ir.ListOf(STR), MODULES, "argument", frozenset({"list"})) == {
+        ir.Import("._types", "SequenceNotStr")
+    }
+    assert type_imports(ir.MapOf(PET), MODULES, "argument", frozenset({"str"})) == {
+        builtins,
+        ir.Import("collections.abc", "Mapping"),
+        ir.Import(".models.pet", "Pet"),
+    }
 
 
 def test_imports_of_the_models_a_check_names() -> None:
     """A check may name a model its argument's type does not (through an alias): it is imported all the same."""
-    ctx = Context(None, {"Pet": "pet", "Tag": "tag"})  # type: ignore[arg-type]
+    names = Imports(MODULES)
     check = ir.Check(any_of=(ir.Check(array=True, items=ir.Check(model="Pet")), ir.Check(values=ir.Check(model="Tag"))))
-    assert check_imports(check, ctx) == {ir.Import(".models.pet", "Pet"), ir.Import(".models.tag", "Tag")}
-    assert check_imports(None, ctx) == set()
+    rule(check, names)
+    assert names.found == _imports((".models.pet", "Pet"), (".models.tag", "Tag"), ("._validation", "Rule"))
+
+
+def test_a_module_imports_what_its_template_writes_and_nothing_from_itself() -> None:
+    """The import block is filled in from what the rendering recorded, wherever the template puts it."""
+    env = _environment()
+    template = env.from_string('"""Doc."""\n\n{{ imports }}\n\nX = {{ "encode_query" | use }}({{ t | annotation }})\n')
+    ctx = Context(None, {"Pet": "pet", "Tag": "pet"})  # type: ignore[arg-type]
+    text = render_module(template, ctx, "models.pet", t=ir.MapOf(ir.ModelRef("Tag")))
+    assert text == '"""Doc."""\n\nfrom .._utils import encode_query\n\nX = encode_query(dict[str, Tag])\n'
+
+
+def test_query_arguments() -> None:
+    q = ir.Parameter("ids", "ids", "query", ir.ListOf(STR), False, style="pipeDelimited", allow_reserved=True)
+    op = ir.Operation(
+        name="find", method="GET", path="/p", doc=None, deprecated=False, path_params=(), query_params=(q,),
+        header_params=(), cookie_params=(), body=None, body_fields=(), successes=(), errors=(), security=(),
+        returns=None,
+    )  # fmt: skip
+    names = Imports(MODULES)
+    assert request_query(op, names) == 'encode_query({"ids": ids}, {"ids": ("pipeDelimited", True)}, reserved=("ids",))'
+    plain = dataclasses.replace(op, query_params=(dataclasses.replace(q, style="form"),))
+    assert request_query(plain, names) == 'encode_query({"ids": ids}, {}, reserved=("ids",))'
+    assert names.found == _imports(("._utils", "encode_query"))
 
 
 def test_annotation_of_shadowed_builtins() -> None:
     assert annotation(ir.ListOf(ir.MapOf(STR)), frozenset({"list", "dict"})) == "builtins.list[builtins.dict[str, str]]"
 
 
-def test_signature_macros(macros) -> None:  # type: ignore[no-untyped-def]
+def test_signatures() -> None:
     path = ir.Parameter("pool_id", "poolId", "path", STR, True)
     name = ir.Parameter("name", "name", "body", STR, False, attr="name")
     op = ir.Operation(
@@ -165,7 +250,7 @@ def test_signature_macros(macros) -> None:  # type: ignore[no-untyped-def]
     )  # fmt: skip
 
     def parameters(op: ir.Operation) -> str:
-        return ", ".join(p if isinstance(p, str) else flat(p) for p in request_parameters(op))
+        return ", ".join(p if isinstance(p, str) else flat(p) for p in request_parameters(op, names=Imports({})))
 
     assert parameters(op) == "pool_id: str, *, name: str | NotGiven = NOT_GIVEN"
     assert ", ".join(map(flat, call_arguments(op))) == "pool_id, name=name"
@@ -177,8 +262,6 @@ def test_signature_macros(macros) -> None:  # type: ignore[no-untyped-def]
     assert ", ".join(map(flat, call_arguments(with_body))) == "pool_id, name=name, extra_body=extra_body"
     no_fields = dataclasses.replace(with_body, path_params=(), body_fields=())
     assert parameters(no_fields) == "*, extra_body: Mapping[str, object] | None = None"
-    assert str(macros.str_tuple(("a",))) == '("a",)'
-    assert str(macros.str_tuple(("a", "b"))) == '("a", "b")'
 
 
 @pytest.mark.parametrize("required", [True, False], ids=["required", "optional"])
@@ -188,7 +271,7 @@ def test_a_long_argument_is_laid_out_as_black_lays_it_out(required: bool) -> Non
     value = ir.EnumRef("AdditionalPropertiesValueOfAModel", "AdditionalPropertiesValueOfAModelValue")
     for t in (ir.MapOf(value), ir.ListOf(value), ir.Nullable(ir.ListOf(value))):
         p = ir.Parameter("additional_properties", "a", "query", t, required)
-        line = layout(argument(p), 4, tail=",")
+        line = layout(argument(p, names=Imports({value.name: "value"})), 4, tail=",")
         source = f"def f(\n    *,\n    {line}\n) -> None:\n    pass\n"
         assert black.format_str(source, mode=black_mode()) == source
 
@@ -253,14 +336,14 @@ def test_rule_draws_nested_checks() -> None:
         items=ir.Check(model="Pet"),
         enum=("a",),
     )
-    assert flat(rule(check)) == (
+    assert flat(rule(check, Imports(MODULES))) == (
         'Rule(max_properties=10, enum=("a",), required=("name",), '
         'properties={"tags": Rule(values=Rule(max_length=256), keys=Rule(max_length=128))}, '
         "items=Rule(model=lambda: Pet._RULE))"
     )
-    assert flat(rule(ir.Check())) == "Rule()"
+    assert flat(rule(ir.Check(), Imports({}))) == "Rule()"
     union = ir.Check(any_of=(ir.Check(enum=("a", "b")), ir.Check(model="Pet")))
-    assert flat(rule(union)) == 'Rule(any_of=(Rule(enum=("a", "b")), Rule(model=lambda: Pet._RULE)))'
+    assert flat(rule(union, Imports(MODULES))) == 'Rule(any_of=(Rule(enum=("a", "b")), Rule(model=lambda: Pet._RULE)))'
 
 
 @pytest.mark.parametrize(
@@ -286,3 +369,9 @@ def test_tomlstr_is_a_toml_string_of_the_value() -> None:
 
     for value in ['a "quoted" \\ title', "line\nbreak", "Größe"]:
         assert tomllib.loads(f"x = {tomlstr(value)}")["x"] == value
+
+
+def test_security_is_a_tuple_of_tuples() -> None:
+    assert security(()) == "()"
+    assert security((("key",),)) == '(("key",),)'
+    assert security((("a", "b"), ())) == '(("a", "b"), ())'

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-from .._utils import decode_union, encode_value, keep
 from .sourced_keyword import SourcedKeyword
 
 Keyword: TypeAlias = str | SourcedKeyword

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-from .._utils import decode_tagged, encode_value
 from .circle import Circle
 from .square import Square
 
