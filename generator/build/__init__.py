@@ -24,12 +24,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from . import ir
-from .diagnostics import Diagnostic, Level, pointer, pointer_parts
-from .load import Document
-from .naming import Scope, attr_name, class_name, constant_name, method_name, module_name, pascal
-from .resolve import Resolver, mapping_target
-from .types import ANY, NEVER, primitive
+from .. import ir
+from ..diagnostics import Diagnostic, Level, pointer, pointer_parts
+from ..load import Document
+from ..naming import Scope, attr_name, class_name, constant_name, method_name, module_name, pascal
+from ..resolve import Resolver, mapping_target
+from ..types import ANY, NEVER, primitive
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PATH_ITEM_FIELDS = frozenset({"$ref", "summary", "description", "servers", "parameters"})
