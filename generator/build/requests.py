@@ -1,0 +1,159 @@
+"""Request Body Objects (OAS 3.1 §4.8.13) and their Encoding Objects (§4.8.15): an object body
+becomes keyword arguments (the body model's fields), anything else one `body` argument.
+
+Input: an operation's `requestBody`. Output: an `ir.RequestBody` and the body's arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .. import ir
+from ..naming import Scope
+from .checks import build_check, field_check
+from .context import Context
+from .examples import record_examples
+from .media import BYTES, PASSED_AS, TEXT, acceptable, media_kind, pick_media_type, unused_schema
+from .objects import merged_properties
+from .parameters import PARAMETER_STYLES
+from .read import describe, text_of
+from .schemas import schema_type
+
+
+def build_request_body(
+    ctx: Context, node: Any, hint: str, args: Scope, ptr: list[str | int]
+) -> tuple[ir.RequestBody | None, tuple[ir.Parameter, ...]]:
+    """A Request Body Object (OAS 3.1 §4.8.13): an object body becomes keyword arguments."""
+    if node is None:
+        return None, ()
+    node, uri = ctx.resolver.deref(node)
+    ptr = ctx.location(uri) if uri else ptr
+    if not isinstance(node, dict):
+        ctx.diagnostics.warn(
+            ptr, f"a request body must be a mapping, found {describe(node)}; the operation is generated without a body"
+        )
+        return None, ()
+    picked = pick_media_type(ctx, node.get("content"), [*ptr, "content"])
+    if picked is None:
+        ctx.diagnostics.warn(
+            [*ptr, "content"] if "content" in node else ptr,
+            "a request body must have content (a media type and its schema); the operation is generated without a body",
+        )
+        return None, ()
+    media_type, media = picked
+    encoding = _request_encoding(media_type)
+    required = ctx.flag(node, "required", False, ptr)
+    schema = media.get("schema")
+    at = [*ptr, "content", media_type]
+    if encoding in ("binary", "text"):
+        body_type: ir.TypeRef = BYTES if encoding == "binary" else TEXT
+        unused_schema(ctx, schema, [*at, "schema"], f"{media_type} request bodies are sent as {PASSED_AS[encoding]}")
+    else:
+        body_type = schema_type(ctx, schema if schema is not None else {}, hint + "Body", [*at, "schema"])
+        record_examples(ctx, at, media, body_type)
+    model = ctx.registry.models.get(body_type.name) if isinstance(body_type, ir.ModelRef) else None
+    if isinstance(model, ir.ObjectModel) and isinstance(body_type, ir.ModelRef):
+        target, uri = ctx.resolver.deref(schema)
+        properties = merged_properties(ctx, target, ctx.location(uri) if uri else [*at, "schema"], set())
+        fields = tuple(
+            ir.Parameter(
+                name=args.claim(f.name),
+                wire=f.wire,
+                location="body",
+                type=f.type,
+                required=f.required,
+                doc=f.doc,
+                attr=f.name,
+                check=field_check(ctx, f, properties),
+            )
+            for f in model.fields
+            if not f.read_only
+        )
+        parts = build_encodings(ctx, media, encoding, {f.wire for f in model.fields}, at)
+        return ir.RequestBody(media_type, encoding, required, body_type, None, parts), fields
+    argument = ir.Parameter(
+        name=args.claim("body"),
+        wire="body",
+        location="body",
+        type=body_type,
+        required=required,
+        doc=text_of(node.get("description")),
+        check=(
+            build_check(ctx, schema, [*at, "schema"], arrays=True)
+            if encoding in ("json", "form", "multipart") and schema is not None
+            else None
+        ),
+    )
+    parts = build_encodings(ctx, media, encoding, None, at)
+    return ir.RequestBody(media_type, encoding, required, None, argument, parts), ()
+
+
+def build_encodings(
+    ctx: Context, media: Mapping[str, Any], encoding: str, properties: set[str] | None, at: list[str | int]
+) -> tuple[ir.PartEncoding, ...]:
+    """The `encoding` map of a form or multipart body (Encoding Objects, OAS 3.1.1 §4.8.15):
+    a form property's `style`, `explode` (or a JSON `contentType`, written as JSON text), a
+    multipart property's `contentType`. What the client cannot honour is reported."""
+    raw = media.get("encoding")
+    if raw is None:
+        return ()
+    at = [*at, "encoding"]
+    if encoding not in ("form", "multipart"):
+        ctx.diagnostics.warn(at, "encoding applies to form and multipart bodies only; ignored")
+        return ()
+    if not isinstance(raw, dict):
+        ctx.diagnostics.warn(
+            at, f"encoding must map property names to Encoding Objects, found {describe(raw)}; ignored"
+        )
+        return ()
+    parts = []
+    for name, node in raw.items():
+        where = [*at, name]
+        node, _ = ctx.resolver.deref(node)
+        if properties is not None and name not in properties:
+            ctx.diagnostics.warn(where, f"encoding names {name!r}, which is not a property of the body; ignored")
+            continue
+        if not isinstance(node, dict):
+            ctx.diagnostics.warn(where, f"an Encoding Object must be a mapping, found {describe(node)}; ignored")
+            continue
+        if isinstance(node.get("headers"), dict) and node["headers"]:
+            ctx.diagnostics.warn(
+                [*where, "headers"], "headers of a part are not sent: the client takes no value for them"
+            )
+        content_type = node.get("contentType")
+        if content_type is not None and not isinstance(content_type, str):
+            ctx.diagnostics.warn(
+                [*where, "contentType"], f"contentType must be a string, found {describe(content_type)}; ignored"
+            )
+            content_type = None
+        first = content_type.split(",")[0].strip() if content_type else None
+        if encoding == "multipart":
+            for key in ("style", "explode", "allowReserved"):
+                if key in node:
+                    ctx.diagnostics.warn(
+                        [*where, key],
+                        f"{key} applies to form bodies (OAS 3.0.3 §4.7.15); ignored for a multipart part",
+                    )
+            if first and "*" not in first and acceptable(first, "") == first:
+                parts.append(ir.PartEncoding(str(name), content_type=first))
+            continue
+        if node.get("allowReserved") is True:
+            ctx.diagnostics.warn(
+                [*where, "allowReserved"],
+                "allowReserved is not applied in a form body: reserved characters are percent-encoded, which a form decodes alike",
+            )
+        if "style" in node or "explode" in node:
+            style = node.get("style", "form")
+            if style not in PARAMETER_STYLES["query"]:
+                ctx.diagnostics.warn([*where, "style"], f"style {describe(style)} is not a query style; sent as form")
+                style = "form"
+            explode = ctx.flag(node, "explode", style == "form", where)
+            parts.append(ir.PartEncoding(str(name), style=str(style), explode=explode))
+        elif first and media_kind(first) == "json":
+            parts.append(ir.PartEncoding(str(name), style="json"))
+    return tuple(parts)
+
+
+def _request_encoding(media_type: str) -> Any:
+    return media_kind(media_type)
