@@ -129,8 +129,6 @@ class Context:
     names: Names = field(default_factory=Names)
     registry: Registry = field(default_factory=Registry)
     examples: list[ir.Example] = field(default_factory=list)
-    waits: dict[int, tuple[Any, list[str | int]]] = field(default_factory=dict)  # id(operation) -> extension
-    operation_ids: dict[int, str] = field(default_factory=dict)  # id(operation) -> its operationId
 
     @classmethod
     def of(cls, document: Document, resolver: Resolver) -> Context:

@@ -2,14 +2,15 @@
 `x-clientgen-wait` (waiting on an accepted answer, see the README).
 
 A wait names the operation that polls it by operationId, which may come later in the document, so
-waits are resolved once every operation is built; operations are found by their identity (their
-JSON pointer, their operationId), never by the identity of Python objects.
+waits are resolved once every operation is built: each operation travels with its wait and its
+operationId (`BuiltOperation`), never looked up by the identity of Python objects.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .. import ir
@@ -21,30 +22,52 @@ from .read import describe
 _NO_WAIT = " (the method returns the 202 answer, with no wait())"
 
 
-def resolve_waits(ctx: Context, groups: list[ir.Group]) -> tuple[ir.Group, ...]:
+@dataclass(frozen=True, slots=True)
+class WaitRequest:
+    """An `x-clientgen-wait` met on an operation's 202 response, and where that response is."""
+
+    extension: Any
+    at: list[str | int]
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltOperation:
+    """An operation as built, with its operationId (by which a wait names the operation that
+    polls it) and the wait met on its 202 response, which is built once all operations are."""
+
+    operation_id: str | None
+    operation: ir.Operation
+    wait: WaitRequest | None = None
+
+
+def resolve_waits(ctx: Context, groups: list[tuple[ir.Group, list[BuiltOperation]]]) -> tuple[ir.Group, ...]:
     """Complete the operations whose accepted answer can be waited on: the operation that
-    reads the location may come later in the document, so this runs once all are built."""
-    if not ctx.waits:
-        return tuple(groups)
+    reads the location may come later in the document, so this runs once all are built.
+    `groups` holds each group with its operations as built, in the group's order."""
+    if not any(built.wait for _, operations in groups for built in operations):
+        return tuple(group for group, _ in groups)
     by_id = {
-        ctx.operation_ids[id(op)]: (group, op)
-        for group in groups
-        for op in group.operations
-        if id(op) in ctx.operation_ids
+        built.operation_id: (group, built.operation)
+        for group, operations in groups
+        for built in operations
+        if built.operation_id
     }
     return tuple(
         dataclasses.replace(
             group,
             operations=tuple(
                 (
-                    dataclasses.replace(op, wait=build_wait(ctx, *ctx.waits[id(op)], op, by_id))
-                    if id(op) in ctx.waits
-                    else op
+                    dataclasses.replace(
+                        built.operation,
+                        wait=build_wait(ctx, built.wait.extension, built.wait.at, built.operation, by_id),
+                    )
+                    if built.wait is not None
+                    else built.operation
                 )
-                for op in group.operations
+                for built in operations
             ),
         )
-        for group in groups
+        for group, operations in groups
     )
 
 

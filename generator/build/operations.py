@@ -2,8 +2,8 @@
 Object (§4.8.10) a method of the client, grouped as the client exposes them (by SDK group
 extension, else first tag).
 
-Input: the document's `paths`. Output: the `ir.Group`s, and each operation's `OperationSite` (its
-JSON pointer and operationId, by which the extensions find it again).
+Input: the document's `paths`, each operation as an `OperationSite` (its node and where it is).
+Output: the `ir.Group`s, their waits resolved (see `extensions`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from .. import ir
 from ..naming import Scope, attr_name, class_name, method_name, module_name, pascal
 from .context import RESERVED_ARGS, RESERVED_GROUPS, Context
-from .extensions import build_pagination, resolve_waits
+from .extensions import BuiltOperation, WaitRequest, build_pagination, resolve_waits
 from .parameters import build_parameter, merge_parameters, parameter_list, plain_template, undeclared_path_parameters
 from .read import describe, get, joined, text_of
 from .requests import build_request_body
@@ -43,7 +43,7 @@ class OperationSite:
 
 def build_groups(ctx: Context) -> tuple[ir.Group, ...]:
     """Operations grouped as the client exposes them: by SDK group extension, else first tag."""
-    grouped: dict[str | None, list[ir.Operation]] = {}
+    grouped: dict[str | None, list[BuiltOperation]] = {}
     docs: dict[str | None, str | None] = {}
     method_scopes: dict[str | None, Scope] = {}
     tags = ctx.document.data.get("tags")
@@ -57,21 +57,25 @@ def build_groups(ctx: Context) -> tuple[ir.Group, ...]:
         if group is not None and docs.get(group) is None:
             docs[group] = next((tag_docs[t] for t in _tags(op.node) if tag_docs.get(t)), None)
     attrs = Scope(RESERVED_GROUPS)
-    groups = []
+    groups: list[tuple[ir.Group, list[BuiltOperation]]] = []
     for group, operations in grouped.items():
         attr = None if group is None else attrs.claim(attr_name(group))
         sync_class = "_ClientOperations" if group is None else claim_group_class(ctx, class_name(group))
         async_class = "_AsyncClientOperations" if group is None else "Async" + sync_class
         groups.append(
-            ir.Group(
-                attr=attr,
-                sync_class=sync_class,
-                async_class=async_class,
-                sync_raw_class=ctx.names.classes.claim(sync_class + "WithRawResponse"),
-                async_raw_class=ctx.names.classes.claim(async_class + "WithRawResponse"),
-                module=module_name(attr) if attr is not None else "_client_operations",
-                doc=docs.get(group) or (f"The {group} operations." if group else "Operations of the client itself."),
-                operations=tuple(operations),
+            (
+                ir.Group(
+                    attr=attr,
+                    sync_class=sync_class,
+                    async_class=async_class,
+                    sync_raw_class=ctx.names.classes.claim(sync_class + "WithRawResponse"),
+                    async_raw_class=ctx.names.classes.claim(async_class + "WithRawResponse"),
+                    module=module_name(attr) if attr is not None else "_client_operations",
+                    doc=docs.get(group)
+                    or (f"The {group} operations." if group else "Operations of the client itself."),
+                    operations=tuple(built.operation for built in operations),
+                ),
+                operations,
             )
         )
     return resolve_waits(ctx, groups)
@@ -113,7 +117,7 @@ def iter_operations(ctx: Context) -> Iterable[OperationSite]:
                 yield OperationSite(path, method, item[method], common, [*at, method], item.get("servers"))
 
 
-def build_operation(ctx: Context, op: OperationSite, methods: Scope) -> ir.Operation:
+def build_operation(ctx: Context, op: OperationSite, methods: Scope) -> BuiltOperation:
     """An Operation Object (OAS 3.1 §4.8.10): its parameters, body, responses and security."""
     node = op.node
     method_extension = node.get("x-fern-sdk-method-name")
@@ -157,7 +161,7 @@ def build_operation(ctx: Context, op: OperationSite, methods: Scope) -> ir.Opera
     accepted, _ = ctx.resolver.deref(responses.get("202") if isinstance(responses, dict) else None)
     wait = None
     if isinstance(accepted, dict) and "x-clientgen-wait" in accepted:
-        wait = (accepted["x-clientgen-wait"], [*op.ptr, "responses", "202"])
+        wait = WaitRequest(accepted["x-clientgen-wait"], [*op.ptr, "responses", "202"])
     parameters = [p for location in by_location.values() for p in location]
     pagination = build_pagination(ctx, node.get("x-fern-pagination"), parameters, returns, name, methods, op.ptr)
     operation = ir.Operation(
@@ -188,11 +192,8 @@ def build_operation(ctx: Context, op: OperationSite, methods: Scope) -> ir.Opera
         returns=returns,
         pagination=pagination,
     )
-    if wait is not None:
-        ctx.waits[id(operation)] = wait
-    if node.get("operationId"):
-        ctx.operation_ids[id(operation)] = str(node["operationId"])
-    return operation
+    operation_id = str(node["operationId"]) if node.get("operationId") else None
+    return BuiltOperation(operation_id, operation, wait)
 
 
 def _group_names(value: Any) -> list[str]:
