@@ -323,10 +323,6 @@ class ObjectModel:
     check: Check = Check()  # what a request must meet when it sends this model
 
     @property
-    def required_fields(self) -> tuple[Field, ...]:
-        return tuple(f for f in self.fields if f.required)
-
-    @property
     def optional_fields(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if not f.required)
 

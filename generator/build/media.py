@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from .. import ir
 from .context import Context
@@ -60,7 +60,11 @@ def preferred_media_type(content: Mapping[str, Any]) -> str | None:
     return str(ranked[0])
 
 
-def media_kind(media_type: str) -> str:
+MediaKind = Literal["json", "form", "multipart", "text", "binary"]
+
+
+def media_kind(media_type: str) -> MediaKind:
+    """How the client encodes or reads a media type (structured syntax suffixes and `*/*` as JSON)."""
     media = media_type.split(";", 1)[0].strip().lower()
     if media in ("application/json", "*/*") or media.endswith("+json"):
         return "json"

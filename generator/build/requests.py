@@ -42,7 +42,7 @@ def build_request_body(
         )
         return None, ()
     media_type, media = picked
-    encoding = _request_encoding(media_type)
+    encoding = media_kind(media_type)
     required = ctx.flag(node, "required", False, ptr)
     schema = media.get("schema")
     at = [*ptr, "content", media_type]
@@ -153,7 +153,3 @@ def build_encodings(
         elif first and media_kind(first) == "json":
             parts.append(ir.PartEncoding(str(name), style="json"))
     return tuple(parts)
-
-
-def _request_encoding(media_type: str) -> Any:
-    return media_kind(media_type)

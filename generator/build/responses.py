@@ -5,7 +5,7 @@ preferred media type, typed, split into successes and errors.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from .. import ir
 from ..types import ANY
@@ -90,7 +90,8 @@ def build_response(ctx: Context, node: Any, status: str, hint: str, ptr: list[st
     return ir.Response(status, encoding, body_type, doc, acceptable(media_type, encoding))
 
 
-def _response_encoding(media_type: str) -> Any:
+def _response_encoding(media_type: str) -> Literal["json", "text", "binary"]:
+    """A response is read as JSON, as text, or as bytes (anything else)."""
     kind = media_kind(media_type)
     return kind if kind in ("json", "text") else "binary"
 
