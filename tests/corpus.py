@@ -24,8 +24,11 @@ from generator import ir
 from generator.diagnostics import Level
 from generator.load import load
 from generator.pipeline import generate_files
+from generator.resolve import Resolver
 from generator.render import _environment, import_lines, type_imports, Context
 from generator.write import write_tree
+
+from .examples import Example, harvest
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT.parent / "shared" / "specs"
@@ -83,7 +86,8 @@ def run(document: Path, workdir: Path, *, mypy: bool = True) -> Outcome:
     outcome.seconds = time.perf_counter() - started
     api = result.api
     write_tree(result.files, workdir / api.package)
-    data = load(document).data
+    loaded = load(document)
+    data = loaded.data
     outcome.operations = count_operations(data)
     outcome.generated = sum(len(group.operations) for group in api.groups)
     warned = [w for w in result.warnings if w.level is Level.WARNING]
@@ -95,8 +99,9 @@ def run(document: Path, workdir: Path, *, mypy: bool = True) -> Outcome:
         for w in warned
         if not w.invalid and not any(w.pointer.startswith(p + "/") for p in wrong)
     ]
-    outcome.examples = len(api.examples)
-    failed = _round_trip(api, workdir)
+    examples = harvest(loaded, Resolver(loaded))
+    outcome.examples = len(examples)
+    failed = _round_trip(api, examples, workdir)
     # An example that breaks its own schema is the document's error, not the client's.
     invalid = _invalid_examples(document, data, [f.split(": ", 1)[0] for f in failed])
     outcome.failed_examples = [f for f in failed if f.split(": ", 1)[0] not in invalid]
@@ -186,7 +191,7 @@ except Exception as exc:
 """
 
 
-def _round_trip(api: ir.Api, workdir: Path) -> list[str]:
+def _round_trip(api: ir.Api, examples: list[Example], workdir: Path) -> list[str]:
     """Import the package, then decode each example with the generated models, encode it again,
     decode that: nothing may be dropped or changed. Runs in a fresh interpreter, so packages with
     one name do not meet."""
@@ -194,7 +199,7 @@ def _round_trip(api: ir.Api, workdir: Path) -> list[str]:
     ctx = Context(api, {m.name: module.name for module in api.modules for m in module.models})
     needed: set[ir.Import] = set()
     cases = []
-    for example in api.examples:
+    for example in examples:
         needed |= type_imports(example.type, ctx)
         cases.append(
             _CASE.format(

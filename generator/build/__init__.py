@@ -21,8 +21,8 @@ One builder per OpenAPI object, each named after the object it reads, each modul
     extensions   x-fern-pagination, x-clientgen-wait (matched by operation identity)
     events       webhooks and callbacks: their payloads as models
     modules      which models share a file (union-find, Tarjan)
-    examples     example payloads, for the tests' round trips
     context      what the builders share: resolver, diagnostics, name scopes, model registry
+                 (and `on_typed`, through which the tests collect the document's examples)
     read, kinds  reading raw values defensively; what a schema is
 
 Everything version- or syntax-specific (`$ref`, `nullable` vs type arrays, `allOf` merging,
@@ -36,14 +36,17 @@ from .. import ir
 from ..diagnostics import Diagnostic
 from ..load import Document
 from ..resolve import Resolver
-from .context import Context
+from .context import Context, Typed
 from .openapi import build_openapi
 
-__all__ = ["build_api"]
+__all__ = ["Typed", "build_api"]
 
 
-def build_api(document: Document, resolver: Resolver, package: str) -> tuple[ir.Api, list[Diagnostic]]:
-    """Build the IR of `document` (already validated) for a package named `package`."""
-    ctx = Context.of(document, resolver)
+def build_api(
+    document: Document, resolver: Resolver, package: str, *, on_typed: Typed | None = None
+) -> tuple[ir.Api, list[Diagnostic]]:
+    """Build the IR of `document` (already validated) for a package named `package`; `on_typed`
+    is told of each schema typed where the document may give examples (see `context.Typed`)."""
+    ctx = Context.of(document, resolver, on_typed)
     api = build_openapi(ctx, package)
     return api, ctx.diagnostics.warnings

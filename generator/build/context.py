@@ -9,7 +9,7 @@ built for a component is found again by its URI, a class name claimed once is no
 from __future__ import annotations
 
 import http
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,6 +121,12 @@ class Registry:
     recursive: set[str] = field(default_factory=set)  # aliases that refer to themselves
 
 
+Typed = Callable[[str, Any, ir.TypeRef], None]
+"""Told of each schema typed where the document may give examples of it: a component schema or a
+media type (its JSON pointer, the Schema or Media Type Object, the type). The tests collect the
+examples this way, to round-trip them through the generated models (tests/examples.py)."""
+
+
 @dataclass
 class Context:
     document: Document
@@ -128,11 +134,16 @@ class Context:
     diagnostics: Diagnostics
     names: Names = field(default_factory=Names)
     registry: Registry = field(default_factory=Registry)
-    examples: list[ir.Example] = field(default_factory=list)
+    on_typed: Typed | None = None
 
     @classmethod
-    def of(cls, document: Document, resolver: Resolver) -> Context:
-        return cls(document, resolver, Diagnostics(document))
+    def of(cls, document: Document, resolver: Resolver, on_typed: Typed | None = None) -> Context:
+        return cls(document, resolver, Diagnostics(document), on_typed=on_typed)
+
+    def typed(self, at: list[str | int], node: Any, type_: ir.TypeRef) -> None:
+        """Tell `on_typed` that `node`, written at `at`, is typed `type_` (see `Typed`)."""
+        if self.on_typed is not None:
+            self.on_typed(pointer_of(at), node, type_)
 
     def section(self, *path: str) -> dict[str, Any]:
         """The mapping at `path` from the document's root (`paths`, `components`/`schemas`), or

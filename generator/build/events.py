@@ -8,7 +8,6 @@ from typing import Any
 
 from ..naming import pascal
 from .context import Context
-from .examples import record_examples
 from .media import media_kind
 from .operations import HTTP_METHODS, iter_operations
 from .read import entries, get
@@ -39,4 +38,4 @@ def build_event_payloads(ctx: Context) -> None:
                 if media_kind(media_type) == "json" and isinstance(media, dict) and "schema" in media:
                     hint = pascal(f"{name} {'' if method == 'post' else method} payload")
                     built = schema_type(ctx, media["schema"], hint, [*at, "content", media_type, "schema"])
-                    record_examples(ctx, [*at, "content", media_type], media, built)
+                    ctx.typed([*at, "content", media_type], media, built)

@@ -11,7 +11,6 @@ from ..diagnostics import pointer
 from ..naming import class_name, pascal
 from .context import Context
 from .events import build_event_payloads
-from .examples import record_examples
 from .modules import model_modules
 from .operations import build_groups
 from .read import text_of
@@ -36,7 +35,7 @@ def build_openapi(ctx: Context, package: str) -> ir.Api:
             class_name(key),
             ["components", "schemas", key],
         )
-        record_examples(ctx, ["components", "schemas", key], schemas[key], built)
+        ctx.typed(["components", "schemas", key], schemas[key], built)
     groups = build_groups(ctx)
     build_event_payloads(ctx)
     security = build_security_schemes(ctx, package)
@@ -54,7 +53,6 @@ def build_openapi(ctx: Context, package: str) -> ir.Api:
         mutual_tls=transport_schemes(ctx, "mutualTLS"),
         http_auth=tuple((key, http_scheme(ctx, key)) for key in transport_schemes(ctx, "http")),
         status_errors=status_errors(groups),
-        examples=tuple(ctx.examples),
     )
 
 

@@ -13,7 +13,6 @@ from .. import ir
 from ..naming import Scope
 from .checks import build_check, field_check
 from .context import Context
-from .examples import record_examples
 from .media import BYTES, PASSED_AS, TEXT, acceptable, media_kind, pick_media_type, unused_schema
 from .objects import merged_properties
 from .parameters import PARAMETER_STYLES
@@ -51,7 +50,7 @@ def build_request_body(
         unused_schema(ctx, schema, [*at, "schema"], f"{media_type} request bodies are sent as {PASSED_AS[encoding]}")
     else:
         body_type = schema_type(ctx, schema if schema is not None else {}, hint + "Body", [*at, "schema"])
-        record_examples(ctx, at, media, body_type)
+        ctx.typed(at, media, body_type)
     model = ctx.registry.models.get(body_type.name) if isinstance(body_type, ir.ModelRef) else None
     if isinstance(model, ir.ObjectModel) and isinstance(body_type, ir.ModelRef):
         target, uri = ctx.resolver.deref(schema)

@@ -10,7 +10,6 @@ from typing import Any, Literal
 from .. import ir
 from ..types import ANY
 from .context import Context
-from .examples import record_examples
 from .media import BYTES, PASSED_AS, TEXT, acceptable, media_kind, pick_media_type, unused_schema
 from .read import describe, text_of
 from .schemas import schema_type
@@ -83,7 +82,7 @@ def build_response(ctx: Context, node: Any, status: str, hint: str, ptr: list[st
     schema = media.get("schema")
     if encoding == "json":
         body_type = schema_type(ctx, schema, hint, [*at, "schema"]) if schema is not None else ANY
-        record_examples(ctx, at, media, body_type)
+        ctx.typed(at, media, body_type)
     else:
         body_type = TEXT if encoding == "text" else BYTES
         unused_schema(ctx, schema, [*at, "schema"], f"{media_type} responses are read as {PASSED_AS[encoding]}")
