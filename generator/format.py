@@ -24,12 +24,10 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .errors import InternalError
+
 LINE_LENGTH = 100
 PARALLEL_FROM = 400  # statements; below this, starting worker processes costs more than it saves
-
-
-class InternalError(Exception):
-    """The generator produced something wrong: a bug of ours, not of the document."""
 
 
 def format_files(

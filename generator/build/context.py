@@ -80,7 +80,7 @@ class Diagnostics:
         parts = list(path)
         ptr = pointer_of(parts)
         line = None if parts and isinstance(parts[0], Elsewhere) else self.document.line_of(ptr)
-        diagnostic = Diagnostic(ptr, message, Level.WARNING, line)
+        diagnostic = Diagnostic(ptr, message, Level.WARNING, line, source=str(self.document.path))
         if diagnostic not in self.warned:
             self.warned.add(diagnostic)
             self.warnings.append(diagnostic)
