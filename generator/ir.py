@@ -413,8 +413,8 @@ class Parameter:
 @dataclass(frozen=True, slots=True)
 class PartEncoding:
     """How one property of a form or multipart body is written: an Encoding Object (OAS 3.1.1
-    §4.8.15). A form property has a `style` and `explode`, as a query parameter ("json": its
-    JSON text, for a JSON `contentType`); a multipart property its parts' `content_type`."""
+    §4.8.15). A `style` and `explode`, as a query parameter's ("json": its JSON text, for a
+    JSON `contentType` in a form); a multipart property's parts' `content_type`."""
 
     wire: str
     style: str | None = None
@@ -439,7 +439,7 @@ class RequestBody:
 
     @property
     def styled(self) -> tuple[PartEncoding, ...]:
-        """Form properties written in a style of their own (or as JSON text)."""
+        """Properties written in a style of their own (or, in a form, as JSON text)."""
         return tuple(p for p in self.parts if p.style is not None)
 
     @property
@@ -512,8 +512,7 @@ class Wait:
 
 @dataclass(frozen=True, slots=True)
 class Operation:
-    name: str  # Python method name
-    function: str  # private module-level stem for the request/response functions
+    name: str  # Python method name, and the stem of its module-level `_<name>_request`/`_response` functions
     method: str  # HTTP method, upper case
     path: str  # the path template as in the document
     doc: str | None

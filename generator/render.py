@@ -25,7 +25,8 @@ from typing import Literal
 import jinja2
 
 from . import ir
-from .format import fits, hug
+from . import layout as lay
+from .layout import Annotated, Call, Collection, Conditional, Def, Expr, Keyed, fits, hug
 from .paths import fingerprint, runtime_dir, template_dir
 from .write import IGNORE_FILE
 
@@ -186,11 +187,14 @@ def _environment() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters.update(pystr=pystr, docstring=docstring, annotation=annotation, tomlstr=tomlstr, unalias=ir.unalias)
-    env.filters["argument_annotation"] = argument_annotation
-    env.filters["result_annotation"] = result_annotation
-    env.filters["hug"] = hug  # `{{ line | hug(8) }}`: black's split of a long line ending in a call
-    env.filters["union_members"] = union_members
-    env.tests["fitting"] = fits  # `{% if line is fitting(8) %}`: black would keep it on one line
+    env.filters.update(argument_annotation=argument_annotation, result_annotation=result_annotation)
+    # Layout: `{{ construct | layout(8) }}` writes a construct at indent 8 as black would (a plain
+    # line of code is split as black splits a line ending in a bracket); the filters below build
+    # the constructs.
+    env.filters["layout"] = lay.layout
+    env.filters.update(rule=rule, argument=argument, field=field, check_entry=check_entry)
+    env.filters.update(conditional=Conditional, call=call, collection=collection, signature=signature, assign=assign)
+    env.filters.update(request_parameters=request_parameters, call_arguments=call_arguments, payload=payload)
     env.tests["nullable_to_decode"] = lambda t: isinstance(t, ir.Nullable) and not t.plain
     return env
 
@@ -307,16 +311,95 @@ def result_annotation(t: ir.TypeRef, shadowed: frozenset[str] = frozenset()) -> 
     return annotation(t, shadowed, "result")
 
 
-def union_members(annotation_text: str) -> list[str]:
-    """The members of an annotation's top-level union (`A | dict[str, B | C]` has two)."""
-    members, depth, begin = [], 0, 0
-    for i, ch in enumerate(annotation_text):
-        depth += ch == "["
-        depth -= ch == "]"
-        if depth == 0 and annotation_text.startswith(" | ", i):
-            members.append(annotation_text[begin:i])
-            begin = i + 3
-    return [*members, annotation_text[begin:]]
+# -- constructs: what the templates hand to `layout` ----------------------------------------------
+
+
+def call(callee: str, args: Iterable[Expr], trailer: str = "", explode: bool = False) -> Call:
+    return Call(callee, tuple(args), trailer, explode)
+
+
+def collection(items: Iterable[Expr], open: str, close: str, explode: bool = False) -> Collection:
+    return Collection(open, tuple(items), close, explode)
+
+
+def assign(value: str, name: str) -> Annotated:
+    """`name = value`, a statement of a class."""
+    return Annotated(name, None, value, statement=True)
+
+
+def signature(name: str, params: Iterable[Annotated | str], returns: str, prefix: str = "def ", **how: bool) -> Def:
+    """A `def` header (see `layout.Def` for `explode` and `always`)."""
+    return Def(name, tuple(params), returns, prefix, **how)
+
+
+def rule(c: ir.Check) -> Call:
+    """The `Rule(...)` literal of a check, nested checks as nested `Rule`s."""
+    args: list[Expr] = [f"{name}={pystr(value)}" for name, value in c.keywords]
+    for name, values in (("enum", c.enum or ()), ("required", c.required), ("not_together", c.not_together)):
+        if values or (name == "enum" and c.enum is not None):
+            args.append(Keyed(f"{name}=", Collection("(", tuple(map(pystr, values)), ")", explode=True)))
+    if c.properties:
+        entries = tuple(Keyed(f"{pystr(wire)}: ", rule(sub)) for wire, sub in c.properties)
+        args.append(Keyed("properties=", Collection("{", entries, "}", explode=True)))
+    args += [
+        Keyed(f"{name}=", rule(sub))
+        for name, sub in (("items", c.items), ("values", c.values), ("keys", c.keys))
+        if sub
+    ]
+    if c.model:
+        args.append(f"model=lambda: {c.model}._RULE")
+    if c.any_of:
+        args.append(Keyed("any_of=", Collection("(", tuple(map(rule, c.any_of)), ")", explode=True)))
+    return Call("Rule", tuple(args), explode=True)
+
+
+def check_entry(p: ir.Parameter) -> Collection:
+    """A `check_request` argument: `(name, value, Rule(...))`."""
+    assert p.check is not None
+    return Collection("(", (pystr(p.name), p.name, rule(p.check)), ")", explode=True)
+
+
+def argument(p: ir.Parameter, shadowed: frozenset[str] = frozenset()) -> Annotated:
+    """A parameter of a method or a request function: required ones have no default."""
+    type = argument_annotation(p.type, shadowed)
+    return Annotated(p.name, type) if p.required else Annotated(p.name, f"{type} | NotGiven", "NOT_GIVEN")
+
+
+def field(f: ir.Field) -> Annotated:
+    """A field of a model: one that may be left out defaults to `NOT_GIVEN`."""
+    type = annotation(f.type) + (" | None" if f.null_guard else "")
+    if f.required:
+        return Annotated(f.name, type, statement=True)
+    return Annotated(f.name, f"{type} | NotGiven", "NOT_GIVEN", statement=True)
+
+
+EXTRA_BODY = "extra_body: Mapping[str, object] | None = None"
+"""The parameter of a method (and its request function) whose body is an object: entries to merge into it."""
+
+
+def request_parameters(op: ir.Operation, shadowed: frozenset[str] = frozenset()) -> list[Annotated | str]:
+    """The parameters of an operation, after `self` (methods) or at the start (request functions)."""
+    params: list[Annotated | str] = [argument(p, shadowed) for p in op.path_params]
+    if op.arguments or op.takes_extra_body:
+        params.append("*")
+    params += [argument(p, shadowed) for p in op.arguments]
+    return params + [EXTRA_BODY] if op.takes_extra_body else params
+
+
+def call_arguments(op: ir.Operation, cursor: str | None = None) -> list[Expr]:
+    """The arguments that pass a method's parameters on; `cursor` replaces the pagination cursor's."""
+    args: list[Expr] = [p.name for p in op.path_params]
+    for p in op.arguments:
+        args.append(f"{p.name}={cursor if cursor and op.pagination and p is op.pagination.cursor else p.name}")
+    return args + ["extra_body=extra_body"] if op.takes_extra_body else args
+
+
+def payload(op: ir.Operation) -> Call:
+    """The JSON of an object body, built from its fields' arguments through its model: an array
+    or map argument, typed wider than the field (`p.widened`), made a list or dict first."""
+    assert op.body is not None and op.body.model is not None
+    args = [f"{p.attr}=" + (f"as_field({p.name})" if p.widened else p.name) for p in op.body_fields]
+    return Call(op.body.model.name, tuple(args), ".to_dict()", explode=True)
 
 
 def type_imports(t: ir.TypeRef | None, ctx: Context, *, codec: bool = True, use: Use = "field") -> set[ir.Import]:
@@ -393,7 +476,7 @@ def import_lines(imports: Iterable[ir.Import], module: str) -> list[str]:
 
     # Within a group, `import x` lines come before `from x import y` lines (isort's default).
     entries = [(group(m), 0, m, f"import {m}") for m in plain]
-    entries += [(group(m), 1, m, _from_import(m, sorted(names, key=_name_order))) for m, names in by_module.items()]
+    entries += [(group(m), 1, m, lay.from_import(m, sorted(names, key=_name_order))) for m, names in by_module.items()]
     lines: list[str] = []
     previous = None
     for rank, _, _, line in sorted(entries, key=lambda e: (e[0], e[1], e[2].lstrip(".") if e[0] == 3 else e[2])):
@@ -402,14 +485,6 @@ def import_lines(imports: Iterable[ir.Import], module: str) -> list[str]:
         lines.append(line)
         previous = rank
     return lines
-
-
-def _from_import(module: str, names: list[str]) -> str:
-    """One `from` import; one name a line in parentheses when it is too long (black's layout)."""
-    line = f"from {module} import {', '.join(names)}"
-    if fits(line):
-        return line
-    return f"from {module} import (\n" + "".join(f"    {name},\n" for name in names) + ")"
 
 
 def _name_order(name: str) -> tuple[int, str]:

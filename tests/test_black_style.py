@@ -21,11 +21,11 @@ from generator.errors import InternalError
 from generator.format import (
     LINE_LENGTH,
     black_mode,
-    fits,
     format_files,
     plan_formatting,
     surely_fits,
 )
+from generator.layout import fits
 from generator.pipeline import load_and_build, render_files
 from generator.render import RUNTIME_FILES
 

@@ -27,8 +27,13 @@ KNOWN_GAPS = (
 # What a document asks for and the specification leaves undefined, reported: Stripe's `deepObject`
 # arrays and primitives (`expand`), cells the Style Examples table marks n/a (OAS 3.1.1
 # §4.8.12.4.1), which are sent as `form`, and its arrays inside `deepObject`s, which no style
-# writes (a value holding one is refused before sending).
+# writes (a value holding one is refused before sending); and what no request or value can meet
+# (opc-baseline's): a `oneOf` naming one schema twice or beside an empty one, a header or cookie
+# name with a space.
 DOCUMENT_FAULTS = (
+    re.compile(r"oneOf lists '[^']+' again \(as member \d+\): no value matches exactly one of them"),
+    re.compile(r"this oneOf member accepts any value, so a value another member accepts matches two"),
+    re.compile(r"(header|cookie) parameter '[^']+' skipped: a (header|cookie) name must be an HTTP token"),
     re.compile(r"parameter '[^']+' holds arrays inside its object, which no style writes; such values are refused"),
     re.compile(
         r"style deepObject cannot write (array|primitive) '[^']+' \(OAS 3\.1\.1 §4\.8\.12\.4\.1\); sent as form$"

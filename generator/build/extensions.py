@@ -107,7 +107,7 @@ def build_wait(
         body=body,
         location_header=header,
         location_path=path[0] if path else (),
-        poll_function=f"_{poll_op.function}_response",
+        poll_function=f"_{poll_op.name}_response",
         poll_module=group.module,
         poll_security=poll_op.security,
         result=poll_op.returns,  # type: ignore[arg-type]

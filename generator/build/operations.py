@@ -166,7 +166,6 @@ def build_operation(ctx: Context, op: OperationSite, methods: Scope) -> BuiltOpe
     pagination = build_pagination(ctx, node.get("x-fern-pagination"), parameters, returns, name, methods, op.ptr)
     operation = ir.Operation(
         name=name,
-        function=name,
         method=op.method.upper(),
         path=plain_template(op.path),
         doc=joined(node.get("summary"), node.get("description")),

@@ -6,6 +6,7 @@ Input: an operation's `requestBody`. Output: an `ir.RequestBody` and the body's 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,7 +16,7 @@ from .checks import build_check, field_check
 from .context import Context
 from .media import BYTES, PASSED_AS, TEXT, acceptable, media_kind, pick_media_type, unused_schema
 from .objects import merged_properties
-from .parameters import PARAMETER_STYLES
+from .parameters import PARAMETER_STYLES, representable_style
 from .read import describe, text_of
 from .schemas import schema_type
 
@@ -69,7 +70,7 @@ def build_request_body(
             for f in model.fields
             if not f.read_only
         )
-        parts = build_encodings(ctx, media, encoding, {f.wire for f in model.fields}, at)
+        parts = build_encodings(ctx, media, encoding, properties.schemas, at)
         return ir.RequestBody(media_type, encoding, required, body_type, None, parts), fields
     argument = ir.Parameter(
         name=args.claim("body"),
@@ -89,11 +90,17 @@ def build_request_body(
 
 
 def build_encodings(
-    ctx: Context, media: Mapping[str, Any], encoding: str, properties: set[str] | None, at: list[str | int]
+    ctx: Context,
+    media: Mapping[str, Any],
+    encoding: str,
+    properties: Mapping[str, Any] | None,
+    at: list[str | int],
 ) -> tuple[ir.PartEncoding, ...]:
-    """The `encoding` map of a form or multipart body (Encoding Objects, OAS 3.1.1 §4.8.15):
-    a form property's `style`, `explode` (or a JSON `contentType`, written as JSON text), a
-    multipart property's `contentType`. What the client cannot honour is reported."""
+    """The `encoding` map of a form or multipart body (Encoding Objects, OAS 3.1.1 §4.8.15),
+    by property: its `style` and `explode`, written as a query parameter's would be (OAS
+    3.1 applies them to multipart parts too), else, for a JSON `contentType` in a form, its
+    JSON text; a multipart part's `contentType`. What the client cannot honour is reported.
+    `properties` maps the body's property names to their schemas (None: not an object)."""
     raw = media.get("encoding")
     if raw is None:
         return ()
@@ -120,6 +127,12 @@ def build_encodings(
             ctx.diagnostics.warn(
                 [*where, "headers"], "headers of a part are not sent: the client takes no value for them"
             )
+        if node.get("allowReserved") is True:
+            ctx.diagnostics.warn(
+                [*where, "allowReserved"],
+                f"allowReserved is not applied in a {encoding} body: reserved characters are percent-encoded, "
+                "which a form decodes alike",
+            )
         content_type = node.get("contentType")
         if content_type is not None and not isinstance(content_type, str):
             ctx.diagnostics.warn(
@@ -127,28 +140,29 @@ def build_encodings(
             )
             content_type = None
         first = content_type.split(",")[0].strip() if content_type else None
-        if encoding == "multipart":
-            for key in ("style", "explode", "allowReserved"):
-                if key in node:
-                    ctx.diagnostics.warn(
-                        [*where, key],
-                        f"{key} applies to form bodies (OAS 3.0.3 §4.7.15); ignored for a multipart part",
-                    )
-            if first and "*" not in first and acceptable(first, "") == first:
-                parts.append(ir.PartEncoding(str(name), content_type=first))
-            continue
-        if node.get("allowReserved") is True:
-            ctx.diagnostics.warn(
-                [*where, "allowReserved"],
-                "allowReserved is not applied in a form body: reserved characters are percent-encoded, which a form decodes alike",
-            )
+        part = ir.PartEncoding(str(name))
         if "style" in node or "explode" in node:
             style = node.get("style", "form")
             if style not in PARAMETER_STYLES["query"]:
                 ctx.diagnostics.warn([*where, "style"], f"style {describe(style)} is not a query style; sent as form")
                 style = "form"
             explode = ctx.flag(node, "explode", style == "form", where)
-            parts.append(ir.PartEncoding(str(name), style=str(style), explode=explode))
-        elif first and media_kind(first) == "json":
-            parts.append(ir.PartEncoding(str(name), style="json"))
+            if style == "deepObject":
+                # Brackets, as a form body writes its objects anyway (`a[b][c]=v`, arrays
+                # inside indexed `a[b][0]=v`, which deepObject leaves undefined): what
+                # form-encoded APIs such as Stripe's, which declare deepObject, read.
+                if encoding == "multipart":
+                    part = dataclasses.replace(part, style="deepObject", explode=True)
+            else:
+                schema = (properties or {}).get(name, {})
+                style, explode = representable_style(
+                    ctx, schema, str(style), explode, str(name), where, "explode" in node
+                )
+                part = dataclasses.replace(part, style=style, explode=explode)
+        elif encoding == "form" and first and media_kind(first) == "json":
+            part = dataclasses.replace(part, style="json")
+        if encoding == "multipart" and first and "*" not in first and acceptable(first, "") == first:
+            part = dataclasses.replace(part, content_type=first)
+        if part != ir.PartEncoding(str(name)):
+            parts.append(part)
     return tuple(parts)

@@ -15,19 +15,15 @@ class Error:
     """An error answer. Its shape is not published; these are the fields the vendor's other APIs send. Every field is optional, and fields not listed here are kept."""
 
     code: int | NotGiven = NOT_GIVEN
-
     """The vendor's error code."""
 
     message: str | NotGiven = NOT_GIVEN
-
     """What went wrong."""
 
     more_info: str | NotGiven = NOT_GIVEN
-
     """Where to read more about the error."""
 
     status: int | NotGiven = NOT_GIVEN
-
     """The HTTP status code."""
 
     additional_properties: dict[str, Any] = field(default_factory=dict)

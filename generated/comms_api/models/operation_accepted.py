@@ -15,11 +15,9 @@ class OperationAccepted:
     """An accepted write, carried out by an operation that can be followed."""
 
     operation_id: str
-
     """The ID of the operation that carries out the request."""
 
     operation_location: str
-
     """The location (uri) of the operation."""
 
     additional_properties: dict[str, Any] = field(default_factory=dict)

@@ -15,11 +15,9 @@ class Pagination:
     """Links to pages of a list."""
 
     next: str | None | NotGiven = NOT_GIVEN
-
     """The token of the next page, or null on the last page."""
 
     self_: str | NotGiven = NOT_GIVEN
-
     """The token of this page."""
 
     additional_properties: dict[str, Any] = field(default_factory=dict)

@@ -15,11 +15,9 @@ class ResourceAccepted:
     """An accepted write: the resource it created or updated, and where to read it."""
 
     resource_id: str
-
     """The Resource ID is an identifier for the resource that was created or updated in response to the request."""
 
     resource_location: str
-
     """The location (uri) of the resource identified by Resource-Id."""
 
     additional_properties: dict[str, Any] = field(default_factory=dict)

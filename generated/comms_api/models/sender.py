@@ -20,15 +20,12 @@ class Sender:
     """A sender (a phone number, email address or other identity) in a SenderPool."""
 
     id: str
-
     """The ID of the Sender."""
 
     display_name: str | None
-
     """The name shown to recipients, if any."""
 
     address: str
-
     """The address messages are sent from (a phone number, an email address, ...)."""
 
     channel: SenderChannel | SenderChannelValue
@@ -36,15 +33,12 @@ class Sender:
     status: SenderStatus | SenderStatusValue
 
     tags: Tags
-
     """Custom metadata in the form of key-value pairs. Maximum size of a tag key is 128 characters. Maximum size of a tag value is 256 characters. There can be a maximum of 10 key-value pairs. This field can be templated with [Liquid](https://shopify.github.io/liquid/). Specify `variables` with each recipient for personalization."""
 
     updated_at: datetime.datetime
-
     """When the Sender was last updated."""
 
     created_at: datetime.datetime
-
     """When the Sender was created."""
 
     additional_properties: dict[str, Any] = field(default_factory=dict)

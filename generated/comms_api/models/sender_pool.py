@@ -18,23 +18,18 @@ class SenderPool:
     """A named pool of Senders that messages can be sent from."""
 
     id: str
-
     """The ID of the SenderPool."""
 
     name: str
-
     """The friendly name of the SenderPool."""
 
     tags: Tags
-
     """Custom metadata in the form of key-value pairs. Maximum size of a tag key is 128 characters. Maximum size of a tag value is 256 characters. There can be a maximum of 10 key-value pairs. This field can be templated with [Liquid](https://shopify.github.io/liquid/). Specify `variables` with each recipient for personalization."""
 
     created_at: datetime.datetime
-
     """When the SenderPool was created."""
 
     updated_at: datetime.datetime
-
     """When the SenderPool was last updated."""
 
     additional_properties: dict[str, Any] = field(default_factory=dict)

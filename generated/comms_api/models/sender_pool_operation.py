@@ -18,21 +18,17 @@ class SenderPoolOperation:
     """An asynchronous operation on SenderPools, and how far it has come."""
 
     id: str
-
     """The ID of the operation."""
 
     status: OperationStatus | OperationStatusValue
 
     stats: SenderPoolOperationStats
-
     """Counts of the items the operation handles."""
 
     created_at: datetime.datetime
-
     """When the operation was created."""
 
     updated_at: datetime.datetime
-
     """When the operation was last updated."""
 
     additional_properties: dict[str, Any] = field(default_factory=dict)
@@ -82,19 +78,15 @@ class SenderPoolOperationStats:
     """Counts of the items the operation handles."""
 
     total: int
-
     """All items."""
 
     queued: int
-
     """Items waiting to be handled."""
 
     created: int
-
     """Items handled successfully."""
 
     failed: int
-
     """Items that failed."""
 
     additional_properties: dict[str, Any] = field(default_factory=dict)

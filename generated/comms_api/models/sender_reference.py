@@ -15,7 +15,6 @@ class SenderReference:
     """A Sender, by ID."""
 
     sender_id: str
-
     """The ID of the Sender."""
 
     additional_properties: dict[str, Any] = field(default_factory=dict)

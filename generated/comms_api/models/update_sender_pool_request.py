@@ -16,11 +16,9 @@ class UpdateSenderPoolRequest:
     """The fields of a SenderPool to change; fields left out keep their value."""
 
     name: str | NotGiven = NOT_GIVEN
-
     """The friendly name of the SenderPool"""
 
     tags: Tags | NotGiven = NOT_GIVEN
-
     """Custom metadata in the form of key-value pairs. Maximum size of a tag key is 128 characters. Maximum size of a tag value is 256 characters. There can be a maximum of 10 key-value pairs. This field can be templated with [Liquid](https://shopify.github.io/liquid/). Specify `variables` with each recipient for personalization."""
 
     additional_properties: dict[str, Any] = field(default_factory=dict)

@@ -71,6 +71,9 @@ class Request:
     form: list[tuple[str, str]] | None = None
     multipart: Mapping[str, Any] | None = None
     part_types: Mapping[str, str] | None = None  # the Content-Type of a multipart property's parts
+    part_styles: Mapping[str, tuple[str, bool]] | None = (
+        None  # a multipart property's style, explode
+    )
     content: bytes | str | None = None
     content_type: str | None = None
     accept: str | None = None  # the media types the answers come in, when not JSON alone
@@ -215,7 +218,7 @@ class _BaseClient:
             content = urlencode(request.form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         files = (
-            encode_multipart(request.multipart, request.part_types)
+            encode_multipart(request.multipart, request.part_types, request.part_styles)
             if request.multipart is not None
             else None
         )

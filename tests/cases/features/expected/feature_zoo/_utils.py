@@ -212,7 +212,9 @@ def encode_query(
         enc = [
             (_query_component(k, name in keep), _query_component(v, name in keep)) for k, v in parts
         ]
-        pairs.extend(_styled(_query_component(name), kind, enc, style, explode, _QUERY_JOIN, "%5B", "%5D"))
+        pairs.extend(
+            _styled(_query_component(name), kind, enc, style, explode, _QUERY_JOIN, "%5B", "%5D")
+        )
     return pairs
 
 
@@ -540,17 +542,33 @@ def _flatten(prefix: str, value: Any, pairs: list[tuple[str, str]]) -> None:
 
 
 def encode_multipart(
-    value: Any, content_types: Mapping[str, str] | None = None
+    value: Any,
+    content_types: Mapping[str, str] | None = None,
+    styles: Mapping[str, tuple[str, bool]] | None = None,
 ) -> list[tuple[str, Any]]:
     """A multipart/form-data body as httpx `files` parts: files (bytes, file objects or
     `(filename, content[, content type])` tuples) as they are, lists as repeated parts, objects
     as JSON (the default for them, OAS 3.1 §4.8.15), scalars as text parts without a filename.
     A tuple that is a file is one part; any other array is a part per item. A property the
     document gives a `contentType` (its Encoding Object) has its parts sent with it: a JSON
-    type makes any value its JSON text; a file keeps a content type its tuple gives."""
+    type makes any value its JSON text; a file keeps a content type its tuple gives. One given
+    a `style` is written as a form field of that style, a text part per pair, as OAS 3.1
+    allows; `deepObject` as a form body writes objects (`name[key][...]` parts), which is how
+    form-encoded APIs such as Stripe's read them."""
     parts: list[tuple[str, Any]] = []
     for name, item in (value or {}).items():
         wanted = (content_types or {}).get(name)
+        if styles and name in styles and not _is_file(item) and not isinstance(item, NotGiven):
+            if item is not None:
+                style, explode = styles[name]
+                if style == "deepObject":  # brackets, as a form body writes objects
+                    pairs = encode_form({name: encode_value(item)})
+                else:
+                    kind, pieces = _parts(name, item, style, explode)
+                    pairs = _styled(name, kind, pieces, style, explode, _FORM_JOIN, "[", "]")
+                for key, text in pairs:
+                    parts.append((key, (None, text, wanted) if wanted else (None, text)))
+            continue
         for part in item if is_array(item) and not _is_file(item) else [item]:
             if isinstance(part, NotGiven) or part is None:
                 continue

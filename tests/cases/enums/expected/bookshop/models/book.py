@@ -30,17 +30,14 @@ class Book:
     binding: BookBinding | BookBindingValue | None | NotGiven = NOT_GIVEN
 
     featured: Genre | GenreValue | Rating | RatingValue | None | NotGiven = NOT_GIVEN
-
     """A genre or a rating to feature the book under."""
 
     extra_body: str | NotGiven = NOT_GIVEN
-
     """A property whose name the methods reserve for their own argument."""
 
     keywords: list[Keyword] | BookKeywordsVariant2 | BookKeywordsVariant2Value | None | NotGiven = (
         NOT_GIVEN
     )
-
     """Keywords, or "" to clear them."""
 
     id: int

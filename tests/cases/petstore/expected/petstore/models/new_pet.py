@@ -16,11 +16,9 @@ from .pet_kind import PetKind, PetKindValue
 @dataclass(slots=True, kw_only=True, repr=False)
 class NewPet:
     name: str
-
     """The pet's name."""
 
     tag: str | None | NotGiven = NOT_GIVEN
-
     """A free-form tag, or null."""
 
     kind: PetKind | PetKindValue | None | NotGiven = NOT_GIVEN

@@ -1,0 +1,389 @@
+"""Layout: where the lines the templates write break, decided as black would decide it.
+
+Contract: `layout(construct, indent)` gives the lines of a construct (a call, a collection, a
+conditional expression, an annotated name, a `def` header) written at `indent` spaces, in black's
+style: on one line if it fits within `LINE_LENGTH`, else split where black splits it, so that the
+format stage finds nothing to change. Where black would have to split somewhere the model does not
+know (a long name, an operator), the line is left whole and too long: the format stage sends that
+statement to black.
+
+The constructs are a small typed model of what the generator writes, nothing more. Each says how
+it breaks when it must:
+
+- `Call` and `Collection`: a bracket. `explode` brackets go one item a line, each with a magic
+  trailing comma, as soon as they do not fit (black keeps them so, and the generator writes
+  `Rule(...)` literals and signatures that way); the others are split as black splits a line that
+  ends with a bracket (its right-hand split): the contents on one line of their own if they fit
+  there (a literal of several items excepted), else one item a line.
+- `Keyed`: an item with something before it (`name=`, `"key": `, `lambda: `), laid out as its value.
+- `Conditional`: `value if cond else other`, in parentheses when it does not fit, then one part a
+  line; a value that is itself a conditional keeps its own parentheses.
+- `Annotated`: `name: type = default` (a field or a parameter); a type too long goes in
+  parentheses, or one member of its union a line, or, a lone subscript, has its brackets split.
+- `Def`: a `def` header, its parameters `Annotated` or text.
+
+Text given to `layout` (a `str`) is an expression line in the generator's own dialect; it is read
+as a bracket split would read it (`hug`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TypeAlias
+
+from .format import LINE_LENGTH
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """`callee(args...)trailer`, e.g. `Rule(max_length=5)` or `Pet(name=name).to_dict()`."""
+
+    callee: str
+    args: tuple[Expr, ...]
+    trailer: str = ""  # what follows the closing bracket
+    explode: bool = False  # split one argument a line, with magic trailing commas
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    """A literal: `(a, b)`, `[a]`, `{k: v}`; a tuple of one item keeps its comma."""
+
+    open: str
+    items: tuple[Expr, ...]
+    close: str
+    explode: bool = False
+
+    @property
+    def one_tuple(self) -> bool:
+        return self.open == "(" and len(self.items) == 1
+
+
+@dataclass(frozen=True, slots=True)
+class Keyed:
+    """An item with a key before it: `name=value`, `"wire": value`, `lambda: value`."""
+
+    key: str
+    value: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Conditional:
+    """`value if cond else other`."""
+
+    value: Expr
+    cond: str
+    other: Expr
+
+
+Expr: TypeAlias = "str | Call | Collection | Keyed | Conditional"
+
+
+@dataclass(frozen=True, slots=True)
+class Annotated:
+    """`name: type = default` (or `name = default`, without a type), a statement of a class
+    (`statement`) or a parameter of a `def`. A statement with a default too long for its line has
+    the default in parentheses on a line of its own, if it fits there."""
+
+    name: str
+    type: str | None
+    default: str | None = None
+    statement: bool = False
+
+    @property
+    def text(self) -> str:
+        typed = self.name if self.type is None else f"{self.name}: {self.type}"
+        return typed if self.default is None else f"{typed} = {self.default}"
+
+
+@dataclass(frozen=True, slots=True)
+class Def:
+    """A `def` header: `prefix name(params) -> returns:`. An `explode` header has one parameter
+    a line (with magic trailing commas) whenever it does not fit, or `always`; otherwise its
+    parameters go on one line of their own, as black puts them (one alone gets a comma)."""
+
+    name: str
+    params: tuple[Annotated | str, ...]
+    returns: str
+    prefix: str = "def "
+    explode: bool = True
+    always: bool = False
+
+
+Construct: TypeAlias = "Expr | Annotated | Def"
+
+
+def layout(construct: Construct, indent: int = 0, lead: str = "", tail: str = "") -> str:
+    """The lines of `lead`, the construct and `tail`, to be written at `indent`: the lines after
+    the first are indented, the first is not (the template indents it, as in the file)."""
+    if isinstance(construct, str):
+        return hug(lead + construct + tail, indent)
+    if isinstance(construct, Def):
+        lines = _def_lines(construct, " " * indent)
+    elif isinstance(construct, Annotated):
+        lines = _annotated_lines(construct, indent, lead, tail)
+    else:
+        lines = _lines(construct, indent, lead, tail) or [" " * indent + lead + flat(construct) + tail]
+    return "\n".join(lines)[indent:]
+
+
+def flat(e: Construct) -> str:
+    """The construct on one line."""
+    if isinstance(e, str):
+        return e
+    if isinstance(e, Keyed):
+        return e.key + flat(e.value)
+    if isinstance(e, Conditional):
+        value = f"({flat(e.value)})" if isinstance(e.value, Conditional) else flat(e.value)
+        return f"{value} if {e.cond} else {flat(e.other)}"
+    if isinstance(e, Call):
+        return f"{e.callee}({', '.join(map(flat, e.args))}){e.trailer}"
+    if isinstance(e, Collection):
+        return e.open + ", ".join(map(flat, e.items)) + ("," if e.one_tuple else "") + e.close
+    if isinstance(e, Annotated):
+        return e.text
+    params = ", ".join(p if isinstance(p, str) else p.text for p in e.params)
+    return f"{e.prefix}{e.name}({params}) -> {e.returns}:"
+
+
+def _lines(e: Expr, indent: int, lead: str, tail: str) -> list[str] | None:
+    """The lines of an expression; None where only black knows."""
+    pad = " " * indent
+    one = lead + flat(e) + tail
+    if fits(one, indent):
+        return [pad + one]
+    if isinstance(e, Keyed):
+        return _lines(e.value, indent, lead + e.key, tail)
+    if isinstance(e, Conditional):
+        return _conditional_lines(e, indent, lead, tail)
+    if isinstance(e, str):
+        split = _split(one, indent)
+        return None if split is None else [pad + split]
+    if isinstance(e, Call):
+        head, items, close = lead + e.callee + "(", e.args, ")" + e.trailer + tail
+    else:
+        head, items, close = lead + e.open, e.items, e.close + tail
+    if e.explode:
+        exploded = [_lines(item, indent + 4, "", ",") for item in items]
+        if any(part is None for part in exploded):
+            return None
+        return [pad + head, *(line for part in exploded for line in part or ()), pad + close]
+    if not fits(head, indent):
+        return None
+    body = ", ".join(map(flat, items)) + ("," if isinstance(e, Collection) and e.one_tuple else "")
+    if fits(body, indent + 4) and not (isinstance(e, Collection) and len(items) > 1):
+        return [pad + head, f"{pad}    {body}", pad + close]
+    if len(items) == 1 and not (isinstance(e, Collection) and e.one_tuple):
+        # One item, too long for a line of its own: split it in turn (no comma is added after it).
+        if isinstance(items[0], str) and not _has_bracket(items[0]):
+            return [pad + head, f"{pad}    {body}", pad + close]  # a long name: black leaves it so
+        inner = _lines(items[0], indent + 4, "", "")
+        if inner is None or inner == [f"{pad}    {body}"]:
+            return None
+        return [pad + head, *inner, pad + close]
+    exploded = [_lines(item, indent + 4, "", ",") for item in items]
+    if any(part is None for part in exploded):
+        return None
+    return [pad + head, *(line for part in exploded for line in part or ()), pad + close]
+
+
+def _conditional_lines(e: Conditional, indent: int, lead: str, tail: str) -> list[str]:
+    """In parentheses: on one line inside them if it fits there, else a part a line; a value
+    that is itself a conditional (`None if x is None else f(x)`) laid out the same way."""
+    pad, inner = " " * indent, " " * (indent + 4)
+    expression = flat(e)
+    if fits(expression, indent + 4):
+        return [f"{pad}{lead}(", inner + expression, f"{pad}){tail}"]
+    other = [f"{inner}if {e.cond}", inner + hug("else " + flat(e.other), indent + 4), f"{pad}){tail}"]
+    value = e.value
+    if isinstance(value, Conditional) and not fits(f"({flat(value)})", indent + 4):
+        deeper = " " * (indent + 8)
+        if fits(flat(value), indent + 8):
+            guarded = [deeper + flat(value)]
+        else:
+            guarded = [
+                deeper + flat(value.value),
+                f"{deeper}if {value.cond}",
+                deeper + hug("else " + flat(value.other), indent + 8),
+            ]
+        return [f"{pad}{lead}(", f"{inner}(", *guarded, f"{inner})", *other]
+    text = f"({flat(value)})" if isinstance(value, Conditional) else flat(value)
+    return [f"{pad}{lead}(", inner + hug(text, indent + 4), *other]
+
+
+def _annotated_lines(a: Annotated, indent: int, lead: str, tail: str) -> list[str]:
+    """`name: type = default`: a type too long for the line goes in parentheses on a line of
+    its own, or, too long for that too, a member of its union a line (a lone subscript without
+    default has its brackets split instead, as black does)."""
+    pad = " " * indent
+    one = lead + a.text + tail
+    if fits(one, indent):
+        return [pad + one]
+    typed = lead + (a.name if a.type is None else f"{a.name}: {a.type}")
+    if a.statement and a.default is not None and fits(typed + " = (", indent) and fits(a.default, indent + 4):
+        return [f"{pad}{typed} = (", f"{pad}    {a.default}", f"{pad}){tail}"]
+    if a.type is None:
+        return [pad + one]
+    name, type = lead + a.name, a.type
+    default = "" if a.default is None else f" = {a.default}"
+    members = union_members(type)
+    if not default and len(members) == 1 and type.endswith("]"):
+        # A field or required argument whose type is one subscript: black splits its brackets.
+        head, inner = type[:-1].split("[", 1)
+        if fits(f"{name}: {head}[", indent) and fits(inner, indent + 4):
+            return [f"{pad}{name}: {head}[", f"{pad}    {inner}", f"{pad}]{tail}"]
+        return [pad + one]
+    if fits(type, indent + 4):
+        return [f"{pad}{name}: (", f"{pad}    {type}", f"{pad}){default}{tail}"]
+    if len(members) > 1 and all(fits(m, indent + 6) for m in members):
+        rest = [f"{pad}    | {m}" for m in members[1:]]
+        return [f"{pad}{name}: (", f"{pad}    {members[0]}", *rest, f"{pad}){default}{tail}"]
+    return [pad + one]
+
+
+def _def_lines(d: Def, pad: str) -> list[str]:
+    one = pad + flat(d)
+    if fits(one) and not d.always:
+        return [one]
+    head, close = f"{pad}{d.prefix}{d.name}(", f"{pad}) -> {d.returns}:"
+    indent = len(pad) + 4
+    if d.explode:
+        inner = " " * indent
+        lines = [inner + layout(p, indent, tail=",") if isinstance(p, Annotated) else f"{inner}{p}," for p in d.params]
+        return [head, *lines, close]
+    body = ", ".join(p if isinstance(p, str) else p.text for p in d.params)
+    return [head, " " * indent + body + ("," if len(d.params) == 1 else ""), close]
+
+
+def union_members(annotation: str) -> list[str]:
+    """The members of an annotation's top-level union (`A | dict[str, B | C]` has two)."""
+    members, depth, begin = [], 0, 0
+    for i, ch in enumerate(annotation):
+        depth += ch == "["
+        depth -= ch == "]"
+        if depth == 0 and annotation.startswith(" | ", i):
+            members.append(annotation[begin:i])
+            begin = i + 3
+    return [*members, annotation[begin:]]
+
+
+def from_import(module: str, names: Sequence[str]) -> str:
+    """`from module import names`; one name a line in parentheses when too long (black's layout
+    of an import, whose trailing comma black adds)."""
+    line = f"from {module} import {', '.join(names)}"
+    if fits(line):
+        return line
+    return f"from {module} import (\n" + "".join(f"    {name},\n" for name in names) + ")"
+
+
+# -- lines as text: black's right-hand split ------------------------------------------------------
+
+# One token of a line, as far as brackets are concerned: a string literal (or the opening of a
+# triple-quoted one), a comment, or a bracket.
+_TOKEN = re.compile(
+    r"""(?P<triple>[rRbBuUfF]{0,2}(?:\"\"\"|'''))"""
+    r"""|[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
+    r"""|(?P<comment>\#)|(?P<open>[(\[{])|(?P<close>[)\]}])"""
+)
+
+
+def fits(line: str, indent: int = 0) -> bool:
+    """Whether `line`, indented by `indent`, is within the line length, counting characters: what
+    the templates lay out by. Black counts East Asian wide characters as two columns, so a line of
+    them may still be too long for black; `surely_fits` is the test that catches those."""
+    return indent + len(line) <= LINE_LENGTH
+
+
+def hug(line: str, indent: int) -> str:
+    """`line`, to be written at `indent`, split as black splits a line that is too long and ends
+    with a bracket (then at most a comma): the bracket's contents on a line of their own if they
+    fit there (a call's, or a literal's without commas), else one item a line with a trailing
+    comma, each split the same way. `line` unchanged where that does not work out, for black."""
+    return _split(line, indent) or line
+
+
+def _split(line: str, indent: int) -> str | None:
+    if fits(line, indent):
+        return line
+    bracket = _last_bracket(line)
+    if bracket is None:
+        # Nothing to split at (a long name or string): black leaves an item of a bracket so too.
+        return None if _has_bracket(line) else line
+    start, end = bracket
+    head, body, tail = line[: start + 1], line[start + 1 : end], line[end:]
+    if tail not in (")", "]", "}", "),", "],", "},") or not body or not fits(head, indent):
+        return None
+    if _LEAD.fullmatch(line[:start]) is None:
+        return None  # an operator or keyword before the bracket: black splits there first
+    pad = " " * indent
+    items = _top_level_items(body)
+    if items is None:
+        return f"{head}\n{pad}    {body}\n{pad}{tail}" if fits(body, indent + 4) else None
+    before = line[:start][-1:]
+    literal = not (before.isidentifier() or before.isdigit() or before in (")", "]", '"', "'"))
+    if fits(body, indent + 4) and not (literal and len(items) > 1):
+        return f"{head}\n{pad}    {body}\n{pad}{tail}"
+    if len(items) < 2 and not body.endswith(","):
+        # One item, too long for a line of its own: split it in turn (no comma is added after it).
+        inner = _split(body.strip(), indent + 4)
+        if inner is None or inner == body.strip():
+            return None
+        return f"{head}\n{pad}    {inner}\n{pad}{tail}"
+    lines = [_split(item.strip() + ",", indent + 4) for item in items]
+    if any(part is None for part in lines):
+        return None
+    return f"{head}\n" + "".join(f"{pad}    {part}\n" for part in lines) + f"{pad}{tail}"
+
+
+# What may come before the bracket `_split` splits at: a keyword that begins the line, a keyword
+# argument, a dictionary key or an assignment, then a (dotted) name or nothing.
+_LEAD = re.compile(
+    r"""(?:else |return |await |lambda[\w, ]*: |\w+=|"(?:[^"\\]|\\.)*": |[\w.]+(?:\["(?:[^"\\]|\\.)*"\])? = """
+    r"""|\w+: [\w.\[\], |]+ = )?[\w.]*"""
+)
+_ITEM_TOKEN = re.compile(
+    r"""[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|[(\[{]|[)\]}]|,|\b(?:for|lambda)\b"""
+)
+
+
+def _has_bracket(line: str) -> bool:
+    return any(token.group("open") or token.group("close") or token.group("triple") for token in _TOKEN.finditer(line))
+
+
+def _last_bracket(line: str) -> tuple[int, int] | None:
+    """Where the bracket pair that closes last opens and closes (string literals skipped)."""
+    stack: list[int] = []
+    last = None
+    for token in _TOKEN.finditer(line):
+        if token.group("triple") or token.group("comment"):
+            return None
+        if token.group("open"):
+            stack.append(token.start())
+        elif token.group("close"):
+            if not stack:
+                return None
+            last = (stack.pop(), token.start())
+    return None if stack else last
+
+
+def _top_level_items(body: str) -> list[str] | None:
+    """`body` split at its commas outside brackets and strings (a trailing comma ends the last);
+    None for a comprehension or a lambda, which black splits elsewhere than at commas."""
+    items: list[str] = []
+    depth, begin = 0, 0
+    for token in _ITEM_TOKEN.finditer(body):
+        text = token.group()
+        if text in "([{":
+            depth += 1
+        elif text in ")]}":
+            depth -= 1
+        elif text in ("for", "lambda"):
+            if depth == 0:
+                return None
+        elif text == "," and depth == 0:
+            items.append(body[begin : token.start()])
+            begin = token.end()
+    if body[begin:].strip():
+        items.append(body[begin:])
+    return items
