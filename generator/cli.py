@@ -8,6 +8,7 @@ user: a failure of the generator itself is reported as an internal error, also w
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import threading
 import time
@@ -15,13 +16,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .diagnostics import Diagnostic, DiagnosticError
-from .format import InternalError
+from .diagnostics import Diagnostic
+from .errors import ConfigError, DiagnosticError, InternalError, OwnershipError
 from .cache import generation_options, unchanged_package, write_cache
-from .config import ConfigError, Target, load_targets
+from .config import Target, load_targets
 from .naming import package_name_problem
 from .paths import shown
-from .write import OwnershipError, check_target, diff_tree, recorded_api, write_tree
+from .write import check_target, diff_tree, recorded_api, write_tree
 
 # The pipeline (and the diff, which renders annotations) are imported where they are used: a run
 # that finds nothing to do needs neither, and importing them is most of such a run's time.
@@ -250,7 +251,9 @@ def _generate(args: argparse.Namespace) -> int:
         ]
     codes = []
     for target in targets:
-        args.spec = shown(target.spec)  # for its diagnostics, as the user would type it
+        # Read, and named in its diagnostics, as the user would type it.
+        target = dataclasses.replace(target, spec=shown(target.spec))
+        args.spec = target.spec
         codes.append(_generate_one(args, target))
     return max(codes)
 
@@ -352,5 +355,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _print_diagnostics(spec: Path, diagnostics: Sequence[Diagnostic]) -> None:
+    """Each diagnostic in document order, named by its own document (`spec` for one made before
+    any was read)."""
     for diagnostic in sorted(diagnostics):
         print(diagnostic.render(str(spec)), file=sys.stderr)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
+from .errors import ConfigError
 from .naming import package_name_problem
 
 if sys.version_info >= (3, 11):
@@ -41,14 +42,6 @@ class Target:
     lenient: bool = False
     client_pyproject: bool = False
     keep: tuple[str, ...] = ()
-
-
-class ConfigError(Exception):
-    """The configuration cannot be used: each problem is a line `SOURCE: error: MESSAGE`."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 _KEYS: dict[str, type | tuple[type, ...]] = {

@@ -1,7 +1,7 @@
 """Diagnostics as data: every problem found in a document, with where it is.
 
 Each stage reports problems as `Diagnostic` values instead of raising. A stage that cannot go on
-raises `DiagnosticError` carrying everything it collected; the command line prints them once,
+raises `DiagnosticError` (see `errors`) carrying everything it collected; the command line prints them once,
 in the order of the document (by line; those with no line, about the document as a whole, first),
 with the JSON pointer and (where the loader can tell) the line, and exits with status 2.
 """
@@ -22,7 +22,9 @@ class Level(enum.Enum):
 @functools.total_ordering
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """One problem: `pointer` is an RFC 6901 JSON pointer into the document ("" for the root).
+    """One problem: `pointer` is an RFC 6901 JSON pointer into the document ("" for the root), and
+    `source` that document, as the run was given its path (a pointer into a document it refers to
+    names that one: `schemas.yaml#/Thing`). A stage that reads the document says which it is.
 
     Diagnostics sort in the order a reader meets them: by line, then pointer and message (the
     ones with no line first)."""
@@ -34,6 +36,8 @@ class Diagnostic:
     # The document breaks the specification here (validation found it), as opposed to a sound
     # construct the generator cannot use. Not part of what the problem is, only of where it came from.
     invalid: bool = field(default=False, compare=False)
+    # Where the problem is, not what it is: one run reads one document.
+    source: str | None = field(default=None, compare=False)
 
     def _order(self) -> tuple[int, str, str, str]:
         return (self.line or 0, self.pointer, self.message, self.level.value)
@@ -43,22 +47,13 @@ class Diagnostic:
             return NotImplemented
         return self._order() < other._order()
 
-    def render(self, source: str) -> str:
-        where = f"{source}:{self.line}" if self.line is not None else source
+    def render(self, default_source: str | None = None) -> str:
+        """`SOURCE[:LINE]: LEVEL: POINTER: MESSAGE`; `default_source` names the document of a
+        diagnostic made before any document was read (a remote one that could not be fetched)."""
+        source = self.source if self.source is not None else default_source
+        where = f"{source}:{self.line}" if self.line is not None and source is not None else source
         pointer = self.pointer or "/"
-        return f"{where}: {self.level.value}: {pointer}: {self.message}"
-
-
-class DiagnosticError(Exception):
-    """Raised by a stage that found errors it cannot go past."""
-
-    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
-        self.diagnostics = tuple(sorted(set(diagnostics)))  # each problem once
-        super().__init__("\n".join(d.message for d in self.diagnostics))
-
-    def __reduce__(self) -> tuple[type[DiagnosticError], tuple[tuple[Diagnostic, ...]]]:
-        # Crosses from the validation process to the generator's as its problems, not its text.
-        return (DiagnosticError, (self.diagnostics,))
+        return f"{where + ': ' if where is not None else ''}{self.level.value}: {pointer}: {self.message}"
 
 
 def pointer(parts: Iterable[str | int]) -> str:

@@ -34,13 +34,11 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .errors import InternalError
+
 LINE_LENGTH = 100
 BATCH_LINES = 1500  # lines of statements a `format_str` call is given (black slows down on far larger modules)
 PARALLEL_FROM = 6000  # lines of statements; below this, starting worker processes costs more than it saves
-
-
-class InternalError(Exception):
-    """The generator produced something wrong: a bug of ours, not of the document."""
 
 
 def format_files(

@@ -323,10 +323,6 @@ class ObjectModel:
     check: Check = Check()  # what a request must meet when it sends this model
 
     @property
-    def required_fields(self) -> tuple[Field, ...]:
-        return tuple(f for f in self.fields if f.required)
-
-    @property
     def optional_fields(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if not f.required)
 
@@ -684,15 +680,6 @@ class StatusError:
 
 
 @dataclass(frozen=True, slots=True)
-class Example:
-    """An `example` or `examples` payload of the document, with the type it should decode to."""
-
-    pointer: str
-    type: TypeRef
-    json: str  # the payload, as JSON text (the IR holds no mutable data)
-
-
-@dataclass(frozen=True, slots=True)
 class Api:
     package: str
     title: str
@@ -708,7 +695,6 @@ class Api:
     # `http` schemes the client leaves to the caller's `httpx.Auth` (digest, signature, ...): key, scheme
     http_auth: tuple[tuple[str, str], ...]
     status_errors: tuple[StatusError, ...]  # by status
-    examples: tuple[Example, ...] = ()
 
     @property
     def models(self) -> tuple[Model, ...]:

@@ -9,6 +9,7 @@ example is text, not a `datetime.date`.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gc
 import hashlib
@@ -19,7 +20,8 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostic, DiagnosticError
+from .diagnostics import Diagnostic
+from .errors import DiagnosticError, RefusedError
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -103,6 +105,13 @@ class Document:
 
 def load(path: Path) -> Document:
     """Read and parse `path`; see the module docstring for the contract."""
+    try:
+        return _load(path)
+    except DiagnosticError as exc:  # the parser's problems are this document's
+        raise DiagnosticError(dataclasses.replace(d, source=str(path)) for d in exc.diagnostics) from None
+
+
+def _load(path: Path) -> Document:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -228,10 +237,6 @@ def _index_lines(text: str) -> dict[str, int]:
 
 
 MAX_REMOTE_BYTES = 50 * 1024 * 1024
-
-
-class RefusedError(LookupError):
-    """A referenced document the user has not allowed the generator to read."""
 
 
 def load_uri(uri: str, *, allow_remote: bool = False, within: Path | None = None) -> Any:

@@ -18,7 +18,8 @@ from typing import Any
 
 from . import ir
 from .build import build_api
-from .diagnostics import Diagnostic, DiagnosticError, Level
+from .diagnostics import Diagnostic, Level
+from .errors import DiagnosticError
 from .diff import surface
 from .format import format_files
 from .load import Document, load
@@ -196,7 +197,11 @@ def _around(problems: list[Diagnostic]) -> Iterator[None]:
     except _MALFORMED as exc:
         if not problems:
             raise
-        lead = Diagnostic("", f"--lenient cannot generate around these problems ({type(exc).__name__}: {exc})")
+        lead = Diagnostic(
+            "",
+            f"--lenient cannot generate around these problems ({type(exc).__name__}: {exc})",
+            source=problems[0].source,
+        )
         raise DiagnosticError([lead, *(dataclasses.replace(p, level=Level.ERROR) for p in problems)]) from exc
 
 

@@ -25,8 +25,9 @@ import referencing
 import referencing.exceptions
 from referencing import Registry, Resource, Specification
 
-from .diagnostics import Diagnostic, DiagnosticError, pointer
-from .load import Document, RefusedError, load_uri
+from .diagnostics import Diagnostic, pointer
+from .errors import DiagnosticError, RefusedError
+from .load import Document, load_uri
 
 # Keys whose values are data, not OpenAPI/Schema objects, outside a map of user-chosen names.
 _DATA_KEYS = frozenset({"example", "default", "const", "enum", "value"})
@@ -147,19 +148,21 @@ def check_refs(document: Document, resolver: Resolver) -> tuple[list[Diagnostic]
         ptr = pointer(path)
         if ref.split("#", 1)[0].startswith(("http://", "https://")) and not resolver.allow_remote:
             message = f"remote $ref {ref!r} is not fetched (pass --allow-remote-refs to fetch it)"
-            broken.append(Diagnostic(ptr, message, line=document.line_of(ptr)))
+            broken.append(Diagnostic(ptr, message, line=document.line_of(ptr), source=str(document.path)))
             continue
         try:
             found = resolver.lookup(ref)
         except (referencing.exceptions.Unresolvable, LookupError, ValueError, TypeError) as exc:
             what = f"discriminator mapping to {ref!r} leads nowhere" if is_mapping else f"unresolvable $ref {ref!r}"
-            broken.append(Diagnostic(ptr, f"{what}: {_why(exc)}", line=document.line_of(ptr)))
+            broken.append(
+                Diagnostic(ptr, f"{what}: {_why(exc)}", line=document.line_of(ptr), source=str(document.path))
+            )
             continue
         cycle = None if is_mapping else _ref_cycle(resolver, found)
         if cycle is not None:
             chain = " → ".join(uri.rsplit("#", 1)[-1] or "/" for uri in cycle)
             message = f"$ref {ref!r} starts a cycle of references that never reaches an object: {chain}"
-            cycles.append(Diagnostic(ptr, message, line=document.line_of(ptr)))
+            cycles.append(Diagnostic(ptr, message, line=document.line_of(ptr), source=str(document.path)))
     return broken, cycles
 
 

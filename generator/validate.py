@@ -37,7 +37,8 @@ from openapi_spec_validator.validation.exceptions import (
     UnresolvableParameterError,
 )
 
-from .diagnostics import Diagnostic, DiagnosticError, Level, pointer, pointer_parts
+from .diagnostics import Diagnostic, Level, pointer, pointer_parts
+from .errors import DiagnosticError
 from .load import Document, load_uri
 from .resolve import Resolver, check_refs
 
@@ -249,7 +250,9 @@ def validate(document: Document, resolver: Resolver, *, lenient: bool = False) -
         for error in spec_errors(document, resolver, version) if not (cycles or templates) else ():
             errors.append(error)
     except RecursionError:
-        failure.append(Diagnostic("", "the document nests or refers to itself too deeply to validate"))
+        failure.append(
+            Diagnostic("", "the document nests or refers to itself too deeply to validate", source=str(document.path))
+        )
     except referencing.exceptions.Unresolvable:
         # The validator stops at the first dangling $ref; `check_refs` has listed them all, and
         # the errors the validator found before it stopped are kept.
@@ -257,7 +260,11 @@ def validate(document: Document, resolver: Resolver, *, lenient: bool = False) -
     except Exception as exc:  # noqa: BLE001 - the validator trips over some malformed documents
         if not errors and not problems:
             failure.append(
-                Diagnostic("", f"openapi-spec-validator could not check this document ({type(exc).__name__}: {exc})")
+                Diagnostic(
+                    "",
+                    f"openapi-spec-validator could not check this document ({type(exc).__name__}: {exc})",
+                    source=str(document.path),
+                )
             )
     found = _diagnostics(document, errors) + failure
     # A `$ref` that leads nowhere (or in a circle) leaves nothing to generate from, so even
@@ -288,7 +295,7 @@ def check_path_templates(document: Document) -> list[Diagnostic]:
         if "{" in outside_parameters or "}" in outside_parameters:
             ptr = pointer(["paths", template])
             message = f"path template {template!r} has a brace that does not enclose a parameter name"
-            problems.append(Diagnostic(ptr, message, line=document.line_of(ptr)))
+            problems.append(Diagnostic(ptr, message, line=document.line_of(ptr), source=str(document.path)))
     return problems
 
 
@@ -297,15 +304,30 @@ def openapi_version(document: Document) -> str:
     data = document.data
     if "swagger" in data:
         message = f"Swagger {data['swagger']} documents are not supported; convert it to OpenAPI 3"
-        raise DiagnosticError([Diagnostic("/swagger", message, line=document.line_of("/swagger"))])
+        raise DiagnosticError(
+            [Diagnostic("/swagger", message, line=document.line_of("/swagger"), source=str(document.path))]
+        )
     declared = data.get("openapi")
     if not isinstance(declared, str):
-        raise DiagnosticError([Diagnostic("/openapi", "missing `openapi` version field (expected 3.0.x or 3.1.x)")])
+        raise DiagnosticError(
+            [
+                Diagnostic(
+                    "/openapi", "missing `openapi` version field (expected 3.0.x or 3.1.x)", source=str(document.path)
+                )
+            ]
+        )
     match = re.fullmatch(r"(3\.[01])\.\d+(-.+)?", declared)
     if match is None:
         line = document.line_of("/openapi")
         raise DiagnosticError(
-            [Diagnostic("/openapi", f"OpenAPI {declared} is not supported (expected 3.0.x or 3.1.x)", line=line)]
+            [
+                Diagnostic(
+                    "/openapi",
+                    f"OpenAPI {declared} is not supported (expected 3.0.x or 3.1.x)",
+                    line=line,
+                    source=str(document.path),
+                )
+            ]
         )
     return match.group(1)
 
@@ -334,7 +356,7 @@ def _diagnostics(document: Document, errors: Iterable[ValidationError]) -> list[
     }
     chosen = {ptr for (ptr, _), keyword in kept.items() if keyword in ("enum", "const")}
     return [
-        Diagnostic(ptr, reason, line=document.line_of(ptr))
+        Diagnostic(ptr, reason, line=document.line_of(ptr), source=str(document.path))
         for (ptr, reason), keyword in kept.items()
         if not (keyword == "type" and ptr in chosen)
     ]

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import file_sha256, staging_paths, text_sha256
+from .errors import EditedFilesError, OwnershipError
 
 MANIFEST = ".clientgen-manifest.json"
 IGNORE_FILE = ".clientgenignore"
@@ -42,23 +43,6 @@ IGNORE_FILE = ".clientgenignore"
 # recovery of an interrupted run only ever removes folders it can tell are its own.
 _STAGING_MARK = ".clientgen-staging"
 _RETIRED_MARK = ".clientgen-retired"
-
-
-class OwnershipError(Exception):
-    """Writing would destroy or move something the generator did not write."""
-
-
-class EditedFilesError(OwnershipError):
-    """Files the generator wrote were edited by hand, and regenerating would lose the edits."""
-
-    def __init__(self, target: Path, paths: Iterable[str]) -> None:
-        self.paths = tuple(sorted(paths))
-        listed = "".join(f"\n  {target / path}" for path in self.paths)
-        super().__init__(
-            f"{len(self.paths)} generated file(s) in {target} were edited by hand since they were generated:{listed}\n"
-            f"To keep an edit, list the file in {target / IGNORE_FILE} (the generator then leaves it alone);"
-            " to discard the edits, regenerate with --discard-edits."
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +179,7 @@ def write_tree(
     if not discard_edits:
         edited = edited_files(target, recorded, files, keep)
         if edited:
-            raise EditedFilesError(target, edited)
+            raise EditedFilesError(target, edited, IGNORE_FILE)
     foreign = existing - owned
     staging.mkdir(parents=True)
     (staging / _STAGING_MARK).touch()

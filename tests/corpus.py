@@ -26,7 +26,10 @@ from generator.load import load
 from generator.pipeline import generate_files
 from generator.imports import Imports
 from generator.render import decode, encode
+from generator.resolve import Resolver
 from generator.write import write_tree
+
+from .examples import Example, harvest
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT.parent / "shared" / "specs"
@@ -84,7 +87,8 @@ def run(document: Path, workdir: Path, *, mypy: bool = True) -> Outcome:
     outcome.seconds = time.perf_counter() - started
     api = result.api
     write_tree(result.files, workdir / api.package)
-    data = load(document).data
+    loaded = load(document)
+    data = loaded.data
     outcome.operations = count_operations(data)
     outcome.generated = sum(len(group.operations) for group in api.groups)
     warned = [w for w in result.warnings if w.level is Level.WARNING]
@@ -96,8 +100,9 @@ def run(document: Path, workdir: Path, *, mypy: bool = True) -> Outcome:
         for w in warned
         if not w.invalid and not any(w.pointer.startswith(p + "/") for p in wrong)
     ]
-    outcome.examples = len(api.examples)
-    failed = _round_trip(api, workdir)
+    examples = harvest(loaded, Resolver(loaded))
+    outcome.examples = len(examples)
+    failed = _round_trip(api, examples, workdir)
     # An example that breaks its own schema is the document's error, not the client's.
     invalid = _invalid_examples(document, data, [f.split(": ", 1)[0] for f in failed])
     outcome.failed_examples = [f for f in failed if f.split(": ", 1)[0] not in invalid]
@@ -187,13 +192,13 @@ except Exception as exc:
 """
 
 
-def _round_trip(api: ir.Api, workdir: Path) -> list[str]:
+def _round_trip(api: ir.Api, examples: list[Example], workdir: Path) -> list[str]:
     """Import the package, then decode each example with the generated models, encode it again,
     decode that: nothing may be dropped or changed. Runs in a fresh interpreter, so packages with
     one name do not meet."""
     names = Imports({m.name: module.name for module in api.modules for m in module.models})
     cases = []
-    for example in api.examples:
+    for example in examples:
         cases.append(
             _CASE.format(
                 payload=example.json,

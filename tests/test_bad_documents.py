@@ -725,3 +725,32 @@ def test_the_readme_shows_what_validate_prints(tmp_path: Path) -> None:
 
     assert run.returncode == 2
     assert run.stderr.replace(str(path), "api.yaml") == shown.group(1)
+
+
+def test_each_diagnostic_names_its_document(tmp_path: Path) -> None:
+    """A diagnostic carries the document it is about, as the run was given its path: the loader's,
+    the validator's and the builder's alike; one made before any document was read is printed
+    with the name the command line was given, never with `None`."""
+    from generator.diagnostics import Diagnostic
+    from generator.errors import DiagnosticError
+    from generator.pipeline import load_and_build
+
+    malformed = tmp_path / "malformed.yaml"
+    malformed.write_text("openapi: [\n", encoding="utf-8")
+    with pytest.raises(DiagnosticError) as raised:
+        load(malformed)
+    assert {d.source for d in raised.value.diagnostics} == {str(malformed)}
+
+    invalid = tmp_path / "invalid.yaml"
+    invalid.write_text(
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n"
+        "      parameters: [{name: q, in: query, schema: {type: strng}}]\n"
+        "      responses: {'200': {description: ok}}\n",
+        encoding="utf-8",
+    )
+    _, warnings = load_and_build(invalid, lenient=True)
+    assert warnings and {w.source for w in warnings} == {str(invalid)}
+    assert all(w.render("elsewhere.yaml").startswith(f"{invalid}:") for w in warnings)
+
+    assert Diagnostic("/a", "m", line=3).render("given.yaml") == "given.yaml:3: error: /a: m"
+    assert Diagnostic("", "m", line=3).render() == "error: /: m"

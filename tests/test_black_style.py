@@ -17,9 +17,9 @@ from pathlib import Path
 import black
 import pytest
 
+from generator.errors import InternalError
 from generator.format import (
     LINE_LENGTH,
-    InternalError,
     black_mode,
     format_files,
     plan_formatting,

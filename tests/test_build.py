@@ -477,3 +477,47 @@ def test_server_url_variables_take_their_defaults() -> None:
     )
     assert api.base_url == "https://eu.example.com/v2"
     assert build({}, servers=[{"url": "/relative"}]).base_url is None
+
+
+def test_a_wait_names_the_operation_that_polls_it_even_when_it_comes_later() -> None:
+    """`x-clientgen-wait`'s `poll` is an operationId, matched once every operation is built: here
+    the polling operation is later in the document, and in another group."""
+    accepted = {
+        "description": "accepted",
+        "headers": {"Location": {"schema": {"type": "string"}}},
+        "x-clientgen-wait": {
+            "location": "$response.header.Location",
+            "poll": "getStatus",
+            "status": "$response.body#/state",
+            "pending": ["RUNNING"],
+            "failed": ["FAILED"],
+        },
+    }
+    status = {"type": "object", "properties": {"state": {"type": "string"}}}
+    ok = {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}}
+    api = build(
+        {"Status": status},
+        {
+            "/jobs": {"post": {"operationId": "startJob", "tags": ["jobs"], "responses": {"202": accepted}}},
+            "/status/{id}": {
+                "get": {
+                    "operationId": "getStatus",
+                    "tags": ["statuses"],
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {"200": ok},
+                }
+            },
+        },
+    )
+    jobs, statuses = api.groups
+    wait = jobs.operations[0].wait
+    assert wait is not None
+    assert (wait.poll_module, wait.poll_function) == (statuses.module, "_get_status_response")
+    assert (wait.location_header, wait.state_path, wait.pending, wait.failed) == (
+        "Location",
+        ("state",),
+        ("RUNNING",),
+        ("FAILED",),
+    )
+    assert wait.result == ir.ModelRef("Status")
+    assert statuses.operations[0].wait is None

@@ -13,7 +13,7 @@ from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValida
 from openapi_spec_validator.schemas import schema_v30, schema_v31
 from openapi_spec_validator.schemas.backend.jsonschema import create_validator
 
-from generator.diagnostics import DiagnosticError
+from generator.errors import DiagnosticError
 from generator.load import load
 from generator.resolve import Resolver
 from generator.validate import spec_errors, validate

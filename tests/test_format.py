@@ -13,6 +13,7 @@ import pytest
 
 from generator import format as fmt
 from generator.format import BATCH_LINES, LINE_LENGTH, format_files, plan_formatting
+from generator.errors import InternalError
 
 NAME = "a_name_long_enough_to_push_a_line_past_the_limit_on_its_own_" + "x" * 30  # 90 characters
 TYPE = "ALongSchemaNameFromADocumentWhoseNamesAreLongerThanMostPeopleWouldEverWriteByHand" + "X" * 10
@@ -186,7 +187,7 @@ def test_a_statement_black_cannot_read_leaves_the_others_of_its_batch_alone() ->
     good = "def f():\n    return " + _long_call("g", 12) + "\n"
     bad = "def g():\n    y = " + "1 + " * 30 + "(\n"  # unclosed: the whole file goes to black, which fails
     files = {"good.py": good, "bad.py": "x = 1\n" + "y = f(" + ", ".join(["a"] * 40) + "))\n"}
-    with pytest.raises(fmt.InternalError, match=r"generated invalid Python in bad\.py"):
+    with pytest.raises(InternalError, match=r"generated invalid Python in bad\.py"):
         format_files(files)
     assert format_files({"good.py": good})["good.py"] == _black(good)
     assert plan_formatting(bad).whole

@@ -32,7 +32,7 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from generator.diagnostics import DiagnosticError
+from generator.errors import DiagnosticError
 from generator.format import black_mode
 from generator.pipeline import generate_files, load_and_build, render_files
 from tests.conftest import ROOT, SPEC
