@@ -26,7 +26,7 @@ import jinja2
 
 from . import ir
 from . import layout as lay
-from .layout import Annotated, Call, Collection, Conditional, Def, Expr, Keyed, fits, hug
+from .layout import Annotated, Assign, Call, Collection, Conditional, Def, Expr, Keyed, fits, hug
 from .paths import fingerprint, runtime_dir, template_dir
 from .write import IGNORE_FILE
 
@@ -195,6 +195,7 @@ def _environment() -> jinja2.Environment:
     env.filters.update(rule=rule, argument=argument, field=field, check_entry=check_entry)
     env.filters.update(conditional=Conditional, call=call, collection=collection, signature=signature, assign=assign)
     env.filters.update(request_parameters=request_parameters, call_arguments=call_arguments, payload=payload)
+    env.filters["assignment"] = assignment
     env.tests["nullable_to_decode"] = lambda t: isinstance(t, ir.Nullable) and not t.plain
     return env
 
@@ -400,6 +401,14 @@ def payload(op: ir.Operation) -> Call:
     assert op.body is not None and op.body.model is not None
     args = [f"{p.attr}=" + (f"as_field({p.name})" if p.widened else p.name) for p in op.body_fields]
     return Call(op.body.model.name, tuple(args), ".to_dict()", explode=True)
+
+
+# -- constructs: statements ------------------------------------------------------------------------
+
+
+def assignment(value: Expr, target: str) -> Assign:
+    """`target = value`, a statement of a function (`data["wire"] = ...`)."""
+    return Assign(target, value)
 
 
 def type_imports(t: ir.TypeRef | None, ctx: Context, *, codec: bool = True, use: Use = "field") -> set[ir.Import]:
