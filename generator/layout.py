@@ -307,15 +307,50 @@ def _annotated_lines(a: Annotated, indent: int, lead: str, tail: str) -> list[st
     if not default and len(members) == 1 and type.endswith("]"):
         # A field or required argument whose type is one subscript: black splits its brackets.
         head, inner = type[:-1].split("[", 1)
-        if fits(f"{name}: {head}[", indent) and fits(inner, indent + 4):
-            return [f"{pad}{name}: {head}[", f"{pad}    {inner}", f"{pad}]{tail}"]
+        if fits(f"{name}: {head}[", indent):
+            split = _union_lines(inner, indent + 4)
+            if split is not None:
+                return [f"{pad}{name}: {head}[", *split, f"{pad}]{tail}"]
         return [pad + one]
     if fits(type, indent + 4):
         return [f"{pad}{name}: (", f"{pad}    {type}", f"{pad}){default}{tail}"]
-    if len(members) > 1 and all(fits(m, indent + 6) for m in members):
+    if len(members) > 1 and all(fits(m, indent + 6) for m in members[1:]):
         rest = [f"{pad}    | {m}" for m in members[1:]]
-        return [f"{pad}{name}: (", f"{pad}    {members[0]}", *rest, f"{pad}){default}{tail}"]
+        first = _member_lines(members[0], indent + 4)
+        if first is not None:
+            return [f"{pad}{name}: (", *first, *rest, f"{pad}){default}{tail}"]
     return [pad + one]
+
+
+def _union_lines(annotation: str, indent: int) -> list[str] | None:
+    """An annotation on lines of its own at `indent`: on one if it fits, else one member of its
+    union a line (`| B` after the first), as black splits at its operators; None if a member does
+    not fit."""
+    pad = " " * indent
+    if fits(annotation, indent):
+        return [pad + annotation]
+    members = union_members(annotation)
+    if len(members) < 2 or len(_top_level_items(annotation) or ()) != 1:
+        return None  # not a union, or a subscript's several arguments (black splits at the commas)
+    if not all(fits(m, indent + 2) for m in members[1:]):
+        return None
+    first = _member_lines(members[0], indent)
+    return None if first is None else [*first, *(f"{pad}| {m}" for m in members[1:])]
+
+
+def _member_lines(member: str, indent: int) -> list[str] | None:
+    """The first member of a union split one a line: on its line if it fits, else a subscript of
+    a union (`list[A | B]`) with its brackets split, the union inside one member a line."""
+    pad = " " * indent
+    if fits(member, indent):
+        return [pad + member]
+    if not member.endswith("]") or "[" not in member:
+        return None
+    head, inner = member[:-1].split("[", 1)
+    if not fits(head + "[", indent) or len(union_members(inner)) < 2:
+        return None
+    split = _union_lines(inner, indent + 4)
+    return None if split is None else [f"{pad}{head}[", *split, f"{pad}]"]
 
 
 def _def_lines(d: Def, pad: str) -> list[str]:
