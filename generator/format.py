@@ -190,14 +190,18 @@ def surely_fits(line: str) -> bool:
 
 # A long line black cannot shorten, and leaves as it is.
 #
-# An item of a split bracket, ending with its comma, that is a string or a (dotted) name, perhaps
-# behind a key (`name=`, `"key": `, `name: `) or `lambda: `. Black splits such a line at its
-# delimiters of the highest priority, and the comma outranks every other: the split gives the same
-# line back. Then it splits at the last bracket, and there is none. Operators (`|`, `+`, `if`, ...)
-# or brackets would give black somewhere to split; a comment is not allowed either.
+# An item of a split bracket, with or without its comma, that is a string or a (dotted) name,
+# perhaps behind a key (`name=`, `"key": `, `name: `) or `lambda: `. Black splits such a line at
+# its delimiters of the highest priority, and the comma outranks every other: the split gives the
+# same line back. Then it splits at the last bracket, and there is none. Operators (`|`, `+`, `if`,
+# ...) or brackets would give black somewhere to split; a comment is not allowed either.
+# Or the line that opens such a bracket, `key=Name(` (or a conditional's `else Name(`): black's
+# split of an item at its one bracket leaves the line before the bracket as it is, however long.
 _ATOM = r"""(?:[rRbBuU]?"(?:[^"\\\n]|\\.)*"|[rRbBuU]?'(?:[^'\\\n]|\\.)*'|[A-Za-z_]\w*)"""
 _DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*"
-_UNSPLITTABLE_ITEM = re.compile(rf"\s*(?:[A-Za-z_]\w*=|{_ATOM}: )?(?:lambda: )?(?:{_ATOM}|{_DOTTED}),")
+_UNSPLITTABLE_ITEM = re.compile(
+    rf"\s*(?:[A-Za-z_]\w*=|{_ATOM}: )?(?:lambda: )?(?:if |else )?(?:(?:{_ATOM}|{_DOTTED}),?|{_DOTTED}[(\[{{])"
+)
 # A statement of one line, `target = value`, `return value` or a value alone, whose value is one
 # name or string: black can only wrap the value in parentheses, on a line of its own, and does so
 # only if it fits there (`rhs` in black's linegen: a body that cannot be split and is still too

@@ -111,7 +111,18 @@ class Def:
     always: bool = False
 
 
-Construct: TypeAlias = "Expr | Annotated | Def"
+@dataclass(frozen=True, slots=True)
+class Assign:
+    """`target = value`, a statement. Black holds the value in invisible parentheses; with a
+    subscript for target (`data["wire"]`) it splits at a bracket that ends the value if the line
+    up to that bracket fits, else makes the parentheses visible, the value on a line of its own;
+    a target too long for `target = (` has its subscript split first."""
+
+    target: str
+    value: Expr
+
+
+Construct: TypeAlias = "Expr | Annotated | Def | Assign"
 
 
 def layout(construct: Construct, indent: int = 0, lead: str = "", tail: str = "") -> str:
@@ -123,6 +134,8 @@ def layout(construct: Construct, indent: int = 0, lead: str = "", tail: str = ""
         lines = _def_lines(construct, " " * indent)
     elif isinstance(construct, Annotated):
         lines = _annotated_lines(construct, indent, lead, tail)
+    elif isinstance(construct, Assign):
+        lines = _assign_lines(construct, indent) or [" " * indent + flat(construct)]
     else:
         lines = _lines(construct, indent, lead, tail) or [" " * indent + lead + flat(construct) + tail]
     return "\n".join(lines)[indent:]
@@ -143,6 +156,8 @@ def flat(e: Construct) -> str:
         return e.open + ", ".join(map(flat, e.items)) + ("," if e.one_tuple else "") + e.close
     if isinstance(e, Annotated):
         return e.text
+    if isinstance(e, Assign):
+        return f"{e.target} = {flat(e.value)}"
     params = ", ".join(p if isinstance(p, str) else p.text for p in e.params)
     return f"{e.prefix}{e.name}({params}) -> {e.returns}:"
 
@@ -195,7 +210,11 @@ def _conditional_lines(e: Conditional, indent: int, lead: str, tail: str) -> lis
     expression = flat(e)
     if fits(expression, indent + 4):
         return [f"{pad}{lead}(", inner + expression, f"{pad}){tail}"]
-    other = [f"{inner}if {e.cond}", inner + hug("else " + flat(e.other), indent + 4), f"{pad}){tail}"]
+    other = [
+        *_condition_lines(e.cond, indent + 4),
+        inner + hug("else " + flat(e.other), indent + 4, True),
+        f"{pad}){tail}",
+    ]
     value = e.value
     if isinstance(value, Conditional) and not fits(f"({flat(value)})", indent + 4):
         deeper = " " * (indent + 8)
@@ -204,12 +223,69 @@ def _conditional_lines(e: Conditional, indent: int, lead: str, tail: str) -> lis
         else:
             guarded = [
                 deeper + flat(value.value),
-                f"{deeper}if {value.cond}",
-                deeper + hug("else " + flat(value.other), indent + 8),
+                *_condition_lines(value.cond, indent + 8),
+                deeper + hug("else " + flat(value.other), indent + 8, inside=True),
             ]
         return [f"{pad}{lead}(", f"{inner}(", *guarded, f"{inner})", *other]
     text = f"({flat(value)})" if isinstance(value, Conditional) else flat(value)
-    return [f"{pad}{lead}(", inner + hug(text, indent + 4), *other]
+    return [f"{pad}{lead}(", inner + hug(text, indent + 4, inside=True), *other]
+
+
+def _condition_lines(cond: str, indent: int) -> list[str]:
+    """`if cond`, a part of a conditional split one part a line: too long, a comparison of one
+    operator is split before it (black's split at its delimiter), and its left side in turn."""
+    pad = " " * indent
+    comparison = _COMPARISON.fullmatch(cond)
+    if fits("if " + cond, indent) or comparison is None:
+        return [f"{pad}if {cond}"]
+    return [
+        pad + hug("if " + comparison["left"], indent, inside=True),
+        f"{pad}{comparison['op']} {comparison['right']}",
+    ]
+
+
+# A comparison of one operator whose sides are a name, a string or a subscript of a name by one.
+_COMPARISON = re.compile(
+    r"""(?P<left>"(?:[^"\\]|\\.)*"|[\w.]+(?:\["(?:[^"\\]|\\.)*"\])?) (?P<op>is|in) (?P<right>[\w.]+)"""
+)
+
+
+def _assign_lines(a: Assign, indent: int) -> list[str] | None:
+    """The lines of an assignment; None where only black knows."""
+    pad = " " * indent
+    lead = a.target + " = "
+    if fits(lead + flat(a.value), indent):
+        return [pad + lead + flat(a.value)]
+    subscript = _SUBSCRIPT.fullmatch(a.target)
+    if subscript is None:
+        return _lines(a.value, indent, lead, "")
+    if not fits(lead + "(", indent):
+        # The target is split first, at its subscript (black's right-hand split of the line up to
+        # the value's opening parenthesis), and the value follows its closing bracket.
+        target = [f"{pad}{subscript['name']}[", f"{pad}    {subscript['key']}"]
+        if isinstance(a.value, Conditional):
+            one = f"] = ({flat(a.value)})"  # black keeps the parentheses it made visible
+            return target + ([pad + one] if fits(one, indent) else _conditional_lines(a.value, indent, "] = ", ""))
+        # `] = value` is split as `_ = value` would be (a bracket split of the value), then written.
+        rest = _split("_ = " + flat(a.value), indent)
+        return None if rest is None or not fits(rest.split("\n", 1)[0], indent) else target + [f"{pad}]{rest[1:]}"]
+    if isinstance(a.value, Conditional):
+        return _conditional_lines(a.value, indent, lead, "")
+    text = flat(a.value)
+    bracket = _last_bracket(text)
+    if bracket is not None and bracket[1] == len(text) - 1 and bracket[1] > bracket[0] + 1:
+        if _has_bracket(text[: bracket[0]]):
+            return None
+        if fits(lead + text[: bracket[0] + 1], indent):
+            # The value ends with a bracket and the line up to it fits: split there.
+            split = _split(lead + text, indent)
+            return None if split is None else [pad + split]
+    # The parentheses stay, the value on a line of its own (split in turn if need be).
+    body = _split(text, indent + 4, inside=True)
+    return None if body is None else [pad + lead + "(", f"{pad}    {body}", pad + ")"]
+
+
+_SUBSCRIPT = re.compile(r"""(?P<name>[A-Za-z_]\w*)\[(?P<key>"(?:[^"\\]|\\.)*")\]""")
 
 
 def _annotated_lines(a: Annotated, indent: int, lead: str, tail: str) -> list[str]:
@@ -231,15 +307,50 @@ def _annotated_lines(a: Annotated, indent: int, lead: str, tail: str) -> list[st
     if not default and len(members) == 1 and type.endswith("]"):
         # A field or required argument whose type is one subscript: black splits its brackets.
         head, inner = type[:-1].split("[", 1)
-        if fits(f"{name}: {head}[", indent) and fits(inner, indent + 4):
-            return [f"{pad}{name}: {head}[", f"{pad}    {inner}", f"{pad}]{tail}"]
+        if fits(f"{name}: {head}[", indent):
+            split = _union_lines(inner, indent + 4)
+            if split is not None:
+                return [f"{pad}{name}: {head}[", *split, f"{pad}]{tail}"]
         return [pad + one]
     if fits(type, indent + 4):
         return [f"{pad}{name}: (", f"{pad}    {type}", f"{pad}){default}{tail}"]
-    if len(members) > 1 and all(fits(m, indent + 6) for m in members):
+    if len(members) > 1 and all(fits(m, indent + 6) for m in members[1:]):
         rest = [f"{pad}    | {m}" for m in members[1:]]
-        return [f"{pad}{name}: (", f"{pad}    {members[0]}", *rest, f"{pad}){default}{tail}"]
+        first = _member_lines(members[0], indent + 4)
+        if first is not None:
+            return [f"{pad}{name}: (", *first, *rest, f"{pad}){default}{tail}"]
     return [pad + one]
+
+
+def _union_lines(annotation: str, indent: int) -> list[str] | None:
+    """An annotation on lines of its own at `indent`: on one if it fits, else one member of its
+    union a line (`| B` after the first), as black splits at its operators; None if a member does
+    not fit."""
+    pad = " " * indent
+    if fits(annotation, indent):
+        return [pad + annotation]
+    members = union_members(annotation)
+    if len(members) < 2 or len(_top_level_items(annotation) or ()) != 1:
+        return None  # not a union, or a subscript's several arguments (black splits at the commas)
+    if not all(fits(m, indent + 2) for m in members[1:]):
+        return None
+    first = _member_lines(members[0], indent)
+    return None if first is None else [*first, *(f"{pad}| {m}" for m in members[1:])]
+
+
+def _member_lines(member: str, indent: int) -> list[str] | None:
+    """The first member of a union split one a line: on its line if it fits, else a subscript of
+    a union (`list[A | B]`) with its brackets split, the union inside one member a line."""
+    pad = " " * indent
+    if fits(member, indent):
+        return [pad + member]
+    if not member.endswith("]") or "[" not in member:
+        return None
+    head, inner = member[:-1].split("[", 1)
+    if not fits(head + "[", indent) or len(union_members(inner)) < 2:
+        return None
+    split = _union_lines(inner, indent + 4)
+    return None if split is None else [f"{pad}{head}[", *split, f"{pad}]"]
 
 
 def _def_lines(d: Def, pad: str) -> list[str]:
@@ -295,39 +406,54 @@ def fits(line: str, indent: int = 0) -> bool:
     return indent + len(line) <= LINE_LENGTH
 
 
-def hug(line: str, indent: int) -> str:
+def hug(line: str, indent: int, inside: bool = False) -> str:
     """`line`, to be written at `indent`, split as black splits a line that is too long and ends
     with a bracket (then at most a comma): the bracket's contents on a line of their own if they
     fit there (a call's, or a literal's without commas), else one item a line with a trailing
     comma, each split the same way. `line` unchanged where that does not work out, for black."""
-    return _split(line, indent) or line
+    return _split(line, indent, inside) or line
 
 
-def _split(line: str, indent: int) -> str | None:
+def _split(line: str, indent: int, inside: bool = False) -> str | None:
+    """`hug`'s split, or None. `inside`: the line is an item of a bracket black splits one item a
+    line (it ends with its comma) or a part of one (a conditional's, a comprehension's); such a
+    line has no optional parentheses for black to weigh, so a bracket after a lone name is split
+    even where the line before it stays too long (black has nowhere else to split it)."""
     if fits(line, indent):
         return line
+    inside = inside or line.endswith(",")
     bracket = _last_bracket(line)
     if bracket is None:
         # Nothing to split at (a long name or string): black leaves an item of a bracket so too.
         return None if _has_bracket(line) else line
     start, end = bracket
     head, body, tail = line[: start + 1], line[start + 1 : end], line[end:]
-    if tail not in (")", "]", "}", "),", "],", "},") or not body or not fits(head, indent):
+    if tail not in (")", "]", "}", "),", "],", "},") or not body:
         return None
     if _LEAD.fullmatch(line[:start]) is None:
         return None  # an operator or keyword before the bracket: black splits there first
+    if not fits(head, indent) and not (inside and not _has_bracket(line[:start])):
+        return None  # black would look for another bracket, or parentheses, to split at
     pad = " " * indent
     items = _top_level_items(body)
     if items is None:
-        return f"{head}\n{pad}    {body}\n{pad}{tail}" if fits(body, indent + 4) else None
+        if fits(body, indent + 4):
+            return f"{head}\n{pad}    {body}\n{pad}{tail}"
+        # A comprehension: one part a line (`for`, `if`), each split in turn, without commas.
+        parts = _comprehension_parts(body)
+        lines = [_split(part, indent + 4, inside=True) for part in parts or ()]
+        if not lines or any(part is None for part in lines):
+            return None
+        return f"{head}\n" + "".join(f"{pad}    {part}\n" for part in lines) + f"{pad}{tail}"
     before = line[:start][-1:]
     literal = not (before.isidentifier() or before.isdigit() or before in (")", "]", '"', "'"))
     if fits(body, indent + 4) and not (literal and len(items) > 1):
         return f"{head}\n{pad}    {body}\n{pad}{tail}"
     if len(items) < 2 and not body.endswith(","):
-        # One item, too long for a line of its own: split it in turn (no comma is added after it).
-        inner = _split(body.strip(), indent + 4)
-        if inner is None or inner == body.strip():
+        # One item, too long for a line of its own: split it in turn (no comma is added after it);
+        # a name or string black cannot split stays too long on its line.
+        inner = _split(body.strip(), indent + 4, inside=True)
+        if inner is None or (inner == body.strip() and _ATOM_LINE.fullmatch(inner) is None):
             return None
         return f"{head}\n{pad}    {inner}\n{pad}{tail}"
     lines = [_split(item.strip() + ",", indent + 4) for item in items]
@@ -340,10 +466,14 @@ def _split(line: str, indent: int) -> str | None:
 # argument, a dictionary key or an assignment, then a (dotted) name or nothing.
 _LEAD = re.compile(
     r"""(?:else |return |await |lambda[\w, ]*: |\w+=|"(?:[^"\\]|\\.)*": |[\w.]+(?:\["(?:[^"\\]|\\.)*"\])? = """
-    r"""|\w+: [\w.\[\], |]+ = )?[\w.]*"""
+    r"""|\w+: [\w.\[\], |]+ = |for [\w, ]+ in |if )?[\w.]*"""
 )
+# A line black has no way to shorten (see format's `_UNSPLITTABLE_ITEM`): a name or a string, perhaps
+# behind a key, perhaps with its comma.
+_ATOM = r"""(?:[rRbBuU]?"(?:[^"\\\n]|\\.)*"|[rRbBuU]?'(?:[^'\\\n]|\\.)*'|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)"""
+_ATOM_LINE = re.compile(rf"(?:[A-Za-z_]\w*=|{_ATOM}: )?(?:lambda: )?{_ATOM},?")
 _ITEM_TOKEN = re.compile(
-    r"""[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|[(\[{]|[)\]}]|,|\b(?:for|lambda)\b"""
+    r"""[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|[(\[{]|[)\]}]|,|\b(?:for|lambda|if|else|async|await)\b"""
 )
 
 
@@ -365,6 +495,26 @@ def _last_bracket(line: str) -> tuple[int, int] | None:
                 return None
             last = (stack.pop(), token.start())
     return None if stack else last
+
+
+def _comprehension_parts(body: str) -> list[str] | None:
+    """A comprehension's body cut before each `for` and `if` of its own, as black splits it; None
+    if it is not one, or its element is a conditional expression (black splits that too)."""
+    cuts: list[int] = []
+    depth = 0
+    for token in _ITEM_TOKEN.finditer(body):
+        text = token.group()
+        if text in "([{":
+            depth += 1
+        elif text in ")]}":
+            depth -= 1
+        elif depth == 0 and text in ("for", "if", "else", "lambda", "async", "await"):
+            if text not in ("for", "if") or (text == "if" and not cuts):
+                return None
+            cuts.append(token.start())
+    if not cuts:
+        return None
+    return [body[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(body)], strict=True)]
 
 
 def _top_level_items(body: str) -> list[str] | None:

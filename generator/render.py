@@ -27,7 +27,7 @@ import jinja2
 from . import ir
 from . import layout as lay
 from .imports import ERRORS, NAMES, PUBLIC, Imports, import_lines
-from .layout import Annotated, Call, Collection, Conditional, Def, Expr, Keyed
+from .layout import Annotated, Assign, Call, Collection, Conditional, Def, Expr, Keyed
 from .paths import fingerprint, runtime_dir, template_dir
 from .write import IGNORE_FILE
 
@@ -228,7 +228,7 @@ def _environment() -> jinja2.Environment:
     env.filters.update({f.__name__: _recording(f) for f in (request_path, request_query, request_headers)})
     env.filters.update(request_cookies=_recording(request_cookies), request_parameters=_recording(request_parameters))
     env.filters.update(conditional=Conditional, call=call, collection=collection, signature=signature, assign=assign)
-    env.filters.update(call_arguments=call_arguments, styles=styles, security=security)
+    env.filters.update(call_arguments=call_arguments, styles=styles, security=security, assignment=assignment)
     return env
 
 
@@ -599,6 +599,14 @@ def request_path(op: ir.Operation, names: Imports) -> str:
     if not op.path_params:
         return pystr(op.path)
     return f"{names.use('format_path')}({pystr(op.path)}, {values(op.path_params)}{styles(op.path_styles)})"
+
+
+# -- constructs: statements ------------------------------------------------------------------------
+
+
+def assignment(value: Expr, target: str) -> Assign:
+    """`target = value`, a statement of a function (`data["wire"] = ...`)."""
+    return Assign(target, value)
 
 
 def request_query(op: ir.Operation, names: Imports) -> str:

@@ -61,10 +61,11 @@ def comms_api() -> Iterator[object]:
 
 
 def black_bound_document(folder: Path) -> Path:
-    """A document whose client has statements the templates leave to black (a property name too
-    long for the lines that encode and decode it, in `models/code.py`), where most clients have
-    none: for tests that watch whether black runs."""
-    name = "code" + "".join(f"Alternative{i:02d}" for i in range(6))
+    """A document whose client has a statement the templates leave to black (in `models/code.py`,
+    a property that is one of an array of models or a model, both named too long for the lambda
+    that decodes it to be laid out ahead of black), where most clients have none: for tests that
+    watch whether black runs."""
+    item = "Item" + "".join(f"Alternative{i:02d}" for i in range(4))
     folder.mkdir(parents=True, exist_ok=True)
     spec = folder / "patterned.yaml"
     spec.write_text(
@@ -73,9 +74,14 @@ def black_bound_document(folder: Path) -> Path:
         "paths: {}\n"
         "components:\n"
         "  schemas:\n"
+        f"    {item}: {{type: object, properties: {{a: {{type: string}}}}}}\n"
+        f"    {item}Other: {{type: object, properties: {{b: {{type: string}}}}}}\n"
         "    Code:\n"
         "      type: object\n"
-        f"      properties: {{{name}: {{type: string, format: date-time}}}}\n",
+        "      properties:\n"
+        "        alternatives:\n"
+        f"          oneOf: [{{type: array, items: {{$ref: '#/components/schemas/{item}'}}}}, "
+        f"{{$ref: '#/components/schemas/{item}Other'}}]\n",
         encoding="utf-8",
     )
     return spec

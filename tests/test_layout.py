@@ -6,14 +6,16 @@ from __future__ import annotations
 import black
 import pytest
 
-from generator.format import LINE_LENGTH, black_mode
+from generator.format import LINE_LENGTH, black_mode, plan_formatting
 from generator.layout import (
     Annotated,
+    Assign,
     Call,
     Collection,
     Conditional,
     Construct,
     Def,
+    Expr,
     Keyed,
     flat,
     layout,
@@ -117,3 +119,98 @@ def test_a_one_tuple_keeps_its_comma() -> None:
     assert flat(Collection("(", ('"a"',), ")")) == '("a",)'
     assert flat(Collection("(", ('"a"', '"b"'), ")")) == '("a", "b")'
     assert flat(Collection("[", ('"a"',), "]")) == '["a"]'
+
+
+def _to_dict_values(attr: str, model: str) -> list[Expr]:
+    """What `to_dict` assigns to `data["wire"]`, for a field named `attr`."""
+    s = f"self.{attr}"
+    return [
+        s,
+        "None",
+        f"{s}.to_dict()",
+        f"enum_value({s})",
+        f"[v0.to_dict() for v0 in {s}]",
+        f"{{k0: [enum_value(v1) for v1 in v0] for k0, v0 in {s}.items()}}",
+        Conditional("None", f"{s} is None", f"{model}({s})"),
+        Conditional("None", f"{s} is None", f"[v0.to_dict() for v0 in {s}]"),
+    ]
+
+
+def _decoded(wire: str, model: str) -> list[str]:
+    """What `from_dict` passes for a field whose wire name is `wire`."""
+    d = f'data["{wire}"]'
+    return [
+        d,
+        f"{model}({d})",
+        f"{model}.from_dict({d})",
+        f"[{model}.from_dict(v0) for v0 in {d}]",
+        f"decode_union({d}, (keep, {model}.from_dict))",
+        f"[decode_union(v0, (keep, {model})) for v0 in {d}]",
+    ]
+
+
+def _in_block(text: str, indent: int, item: bool = False) -> str:
+    """`text` at `indent` in a module: a statement under `if x:` lines, or an item of a call."""
+    depth = indent // 4 - (1 if item else 0)
+    nest = "".join("    " * d + "if x:\n" for d in range(depth))
+    if item:
+        return nest + " " * (indent - 4) + "f(\n" + " " * indent + text + "\n" + " " * (indent - 4) + ")\n"
+    if text.startswith("elif"):
+        nest += " " * indent + "if y:\n" + " " * (indent + 4) + "pass\n"
+    return nest + " " * indent + text + "\n" + (" " * (indent + 4) + "pass\n" if text.endswith(":") else "")
+
+
+def _is_black_or_left_to_it(source: str, what: str) -> bool:
+    """Either the format stage sends `source` to black, or black keeps it as it is."""
+    if plan_formatting(source).statements:
+        return False
+    assert black.format_str(source, mode=black_mode()) == source, f"{what}:\n{source}"
+    return True
+
+
+@pytest.mark.parametrize("n", [10, 40, 60, 64])
+@pytest.mark.parametrize("wire", [20, 60, 72, 74, 76, 78, 82, 110])
+def test_model_statements_are_black_s(n: int, wire: int) -> None:
+    """`data["wire"] = value`, `if not isinstance(...)`, `key=value,` and conditionals of
+    `from_dict`, `return value`: laid out as black lays them out, and kept from black."""
+    attr, key, model = "a" * n, "w" * wire, "M" * (n + 6)
+    kept = 0
+    for indent in (8, 12):
+        for value in _to_dict_values(attr, model):
+            text = layout(Assign(f'data["{key}"]', value), indent)
+            kept += _is_black_or_left_to_it(_in_block(text, indent), f"assignment at {indent}")
+        for lead in ("if not ", "elif not "):
+            header = Call("isinstance", (f"self.{attr}", "NotGiven"))
+            text = layout(header, indent, lead, ":")
+            kept += _is_black_or_left_to_it(_in_block(text, indent), "isinstance header")
+    for value in _decoded(key, model):
+        guarded = Conditional("None", f'data["{key}"] is None', value)
+        for item in (
+            value,
+            Conditional(value, f'"{key}" in data', "NOT_GIVEN"),
+            Conditional(guarded, f'"{key}" in data', "NOT_GIVEN"),
+        ):
+            text = layout(item, 12, f"{attr}=", ",")
+            kept += _is_black_or_left_to_it(_in_block(text, 12, item=True), "from_dict item")
+    for value in (f"{model}.from_dict(response.json())", f"[{model}.from_dict(v) for v in response.json()]"):
+        kept += _is_black_or_left_to_it(_in_block(layout(value, 8, "return "), 8), "return")
+    assert kept >= 38  # of 56: black sees only names and strings too long for any layout
+
+
+@pytest.mark.parametrize("n", [10, 30, 45, 60, 90])
+def test_a_union_in_a_subscript_is_split_as_black_splits_it(n: int) -> None:
+    """`list[A | B] | None`: one member a line in parentheses, the subscript's union split in turn,
+    for a field of a model (at 4) and a parameter of a method (at 8)."""
+    a, c = "A" * n, "C" * 30
+    types = [f"list[{a} | {a}Value] | None", f"list[{a} | {a}Value]", f"list[{a} | {a}Value] | {c} | None"]
+    for t in types + [f"dict[str, {a} | {a}Value] | None"]:
+        for optional in (True, False):
+            field = (
+                Annotated("name", t + " | NotGiven", "NOT_GIVEN", True)
+                if optional
+                else Annotated("name", t, None, True)
+            )
+            _is_black_or_left_to_it(f"class C:\n    {layout(field, 4)}\n", "field")
+            param = Annotated("name", t + " | NotGiven", "NOT_GIVEN") if optional else Annotated("name", t)
+            method = f"class C:\n    def f(\n        self,\n        *,\n        {layout(param, 8, tail=',')}\n    ) -> None:\n"
+            _is_black_or_left_to_it(method + "        pass\n", "parameter")
