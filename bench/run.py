@@ -258,7 +258,7 @@ class Sample:
     stages: dict[str, float] = field(default_factory=dict)  # this generator's `--verbose` times
 
 
-STAGES = ("load", "validate", "build", "render", "format", "write")
+STAGES = ("load", "validate", "build", "render", "format", "verdict", "write")
 _STAGE_LINE = re.compile(r"clientgen: (\w+) (\d+\.\d+)s")
 
 
@@ -432,7 +432,7 @@ def report(rows: list[Row]) -> str:
             )
     lines += [
         "",
-        "clientgen's first generation, stage by stage (`--verbose`; format includes waiting for the strict"
+        "clientgen's first generation, stage by stage (`--verbose`; verdict is the wait for the strict"
         " validation that runs beside build, render and format):",
         "",
         "| document | first | " + " | ".join(STAGES) + " | format ÷ first |",

@@ -251,6 +251,9 @@ def generate_files(
             (*RUNTIME_FILES, *rendered.reused),
         )
     finally:
+        # Its own stage for `--verbose`: the wait for the strict validation running beside build,
+        # render and format is not formatting time.
+        progress("verdict", 0, 0)
         validation.wait()
     # A module taken whole from the last run keeps the entry that run recorded for it.
     recorded = previous.get("formatted")

@@ -98,7 +98,7 @@ def test_quiet_prints_nothing_and_verbose_prints_each_stage(tmp_path: Path) -> N
     assert _generate(tmp_path, "--quiet").stderr == ""
     (tmp_path / "out").rename(tmp_path / "before")
     stages = [line.split()[1] for line in _generate(tmp_path, "--verbose").stderr.splitlines()[:-1]]
-    assert stages == ["compare", "load", "validate", "build", "render", "format", "write"]
+    assert stages == ["compare", "load", "validate", "build", "render", "format", "verdict", "write"]
     # Again: the documents, options and files are as the last run left them, so that is all it does.
     stages = [line.split()[1] for line in _generate(tmp_path, "--verbose").stderr.splitlines()[:-1]]
     assert stages == ["compare"]
