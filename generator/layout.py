@@ -369,14 +369,22 @@ def _def_lines(d: Def, pad: str) -> list[str]:
 
 def union_members(annotation: str) -> list[str]:
     """The members of an annotation's top-level union (`A | dict[str, B | C]` has two)."""
+    if " | " not in annotation:
+        return [annotation]
     members, depth, begin = [], 0, 0
-    for i, ch in enumerate(annotation):
-        depth += ch == "["
-        depth -= ch == "]"
-        if depth == 0 and annotation.startswith(" | ", i):
-            members.append(annotation[begin:i])
-            begin = i + 3
+    for token in _UNION_TOKEN.finditer(annotation):
+        text = token.group()
+        if text == "[":
+            depth += 1
+        elif text == "]":
+            depth -= 1
+        elif depth == 0:
+            members.append(annotation[begin : token.start()])
+            begin = token.end()
     return [*members, annotation[begin:]]
+
+
+_UNION_TOKEN = re.compile(r"\[|\]| \| ")
 
 
 def from_import(module: str, names: Sequence[str]) -> str:
@@ -393,9 +401,12 @@ def from_import(module: str, names: Sequence[str]) -> str:
 # One token of a line, as far as brackets are concerned: a string literal (or the opening of a
 # triple-quoted one), a comment, or a bracket.
 _TOKEN = re.compile(
+    # The lookahead passes, at C speed, the positions where no token can begin.
+    r"""(?=[rRbBuUfF"'#()\[\]{}])(?:"""
     r"""(?P<triple>[rRbBuUfF]{0,2}(?:\"\"\"|'''))"""
     r"""|[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
     r"""|(?P<comment>\#)|(?P<open>[(\[{])|(?P<close>[)\]}])"""
+    r""")"""
 )
 
 
