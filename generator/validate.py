@@ -61,13 +61,16 @@ class _IdSet(set[int]):
         self.add(item)
 
 
-def _cycle_safe(base: type[keywords.SchemaValidator], *, fast_meta: bool) -> type[keywords.SchemaValidator]:
+def _cycle_safe(base: type[keywords.SchemaValidator], version: str) -> type[keywords.SchemaValidator]:
     """`base`, the validator's Schema Object checks, with the same verdicts but safe on cycles.
 
     openapi-spec-validator collects the properties an `allOf` brings in by following every
     subschema with no memory of where it has been, so a schema that reaches itself through
     `allOf` (legal, and common in recursive models) recurses until the stack runs out. Here each
     schema is visited once per collection, which yields the same set of names.
+
+    Each Schema Object is checked against its meta-schema by jsonschema-rs first, as the document
+    is (`_FastThenExact`); jsonschema runs only on those it does not pass.
     """
 
     class CycleSafe(base):  # type: ignore[valid-type,misc]
@@ -95,9 +98,22 @@ def _cycle_safe(base: type[keywords.SchemaValidator], *, fast_meta: bool) -> typ
             return names
 
         def _validate_schema_meta(self, schema: Any, schema_value: Any) -> Any:
-            if fast_meta and _schema_meta_validator().is_valid_fast(schema_value):
+            if self._in_base_dialect(schema, schema_value) and _schema_meta_validator(version).is_valid_fast(
+                schema_value
+            ):
                 return None
             return super()._validate_schema_meta(schema, schema_value)
+
+        def _in_base_dialect(self, schema: Any, schema_value: Any) -> bool:
+            """Whether openapi-spec-validator checks this Schema Object against the meta-schema of
+            `_schema_meta_validator(version)`: always in 3.0; in 3.1, unless the schema or the
+            document names another dialect (`$schema`, `jsonSchemaDialect`)."""
+            if version == "3.0":
+                return True
+            try:
+                return bool(self._get_schema_dialect_id(schema, schema_value) == _OAS31_DIALECT)
+            except Exception:  # noqa: BLE001 - the validator words this problem itself
+                return False
 
     CycleSafe.__name__ = CycleSafe.__qualname__ = base.__name__
     return CycleSafe
@@ -109,16 +125,19 @@ class _FastThenExact:
     validator uses, for its errors. The verdicts and messages are jsonschema's; the time, on a
     valid document, is jsonschema-rs's (18 ms against 1.5 s for Stripe's document).
 
-    jsonschema-rs checks formats at least as strictly as jsonschema does without a format
-    checker, and a schema it cannot compile (one that refers to another document) is left to
-    jsonschema alone; `check_patterns` adds the one check where Python is the stricter: that each
-    `pattern` is a regular expression Python's `re` reads."""
+    jsonschema-rs checks formats at least as strictly as jsonschema does (the formats of the
+    meta-schemas: `uri`, `uri-reference`, `regex`), and a schema it cannot compile (one that
+    refers to a document not among `resources`) is left to jsonschema alone; `check_patterns` adds
+    the one check where Python is the stricter: that each `pattern`, and each key of
+    `patternProperties`, is a regular expression Python's `re` reads."""
 
-    def __init__(self, schema: Any, exact: Any, *, check_patterns: bool = False) -> None:
+    def __init__(
+        self, schema: Any, exact: Any, *, check_patterns: bool = False, resources: Mapping[str, Any] | None = None
+    ) -> None:
         self.schema = schema
         self._exact = exact
         self._check_patterns = check_patterns
-        self._fast = _compiled(schema)
+        self._fast = _compiled(schema, resources or {})
 
     def is_valid_fast(self, instance: Any) -> bool:
         if self._fast is None:
@@ -134,13 +153,16 @@ class _FastThenExact:
             yield from self._exact.iter_errors(instance)
 
 
-def _compiled(schema: Any) -> Any:
+def _compiled(schema: Any, resources: Mapping[str, Any]) -> Any:
     try:
         import jsonschema_rs
     except ImportError:
         return None
     try:
-        return jsonschema_rs.validator_for(_plain(schema))
+        if not resources:
+            return jsonschema_rs.validator_for(_plain(schema))
+        registry = jsonschema_rs.Registry([(uri, _plain(resource)) for uri, resource in resources.items()])
+        return jsonschema_rs.validator_for(_plain(schema), registry=registry, validate_formats=True)
     except Exception:  # noqa: BLE001 - a schema jsonschema-rs cannot use: jsonschema alone then
         return None
 
@@ -159,12 +181,15 @@ def _patterns_compile(schema: Any) -> bool:
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
-            pattern = node.get("pattern")
-            if isinstance(pattern, str):
-                try:
-                    re.compile(pattern)
-                except (re.error, RecursionError, OverflowError):
-                    return False
+            patterns = [node.get("pattern")]
+            if isinstance(node.get("patternProperties"), dict):
+                patterns.extend(node["patternProperties"])
+            for pattern in patterns:
+                if isinstance(pattern, str):
+                    try:
+                        re.compile(pattern)
+                    except (re.error, RecursionError, OverflowError):
+                        return False
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
@@ -180,14 +205,30 @@ def _document_validator(version: str) -> _FastThenExact:
     return _FastThenExact(schema, create_validator(schema))
 
 
-@functools.cache
-def _schema_meta_validator() -> _FastThenExact:
-    """OAS 3.0 Schema Objects against their meta-schema, as `OAS30Validator.check_schema` checks
-    them. (3.1's dialect refers to other documents, so 3.1 stays with jsonschema alone.)"""
-    from openapi_schema_validator import OAS30Validator
+# The JSON Schema dialect of a 3.1 document's Schema Objects, unless it names another.
+_OAS31_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
 
-    exact = OAS30Validator(OAS30Validator.META_SCHEMA, format_checker=OAS30Validator.FORMAT_CHECKER)
-    return _FastThenExact(OAS30Validator.META_SCHEMA, exact, check_patterns=True)
+
+@functools.cache
+def _schema_meta_validator(version: str) -> _FastThenExact:
+    """Schema Objects against their meta-schema, as openapi-spec-validator checks them: in 3.0
+    with `OAS30Validator.check_schema`; in 3.1 with the `check_schema` of the validator of the
+    OAS 3.1 dialect, with its format checker, which reads the dialect and its OAS vocabulary from
+    openapi-schema-validator's registry (jsonschema-rs is given them; it knows the JSON Schema
+    2020-12 meta-schemas they refer to)."""
+    if version == "3.0":
+        from openapi_schema_validator import OAS30Validator
+
+        exact = OAS30Validator(OAS30Validator.META_SCHEMA, format_checker=OAS30Validator.FORMAT_CHECKER)
+        return _FastThenExact(OAS30Validator.META_SCHEMA, exact, check_patterns=True)
+    from jsonschema.validators import validator_for
+    from openapi_schema_validator._format import oas31_format_checker
+    from openapi_schema_validator._specifications import REGISTRY
+
+    meta = validator_for({"$schema": _OAS31_DIALECT})
+    exact = meta(meta.META_SCHEMA, format_checker=oas31_format_checker, registry=REGISTRY)
+    resources = {uri: REGISTRY.contents(uri) for uri in (_OAS31_DIALECT, "https://spec.openapis.org/oas/3.1/meta/base")}
+    return _FastThenExact(meta.META_SCHEMA, exact, check_patterns=True, resources=resources)
 
 
 # Set on an error that a keyword validator found inside a part of the document (a Schema Object,
@@ -220,7 +261,7 @@ _REPORTING = frozenset({"schema", "default", "operation", "parameters", "tags"})
 
 
 def _with_safe_schemas(base: type[Any], version: str) -> type[Any]:
-    schema_checks = _cycle_safe(base.keyword_validators["schema"], fast_meta=version == "3.0")
+    schema_checks = _cycle_safe(base.keyword_validators["schema"], version)
     validators = {
         name: _anchored(check, "default" if name == "default" else None) if name in _REPORTING else check
         for name, check in {**base.keyword_validators, "schema": schema_checks}.items()

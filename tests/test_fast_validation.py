@@ -16,7 +16,7 @@ from openapi_spec_validator.schemas.backend.jsonschema import create_validator
 from generator.errors import DiagnosticError
 from generator.load import load
 from generator.resolve import Resolver
-from generator.validate import spec_errors, validate
+from generator.validate import _schema_meta_validator, spec_errors, validate
 
 
 def _stock(data: dict[str, Any]) -> list[str]:
@@ -63,6 +63,24 @@ CASES = {
     "3.1-valid": _document("3.1.0", {"type": ["string", "null"], "pattern": "^a"}),
     "3.1-wrong": _document("3.1.0", {"type": "strin"}),
     "bad-info": {**_document("3.0.3", {"type": "object"}), "info": {"title": 3}},
+    # 3.1 Schema Objects are checked against the OAS 3.1 dialect by jsonschema-rs first, too.
+    "3.1-js-named-group": _document("3.1.0", {"type": "string", "pattern": "(?<word>a+)"}),
+    "3.1-js-pattern-property": _document("3.1.0", {"type": "object", "patternProperties": {"^\\p{L}+$": {}}}),
+    "3.1-nested-discriminator": _document(
+        "3.1.0", {"type": "object", "properties": {"a": {"oneOf": [{"discriminator": {"mapping": {}}}]}}}
+    ),
+    "3.1-xml-namespace": _document("3.1.0", {"type": "object", "xml": {"namespace": "not a uri"}}),
+    "3.1-external-docs-extra": _document("3.1.0", {"type": "object", "externalDocs": {"url": "x", "y": 1}}),
+    "3.1-boolean-exclusive-minimum": _document("3.1.0", {"type": "number", "exclusiveMinimum": True}),
+    "3.1-recursive-anchor": _document("3.1.0", {"type": "object", "$recursiveAnchor": True}),
+    "3.1-required-twice": _document("3.1.0", {"type": "object", "required": ["a", "a"]}),
+    # Valid in the OAS 3.1 dialect (an unknown keyword), not in JSON Schema 2019-09.
+    "3.1-other-dialect": _document(
+        "3.1.0", {"$schema": "https://json-schema.org/draft/2019-09/schema", "additionalItems": 3}
+    ),
+    "3.1-document-dialect": _document(
+        "3.1.0", {"additionalItems": 3}, jsonSchemaDialect="https://json-schema.org/draft/2019-09/schema"
+    ),
 }
 
 
@@ -74,3 +92,12 @@ def test_verdicts_are_openapi_spec_validators(tmp_path: Path, name: str) -> None
     stock = _stock(load(path).data)
     assert _ours(path) == stock
     assert _rejected(path) == bool(stock)
+
+
+@pytest.mark.parametrize("version", ["3.0", "3.1"])
+def test_schema_objects_are_checked_by_jsonschema_rs(version: str) -> None:
+    """The fast check of Schema Objects compiles for both versions (else every Schema Object of a
+    document would go to jsonschema, as slowly as without it)."""
+    meta = _schema_meta_validator(version)
+    assert meta.is_valid_fast({"type": "object", "properties": {"a": {"type": "string"}}})
+    assert not meta.is_valid_fast({"type": "object", "properties": {"a": {"type": "strin"}}})
