@@ -297,8 +297,15 @@ def _annotated_lines(a: Annotated, indent: int, lead: str, tail: str) -> list[st
     if fits(one, indent):
         return [pad + one]
     typed = lead + (a.name if a.type is None else f"{a.name}: {a.type}")
+    if a.statement and a.type is not None and a.default is not None and len(union_members(a.default)) < 2:
+        if a.default.endswith("]"):
+            return [pad + one]  # an alias of a subscript: black splits its brackets, not before it
     if a.statement and a.default is not None and fits(typed + " = (", indent) and fits(a.default, indent + 4):
         return [f"{pad}{typed} = (", f"{pad}    {a.default}", f"{pad}){tail}"]
+    if a.statement and a.default is not None and fits(typed + " = (", indent):
+        split = _alias_lines(a.default, indent + 4)
+        if split is not None:
+            return [f"{pad}{typed} = (", *split, f"{pad}){tail}"]
     if a.type is None:
         return [pad + one]
     name, type = lead + a.name, a.type
@@ -320,6 +327,18 @@ def _annotated_lines(a: Annotated, indent: int, lead: str, tail: str) -> list[st
         if first is not None:
             return [f"{pad}{name}: (", *first, *rest, f"{pad}){default}{tail}"]
     return [pad + one]
+
+
+def _alias_lines(value: str, indent: int) -> list[str] | None:
+    """The value of an alias (`X: TypeAlias = A | B`), a union of types, too long for a line of
+    its own: black keeps it in the parentheses it made visible and splits it at its `|`, one
+    member a line. None where black may split elsewhere: a value of two members whose last ends
+    with a bracket (black may then drop the parentheses and split that bracket), or one that is
+    not a union of types."""
+    members = union_members(value)
+    if len(members) < 2 or any(ch in value for ch in "(){}") or (len(members) == 2 and value.endswith("]")):
+        return None
+    return _union_lines(value, indent)
 
 
 def _union_lines(annotation: str, indent: int) -> list[str] | None:
@@ -517,9 +536,14 @@ def _comprehension_parts(body: str) -> list[str] | None:
     return [body[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(body)], strict=True)]
 
 
+_LAMBDA = re.compile(r"lambda(?: \w+)?: ")
+
+
 def _top_level_items(body: str) -> list[str] | None:
     """`body` split at its commas outside brackets and strings (a trailing comma ends the last);
-    None for a comprehension or a lambda, which black splits elsewhere than at commas."""
+    None for a comprehension, which black splits elsewhere than at commas, or a lambda of several
+    parameters (whose commas black does not split at). A lambda of one parameter or none is an
+    item like another: black splits it at the bracket that ends it."""
     items: list[str] = []
     depth, begin = 0, 0
     for token in _ITEM_TOKEN.finditer(body):
@@ -528,7 +552,7 @@ def _top_level_items(body: str) -> list[str] | None:
             depth += 1
         elif text in ")]}":
             depth -= 1
-        elif text in ("for", "lambda"):
+        elif text == "for" or (text == "lambda" and _LAMBDA.match(body, token.start()) is None):
             if depth == 0:
                 return None
         elif text == "," and depth == 0:

@@ -229,6 +229,7 @@ def _environment() -> jinja2.Environment:
     env.filters.update(request_cookies=_recording(request_cookies), request_parameters=_recording(request_parameters))
     env.filters.update(conditional=Conditional, call=call, collection=collection, signature=signature, assign=assign)
     env.filters.update(call_arguments=call_arguments, styles=styles, security=security, assignment=assignment)
+    env.filters.update(alias=alias)
     return env
 
 
@@ -510,6 +511,11 @@ def collection(items: Iterable[Expr], open: str, close: str, explode: bool = Fal
 def assign(value: str, name: str) -> Annotated:
     """`name = value`, a statement of a class."""
     return Annotated(name, None, value, statement=True)
+
+
+def alias(target: str, name: str, type_alias: str) -> Annotated:
+    """`name: TypeAlias = target`, an alias of a model module (see `layout.Annotated`)."""
+    return Annotated(name, type_alias, target, statement=True)
 
 
 def signature(name: str, params: Iterable[Annotated | str], returns: str, prefix: str = "def ", **how: bool) -> Def:
