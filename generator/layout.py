@@ -70,11 +70,13 @@ class Keyed:
 
 @dataclass(frozen=True, slots=True)
 class Conditional:
-    """`value if cond else other`."""
+    """`value if cond else other`; with `parens`, in parentheses of its own, which black keeps (an
+    argument `name=(None if v is None else f(v))`) and splits as it splits the others."""
 
     value: Expr
     cond: str
     other: Expr
+    parens: bool = False
 
 
 Expr: TypeAlias = "str | Call | Collection | Keyed | Conditional"
@@ -148,8 +150,7 @@ def flat(e: Construct) -> str:
     if isinstance(e, Keyed):
         return e.key + flat(e.value)
     if isinstance(e, Conditional):
-        value = f"({flat(e.value)})" if isinstance(e.value, Conditional) else flat(e.value)
-        return f"{value} if {e.cond} else {flat(e.other)}"
+        return f"({_bare(e)})" if e.parens else _bare(e)
     if isinstance(e, Call):
         return f"{e.callee}({', '.join(map(flat, e.args))}){e.trailer}"
     if isinstance(e, Collection):
@@ -160,6 +161,12 @@ def flat(e: Construct) -> str:
         return f"{e.target} = {flat(e.value)}"
     params = ", ".join(p if isinstance(p, str) else p.text for p in e.params)
     return f"{e.prefix}{e.name}({params}) -> {e.returns}:"
+
+
+def _bare(e: Conditional) -> str:
+    """A conditional on one line, without parentheses of its own."""
+    value = f"({_bare(e.value)})" if isinstance(e.value, Conditional) else flat(e.value)
+    return f"{value} if {e.cond} else {flat(e.other)}"
 
 
 def _lines(e: Expr, indent: int, lead: str, tail: str) -> list[str] | None:
@@ -207,7 +214,7 @@ def _conditional_lines(e: Conditional, indent: int, lead: str, tail: str) -> lis
     """In parentheses: on one line inside them if it fits there, else a part a line; a value
     that is itself a conditional (`None if x is None else f(x)`) laid out the same way."""
     pad, inner = " " * indent, " " * (indent + 4)
-    expression = flat(e)
+    expression = _bare(e)
     if fits(expression, indent + 4):
         return [f"{pad}{lead}(", inner + expression, f"{pad}){tail}"]
     other = [
@@ -216,10 +223,10 @@ def _conditional_lines(e: Conditional, indent: int, lead: str, tail: str) -> lis
         f"{pad}){tail}",
     ]
     value = e.value
-    if isinstance(value, Conditional) and not fits(f"({flat(value)})", indent + 4):
+    if isinstance(value, Conditional) and not fits(f"({_bare(value)})", indent + 4):
         deeper = " " * (indent + 8)
-        if fits(flat(value), indent + 8):
-            guarded = [deeper + flat(value)]
+        if fits(_bare(value), indent + 8):
+            guarded = [deeper + _bare(value)]
         else:
             guarded = [
                 deeper + flat(value.value),
@@ -227,7 +234,7 @@ def _conditional_lines(e: Conditional, indent: int, lead: str, tail: str) -> lis
                 deeper + hug("else " + flat(value.other), indent + 8, inside=True),
             ]
         return [f"{pad}{lead}(", f"{inner}(", *guarded, f"{inner})", *other]
-    text = f"({flat(value)})" if isinstance(value, Conditional) else flat(value)
+    text = f"({_bare(value)})" if isinstance(value, Conditional) else flat(value)
     return [f"{pad}{lead}(", inner + hug(text, indent + 4, inside=True), *other]
 
 
@@ -264,7 +271,7 @@ def _assign_lines(a: Assign, indent: int) -> list[str] | None:
         # the value's opening parenthesis), and the value follows its closing bracket.
         target = [f"{pad}{subscript['name']}[", f"{pad}    {subscript['key']}"]
         if isinstance(a.value, Conditional):
-            one = f"] = ({flat(a.value)})"  # black keeps the parentheses it made visible
+            one = f"] = ({_bare(a.value)})"  # black keeps the parentheses it made visible
             return target + ([pad + one] if fits(one, indent) else _conditional_lines(a.value, indent, "] = ", ""))
         # `] = value` is split as `_ = value` would be (a bracket split of the value), then written.
         rest = _split("_ = " + flat(a.value), indent)

@@ -256,3 +256,19 @@ def test_a_union_decoded_through_a_lambda_is_split_as_black_splits_it(n: int, in
         kept = _is_black_or_left_to_it(_in_block(text, indent, item=True), "lambda item")
         # Black sees it only where a comprehension's element is too long for its own line.
         assert kept or n > 50, text
+
+
+@pytest.mark.parametrize("n", [10, 30, 50, 70, 90])
+@pytest.mark.parametrize("wire", [10, 30, 60])
+def test_a_conditional_in_parentheses_of_its_own_is_split_as_black_splits_it(n: int, wire: int) -> None:
+    """`name=(None if v is None else f(v)),`, a required field that allows null: black keeps the
+    parentheses, on one line if it fits, else splits inside them as it splits a conditional."""
+    d, model = f'data["{"w" * wire}"]', "M" * n
+    for other in (f"{model}.from_dict({d})", f"[{model}.from_dict(v0) for v0 in {d}]", f"{model}({d})"):
+        item = Conditional("None", f"{d} is None", other, parens=True)
+        text = layout(item, 12, "name=", ",")
+        assert text.startswith("name=(") and text.endswith("),")
+        if len(f"name=({flat(Conditional('None', f'{d} is None', other))}),") <= LINE_LENGTH - 12:
+            assert "\n" not in text
+        kept = _is_black_or_left_to_it(_in_block(text, 12, item=True), "parenthesized conditional")
+        assert kept or n + wire > 80, text
