@@ -70,11 +70,13 @@ class Keyed:
 
 @dataclass(frozen=True, slots=True)
 class Conditional:
-    """`value if cond else other`."""
+    """`value if cond else other`; with `parens`, in parentheses of its own, which black keeps (an
+    argument `name=(None if v is None else f(v))`) and splits as it splits the others."""
 
     value: Expr
     cond: str
     other: Expr
+    parens: bool = False
 
 
 Expr: TypeAlias = "str | Call | Collection | Keyed | Conditional"
@@ -148,8 +150,7 @@ def flat(e: Construct) -> str:
     if isinstance(e, Keyed):
         return e.key + flat(e.value)
     if isinstance(e, Conditional):
-        value = f"({flat(e.value)})" if isinstance(e.value, Conditional) else flat(e.value)
-        return f"{value} if {e.cond} else {flat(e.other)}"
+        return f"({_bare(e)})" if e.parens else _bare(e)
     if isinstance(e, Call):
         return f"{e.callee}({', '.join(map(flat, e.args))}){e.trailer}"
     if isinstance(e, Collection):
@@ -160,6 +161,12 @@ def flat(e: Construct) -> str:
         return f"{e.target} = {flat(e.value)}"
     params = ", ".join(p if isinstance(p, str) else p.text for p in e.params)
     return f"{e.prefix}{e.name}({params}) -> {e.returns}:"
+
+
+def _bare(e: Conditional) -> str:
+    """A conditional on one line, without parentheses of its own."""
+    value = f"({_bare(e.value)})" if isinstance(e.value, Conditional) else flat(e.value)
+    return f"{value} if {e.cond} else {flat(e.other)}"
 
 
 def _lines(e: Expr, indent: int, lead: str, tail: str) -> list[str] | None:
@@ -207,7 +214,7 @@ def _conditional_lines(e: Conditional, indent: int, lead: str, tail: str) -> lis
     """In parentheses: on one line inside them if it fits there, else a part a line; a value
     that is itself a conditional (`None if x is None else f(x)`) laid out the same way."""
     pad, inner = " " * indent, " " * (indent + 4)
-    expression = flat(e)
+    expression = _bare(e)
     if fits(expression, indent + 4):
         return [f"{pad}{lead}(", inner + expression, f"{pad}){tail}"]
     other = [
@@ -216,10 +223,10 @@ def _conditional_lines(e: Conditional, indent: int, lead: str, tail: str) -> lis
         f"{pad}){tail}",
     ]
     value = e.value
-    if isinstance(value, Conditional) and not fits(f"({flat(value)})", indent + 4):
+    if isinstance(value, Conditional) and not fits(f"({_bare(value)})", indent + 4):
         deeper = " " * (indent + 8)
-        if fits(flat(value), indent + 8):
-            guarded = [deeper + flat(value)]
+        if fits(_bare(value), indent + 8):
+            guarded = [deeper + _bare(value)]
         else:
             guarded = [
                 deeper + flat(value.value),
@@ -227,7 +234,7 @@ def _conditional_lines(e: Conditional, indent: int, lead: str, tail: str) -> lis
                 deeper + hug("else " + flat(value.other), indent + 8, inside=True),
             ]
         return [f"{pad}{lead}(", f"{inner}(", *guarded, f"{inner})", *other]
-    text = f"({flat(value)})" if isinstance(value, Conditional) else flat(value)
+    text = f"({_bare(value)})" if isinstance(value, Conditional) else flat(value)
     return [f"{pad}{lead}(", inner + hug(text, indent + 4, inside=True), *other]
 
 
@@ -264,7 +271,7 @@ def _assign_lines(a: Assign, indent: int) -> list[str] | None:
         # the value's opening parenthesis), and the value follows its closing bracket.
         target = [f"{pad}{subscript['name']}[", f"{pad}    {subscript['key']}"]
         if isinstance(a.value, Conditional):
-            one = f"] = ({flat(a.value)})"  # black keeps the parentheses it made visible
+            one = f"] = ({_bare(a.value)})"  # black keeps the parentheses it made visible
             return target + ([pad + one] if fits(one, indent) else _conditional_lines(a.value, indent, "] = ", ""))
         # `] = value` is split as `_ = value` would be (a bracket split of the value), then written.
         rest = _split("_ = " + flat(a.value), indent)
@@ -297,8 +304,15 @@ def _annotated_lines(a: Annotated, indent: int, lead: str, tail: str) -> list[st
     if fits(one, indent):
         return [pad + one]
     typed = lead + (a.name if a.type is None else f"{a.name}: {a.type}")
+    if a.statement and a.type is not None and a.default is not None and len(union_members(a.default)) < 2:
+        if a.default.endswith("]"):
+            return [pad + one]  # an alias of a subscript: black splits its brackets, not before it
     if a.statement and a.default is not None and fits(typed + " = (", indent) and fits(a.default, indent + 4):
         return [f"{pad}{typed} = (", f"{pad}    {a.default}", f"{pad}){tail}"]
+    if a.statement and a.default is not None and fits(typed + " = (", indent):
+        split = _alias_lines(a.default, indent + 4)
+        if split is not None:
+            return [f"{pad}{typed} = (", *split, f"{pad}){tail}"]
     if a.type is None:
         return [pad + one]
     name, type = lead + a.name, a.type
@@ -320,6 +334,18 @@ def _annotated_lines(a: Annotated, indent: int, lead: str, tail: str) -> list[st
         if first is not None:
             return [f"{pad}{name}: (", *first, *rest, f"{pad}){default}{tail}"]
     return [pad + one]
+
+
+def _alias_lines(value: str, indent: int) -> list[str] | None:
+    """The value of an alias (`X: TypeAlias = A | B`), a union of types, too long for a line of
+    its own: black keeps it in the parentheses it made visible and splits it at its `|`, one
+    member a line. None where black may split elsewhere: a value of two members whose last ends
+    with a bracket (black may then drop the parentheses and split that bracket), or one that is
+    not a union of types."""
+    members = union_members(value)
+    if len(members) < 2 or any(ch in value for ch in "(){}") or (len(members) == 2 and value.endswith("]")):
+        return None
+    return _union_lines(value, indent)
 
 
 def _union_lines(annotation: str, indent: int) -> list[str] | None:
@@ -528,9 +554,14 @@ def _comprehension_parts(body: str) -> list[str] | None:
     return [body[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(body)], strict=True)]
 
 
+_LAMBDA = re.compile(r"lambda(?: \w+)?: ")
+
+
 def _top_level_items(body: str) -> list[str] | None:
     """`body` split at its commas outside brackets and strings (a trailing comma ends the last);
-    None for a comprehension or a lambda, which black splits elsewhere than at commas."""
+    None for a comprehension, which black splits elsewhere than at commas, or a lambda of several
+    parameters (whose commas black does not split at). A lambda of one parameter or none is an
+    item like another: black splits it at the bracket that ends it."""
     items: list[str] = []
     depth, begin = 0, 0
     for token in _ITEM_TOKEN.finditer(body):
@@ -539,7 +570,7 @@ def _top_level_items(body: str) -> list[str] | None:
             depth += 1
         elif text in ")]}":
             depth -= 1
-        elif text in ("for", "lambda"):
+        elif text == "for" or (text == "lambda" and _LAMBDA.match(body, token.start()) is None):
             if depth == 0:
                 return None
         elif text == "," and depth == 0:

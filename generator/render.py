@@ -229,6 +229,7 @@ def _environment() -> jinja2.Environment:
     env.filters.update(request_cookies=_recording(request_cookies), request_parameters=_recording(request_parameters))
     env.filters.update(conditional=Conditional, call=call, collection=collection, signature=signature, assign=assign)
     env.filters.update(call_arguments=call_arguments, styles=styles, security=security, assignment=assignment)
+    env.filters.update(alias=alias, decoded_argument=_recording(decoded_argument))
     return env
 
 
@@ -510,6 +511,20 @@ def collection(items: Iterable[Expr], open: str, close: str, explode: bool = Fal
 def assign(value: str, name: str) -> Annotated:
     """`name = value`, a statement of a class."""
     return Annotated(name, None, value, statement=True)
+
+
+def alias(target: str, name: str, type_alias: str) -> Annotated:
+    """`name: TypeAlias = target`, an alias of a model module (see `layout.Annotated`)."""
+    return Annotated(name, type_alias, target, statement=True)
+
+
+def decoded_argument(t: ir.TypeRef, v: str, names: Imports) -> Expr:
+    """`decode`, as an argument: a type that allows null a conditional in the parentheses that
+    `decode` writes (and black keeps there), laid out as black splits it."""
+    u = ir.unalias(t)
+    if isinstance(u, ir.Nullable) and not t.plain and not u.plain:
+        return Conditional("None", f"{v} is None", decode(u.inner, v, names), parens=True)
+    return decode(t, v, names)
 
 
 def signature(name: str, params: Iterable[Annotated | str], returns: str, prefix: str = "def ", **how: bool) -> Def:

@@ -62,9 +62,9 @@ def comms_api() -> Iterator[object]:
 
 def black_bound_document(folder: Path) -> Path:
     """A document whose client has a statement the templates leave to black (in `models/code.py`,
-    a property that is one of an array of models or a model, both named too long for the lambda
-    that decodes it to be laid out ahead of black), where most clients have none: for tests that
-    watch whether black runs."""
+    an alias of a model or an array of models, too long for a line of its own: a union of two
+    members the last of which ends with a bracket, which the layout leaves to black), where most
+    clients have none: for tests that watch whether black runs."""
     item = "Item" + "".join(f"Alternative{i:02d}" for i in range(4))
     folder.mkdir(parents=True, exist_ok=True)
     spec = folder / "patterned.yaml"
@@ -77,11 +77,8 @@ def black_bound_document(folder: Path) -> Path:
         f"    {item}: {{type: object, properties: {{a: {{type: string}}}}}}\n"
         f"    {item}Other: {{type: object, properties: {{b: {{type: string}}}}}}\n"
         "    Code:\n"
-        "      type: object\n"
-        "      properties:\n"
-        "        alternatives:\n"
-        f"          oneOf: [{{type: array, items: {{$ref: '#/components/schemas/{item}'}}}}, "
-        f"{{$ref: '#/components/schemas/{item}Other'}}]\n",
+        f"      oneOf: [{{$ref: '#/components/schemas/{item}'}}, "
+        f"{{type: array, items: {{$ref: '#/components/schemas/{item}Other'}}}}]\n",
         encoding="utf-8",
     )
     return spec

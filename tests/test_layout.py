@@ -214,3 +214,61 @@ def test_a_union_in_a_subscript_is_split_as_black_splits_it(n: int) -> None:
             param = Annotated("name", t + " | NotGiven", "NOT_GIVEN") if optional else Annotated("name", t)
             method = f"class C:\n    def f(\n        self,\n        *,\n        {layout(param, 8, tail=',')}\n    ) -> None:\n"
             _is_black_or_left_to_it(method + "        pass\n", "parameter")
+
+
+@pytest.mark.parametrize("n", [3, 12, 25, 40, 70, 95])
+@pytest.mark.parametrize("name", [1, 30, 80])
+def test_an_alias_of_a_union_is_split_one_member_a_line_as_black_splits_it(n: int, name: int) -> None:
+    """`X: TypeAlias = A | B | C`, too long: its value in parentheses, on a line of its own if it
+    fits there, else one member a line; a first member `list[A | B]` has its brackets split."""
+    alias, a, b = "X" * name, "A" * n, "B" * n
+    values = [
+        f"{a} | {b}",
+        f"{a} | {b} | None",
+        f"{a}1 | {a}2 | {a}3 | {a}4 | {a}5",
+        f"list[{a} | {b}] | {a}Value | None",
+        f"{a} | dict[str, {b}] | None",
+        f"{a} | list[{b}]",
+        f'{a} | Literal["{b}"]',
+        f"dict[str, {a} | {b}]",
+    ]
+    kept = []
+    for value in values:
+        text = layout(Annotated(alias, "TypeAlias", value, statement=True))
+        if len(f"{alias}: TypeAlias = {value}") <= LINE_LENGTH:
+            assert "\n" not in text
+        kept.append(_is_black_or_left_to_it(text + "\n", "alias"))
+    # Black sees only members too long for a line of their own, a value of two members whose last
+    # ends with a bracket, or a subscript, too long for a line of their own (black splits that bracket).
+    assert kept[:5] == [n < 95] * 5
+
+
+@pytest.mark.parametrize("n", [10, 30, 50, 66, 90])
+@pytest.mark.parametrize("indent", [8, 12])
+def test_a_union_decoded_through_a_lambda_is_split_as_black_splits_it(n: int, indent: int) -> None:
+    """`decode_union(v, (lambda v: [...], B))`, an argument or the `else` of a conditional: the
+    tuple one member a line, the lambda split at its bracket, the comprehension at its `for`."""
+    wire, model = "w" * 20, "M" * n
+    value = f'decode_union(data["{wire}"], (lambda v: [{model}.from_dict(v0) for v0 in expect_list(v)], {model}2))'
+    guarded = Conditional("None", f'data["{wire}"] is None', value)
+    for item in (value, guarded, Conditional(guarded, f'"{wire}" in data', "NOT_GIVEN")):
+        text = layout(item, indent, "name=", ",")
+        kept = _is_black_or_left_to_it(_in_block(text, indent, item=True), "lambda item")
+        # Black sees it only where a comprehension's element is too long for its own line.
+        assert kept or n > 50, text
+
+
+@pytest.mark.parametrize("n", [10, 30, 50, 70, 90])
+@pytest.mark.parametrize("wire", [10, 30, 60])
+def test_a_conditional_in_parentheses_of_its_own_is_split_as_black_splits_it(n: int, wire: int) -> None:
+    """`name=(None if v is None else f(v)),`, a required field that allows null: black keeps the
+    parentheses, on one line if it fits, else splits inside them as it splits a conditional."""
+    d, model = f'data["{"w" * wire}"]', "M" * n
+    for other in (f"{model}.from_dict({d})", f"[{model}.from_dict(v0) for v0 in {d}]", f"{model}({d})"):
+        item = Conditional("None", f"{d} is None", other, parens=True)
+        text = layout(item, 12, "name=", ",")
+        assert text.startswith("name=(") and text.endswith("),")
+        if len(f"name=({flat(Conditional('None', f'{d} is None', other))}),") <= LINE_LENGTH - 12:
+            assert "\n" not in text
+        kept = _is_black_or_left_to_it(_in_block(text, 12, item=True), "parenthesized conditional")
+        assert kept or n + wire > 80, text
