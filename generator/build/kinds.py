@@ -43,7 +43,22 @@ def value_kind(schema: Any) -> str | None:
 
 def accepts_anything(schema: Mapping[str, Any]) -> bool:
     """Whether a schema asserts nothing: no keys but annotations and extensions."""
-    return all(k in ANNOTATIONS or k.startswith("x-") for k in schema)
+    return not _assertions(schema)
+
+
+def required_only(schema: Any) -> tuple[str, ...] | None:
+    """The names of a schema that asserts nothing but `required` (`{required: [a, b]}`), else None."""
+    if not isinstance(schema, dict) or _assertions(schema) != {"required"}:
+        return None
+    required = schema["required"]
+    if not isinstance(required, list) or not all(isinstance(n, str) for n in required):
+        return None
+    return tuple(dict.fromkeys(required))
+
+
+def _assertions(schema: Mapping[str, Any]) -> set[str]:
+    """The keywords of `schema` that assert something: neither annotations nor extensions."""
+    return {k for k in schema if k not in ANNOTATIONS and not k.startswith("x-")}
 
 
 ANNOTATIONS = frozenset(
@@ -138,28 +153,16 @@ def presence_alternatives(schema: Any, key: str | None = None) -> tuple[tuple[st
         listed = schema.get(name)
         if not isinstance(listed, list) or not listed:
             continue
-        found = []
-        for member in listed:
-            required = member.get("required") if isinstance(member, dict) else None
-            if not isinstance(required, list) or not all(isinstance(n, str) for n in required):
-                return ()
-            if any(k not in ANNOTATIONS and k != "required" and not k.startswith("x-") for k in member):
-                return ()
-            found.append(tuple(required))
-        return tuple(found)
+        found = [required_only(member) for member in listed]
+        return () if None in found else tuple(names for names in found if names is not None)
     return ()
 
 
 def not_together(schema: Any) -> tuple[str, ...]:
     """The names of a `not: {required: [...]}` (they may not all be there): the one form of
     `not` checked, being exact; a `not` of other keywords is left to the server."""
-    negated = schema.get("not") if isinstance(schema, dict) else None
-    if not isinstance(negated, dict) or any(k != "required" and k not in ANNOTATIONS for k in negated):
-        return ()
-    required = negated.get("required")
-    if not isinstance(required, list) or not required or not all(isinstance(n, str) for n in required):
-        return ()
-    return tuple(dict.fromkeys(required))
+    names = required_only(schema.get("not")) if isinstance(schema, dict) else None
+    return names or ()
 
 
 def is_object(schema: Any, resolver: Resolver, seen: frozenset[int] = frozenset()) -> bool:

@@ -97,5 +97,14 @@ def acceptable(media_type: str, encoding: str) -> str:
     media = media_type.strip()
     if encoding == "json" and "*" in media:
         return "application/json"
-    fits = _MEDIA_TYPE.fullmatch(media) and media.isascii() and media.isprintable() and "," not in media
-    return media if fits else "*/*"
+    return media if header_safe(media) else "*/*"
+
+
+def header_safe(media_type: str) -> bool:
+    """Whether `media_type` is a media type (or range) a header can carry as it is."""
+    return bool(
+        _MEDIA_TYPE.fullmatch(media_type)
+        and media_type.isascii()
+        and media_type.isprintable()
+        and "," not in media_type
+    )

@@ -14,7 +14,7 @@ from .. import ir
 from ..naming import Scope
 from .checks import build_check, field_check
 from .context import Context
-from .media import BYTES, PASSED_AS, TEXT, acceptable, media_kind, pick_media_type, unused_schema
+from .media import BYTES, PASSED_AS, TEXT, header_safe, media_kind, pick_media_type, unused_schema
 from .objects import merged_properties
 from .parameters import PARAMETER_STYLES, representable_style
 from .read import describe, text_of
@@ -161,7 +161,7 @@ def build_encodings(
                 part = dataclasses.replace(part, style=style, explode=explode)
         elif encoding == "form" and first and media_kind(first) == "json":
             part = dataclasses.replace(part, style="json")
-        if encoding == "multipart" and first and "*" not in first and acceptable(first, "") == first:
+        if encoding == "multipart" and first and "*" not in first and header_safe(first):
             part = dataclasses.replace(part, content_type=first)
         if part != ir.PartEncoding(str(name)):
             parts.append(part)
