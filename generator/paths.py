@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
+import sys
 from pathlib import Path
 
 
@@ -21,6 +23,14 @@ def template_dir() -> Path:
     here = Path(__file__).resolve().parent
     installed = here / "templates"
     return installed if installed.is_dir() else here.parent / "templates"
+
+
+def user_cache_dir() -> Path:
+    """Where the generator keeps what it can make again but need not (compiled templates): the
+    user's cache folder, `$XDG_CACHE_HOME/clientgen` or `~/.cache/clientgen`, per Python version,
+    as black keeps its cache. Nothing there is needed; a run that cannot write it goes without."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "clientgen" / (sys.implementation.cache_tag or "python")
 
 
 def runtime_dir() -> Path:

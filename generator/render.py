@@ -17,18 +17,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import jinja2
+import jinja2.bccache
 
 from . import ir
 from . import layout as lay
 from .imports import ERRORS, NAMES, PUBLIC, Imports, import_lines
 from .layout import Annotated, Assign, Call, Collection, Conditional, Def, Expr, Keyed
-from .paths import fingerprint, runtime_dir, template_dir
+from .paths import fingerprint, runtime_dir, template_dir, user_cache_dir
 from .write import IGNORE_FILE
 
 RUNTIME_FILES = (
@@ -204,9 +206,40 @@ def file_header(api: ir.Api) -> str:
     )
 
 
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between runs in the user's cache folder (compiling them is most of
+    a small document's render stage), each keyed by its name and checked against the SHA-1 of its
+    source. The cache is a convenience: a folder that cannot be made, read or written is left out,
+    and a run is what it would be without it."""
+
+    def __init__(self) -> None:
+        folder = user_cache_dir() / f"templates-jinja{jinja2.__version__}"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            self.usable = False
+        else:
+            self.usable = os.access(folder, os.W_OK)
+        super().__init__(str(folder))
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - unreadable or damaged (pickle, marshal): compiled afresh
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 def _environment() -> jinja2.Environment:
+    cache = _TemplateCache()
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(template_dir()),
+        bytecode_cache=cache if cache.usable else None,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
