@@ -25,6 +25,10 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from . import validator_settings
+
+validator_settings.install()  # before openapi-spec-validator: its settings without pydantic
+
 import referencing.exceptions
 from jsonschema.exceptions import ValidationError
 from jsonschema_path import SchemaPath
@@ -49,7 +53,7 @@ def _validator(resolver: Resolver, version: str) -> type[OpenAPIV30SpecValidator
     opted in. (Left to itself, jsonschema-path would read any file and fetch any URL.)"""
     read = functools.partial(load_uri, allow_remote=resolver.allow_remote, within=resolver.within)
     handlers = {scheme: read for scheme in ("file", "http", "https", "ftp", "data")}
-    base = _VALIDATORS[version]
+    base = _safe_validator(version)
     return type(base.__name__, (base,), {"resolver_handlers": handlers})
 
 
@@ -270,10 +274,12 @@ def _with_safe_schemas(base: type[Any], version: str) -> type[Any]:
     return type(base.__name__, (base,), attributes)
 
 
-_VALIDATORS: dict[str, type[OpenAPIV30SpecValidator | OpenAPIV31SpecValidator]] = {
-    "3.0": _with_safe_schemas(OpenAPIV30SpecValidator, "3.0"),
-    "3.1": _with_safe_schemas(OpenAPIV31SpecValidator, "3.1"),
-}
+@functools.cache
+def _safe_validator(version: str) -> type[OpenAPIV30SpecValidator | OpenAPIV31SpecValidator]:
+    """The validator of `version` with the repairs; made on first use (each loads its version's
+    schema, which a run reading one version need not pay twice)."""
+    base = OpenAPIV30SpecValidator if version == "3.0" else OpenAPIV31SpecValidator
+    return _with_safe_schemas(base, version)
 
 
 def validate(document: Document, resolver: Resolver, *, lenient: bool = False) -> tuple[str, list[Diagnostic]]:
