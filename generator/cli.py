@@ -284,7 +284,6 @@ def _generate_one(args: argparse.Namespace, config: Target) -> int:
             seconds = time.perf_counter() - started
             report.say(f"{shown(target)}: 0 written, {count} unchanged, 0 removed in {seconds:.2f}s")
         return EXIT_OK
-    from .diff import compare, render_text, surface
     from .pipeline import generate_files
 
     try:
@@ -322,6 +321,8 @@ def _generate_one(args: argparse.Namespace, config: Target) -> int:
     seconds = time.perf_counter() - started
     report.say(f"{where}: {written} written, {unchanged} unchanged, {removed} removed in {seconds:.2f}s")
     if before is not None:
+        from .diff import compare, render_text, surface
+
         changes = compare(before, surface(result.api))
         if changes:
             report.say("API changes since the last generation:\n" + render_text(changes))

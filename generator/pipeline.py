@@ -14,17 +14,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import ir
-from .build import build_api
 from .diagnostics import Diagnostic, Level
 from .errors import DiagnosticError
-from .diff import surface
-from .format import format_files
 from .load import Document, load
 from .naming import package_name
-from .render import RUNTIME_FILES, render, render_reusing
 from .resolve import Resolver
 from .cache import (
     formatted_before,
@@ -36,6 +31,13 @@ from .cache import (
     validated_before,
 )
 from .write import IGNORE_FILE, Keep, with_manifest
+
+if TYPE_CHECKING:
+    from . import ir
+
+# Each stage's module (and what it needs: jinja2, black, the validator) is imported when the stage
+# runs, after the strict validation has started beside it: on a small document, imports are most
+# of the run.
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +118,8 @@ def _load_and_build(
         else:
             validation = Validation.start(document, resolver)
     progress("build", 0, 0)
+    from .build import build_api
+
     try:
         with _around(problems):
             api, warnings = build_api(document, resolver, package)
@@ -144,9 +148,9 @@ class Validation:
 
     @classmethod
     def start(cls, document: Document, resolver: Resolver) -> Validation:
-        from .validate import validate  # imported before the fork: the child starts at once
-
         if not hasattr(os, "fork") or sys.platform != "linux":
+            from .validate import validate
+
             validate(document, resolver)
             return cls.done()
         reader, writer = os.pipe()
@@ -154,6 +158,10 @@ class Validation:
         if pid == 0:  # the child: validate, send back the verdict, and leave without cleanup
             os.close(reader)
             try:
+                # Imported here, not before the fork: the validator's imports are a good part of
+                # a small document's run, and this way they overlap the build in the parent.
+                from .validate import validate
+
                 validate(document, resolver)
                 verdict: object = None
             except BaseException as exc:  # noqa: BLE001 - every outcome goes to the parent
@@ -236,6 +244,9 @@ def generate_files(
     kept = Keep.read(target, keep) if target is not None else Keep(keep)
     try:
         progress("render", 0, 0)
+        from .format import format_files
+        from .render import RUNTIME_FILES, render_reusing
+
         with _around([w for w in warnings if w.level is Level.WARNING]):
             rendered = render_reusing(
                 api,
@@ -276,11 +287,15 @@ def generate_files(
         "formatted": formatted,
         "rendered": rendered.digests,
     }
+    from .diff import surface
+
     return Result(api, with_manifest(files, surface(api), kept), tuple(sorted(warnings)), str(spec), kept, cache)
 
 
 def render_files(api: ir.Api, warnings: list[Diagnostic], *, client_pyproject: bool = False) -> dict[str, str]:
     """The package's files, unformatted (see `_around` for a lenient run's broken values)."""
+    from .render import render
+
     with _around([w for w in warnings if w.level is Level.WARNING]):
         return render(api, client_pyproject=client_pyproject)
 

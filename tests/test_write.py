@@ -175,20 +175,24 @@ def test_a_changed_description_rewrites_one_file(
 
 
 def _modules_after(out: Path, *args: str, exit_code: int = 0, spec: Path = SPEC) -> set[str]:
-    """The modules a real `generate` run into `out` imported (the run is in a child process)."""
+    """The modules a real `generate` run into `out` imported (the run is in a child process), in
+    its own process or in the one it forks for strict validation (`-X importtime` lists those)."""
     code = (
         "import sys; from generator.cli import main; code = main(sys.argv[1:]); "
         "print(' '.join(sorted(sys.modules))); sys.exit(code)"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code, "generate", str(spec), "--output", str(out), *args],
+        [sys.executable, "-X", "importtime", "-c", code, "generate", str(spec), "--output", str(out), *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=120,
     )
     assert result.returncode == exit_code, result.stderr
-    return set(result.stdout.split())
+    imported = {
+        line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")
+    }
+    return set(result.stdout.split()) | imported
 
 
 def test_an_unchanged_document_is_neither_validated_nor_formatted_again(out: Path) -> None:
