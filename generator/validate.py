@@ -7,8 +7,11 @@ and each error openapi-spec-validator reports against the official schema of tha
 with its JSON pointer and line. With `lenient`, the validator's errors are returned as warnings
 instead; the others still stop the run.
 
-openapi-spec-validator is used with two repairs that keep its verdicts: it reads referenced files
-only as the resolver allows, and it survives schemas that reach themselves through `allOf`.
+openapi-spec-validator is used with three repairs that keep its verdicts: it reads referenced files
+only as the resolver allows, it survives schemas that reach themselves through `allOf`, and it
+meets the properties of a value in the order of the document, where jsonschema takes them from a
+set, whose order changes with the hash seed: of a Schema Object's errors it reports the first, and
+that is now the same one on every run.
 `spec_errors` gives its errors as it words them; `validate` says each in one short line (what was
 expected, what was found), where the failing value is: for "not valid under any of the given
 schemas", inside the alternative the document most likely meant. One mistake seen twice (by the
@@ -25,8 +28,12 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+import attrs
+import referencing
 import referencing.exceptions
+import referencing.jsonschema
 from jsonschema.exceptions import ValidationError
+from jsonschema.validators import extend, validator_for
 from jsonschema_path import SchemaPath
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 from openapi_spec_validator.validation import keywords
@@ -70,7 +77,9 @@ def _cycle_safe(base: type[keywords.SchemaValidator], version: str) -> type[keyw
     schema is visited once per collection, which yields the same set of names.
 
     Each Schema Object is checked against its meta-schema by jsonschema-rs first, as the document
-    is (`_FastThenExact`); jsonschema runs only on those it does not pass.
+    is (`_FastThenExact`); jsonschema runs only on those it does not pass, and of its errors the
+    first is reported, as the validator does, but met in the order of the document
+    (`_in_document_order`): which is first does not change from one run to the next.
     """
 
     class CycleSafe(base):  # type: ignore[valid-type,misc]
@@ -98,22 +107,31 @@ def _cycle_safe(base: type[keywords.SchemaValidator], version: str) -> type[keyw
             return names
 
         def _validate_schema_meta(self, schema: Any, schema_value: Any) -> Any:
-            if self._in_base_dialect(schema, schema_value) and _schema_meta_validator(version).is_valid_fast(
-                schema_value
-            ):
-                return None
-            return super()._validate_schema_meta(schema, schema_value)
+            owner = self._dialect(schema, schema_value)
+            if owner is None:
+                return super()._validate_schema_meta(schema, schema_value)  # it words what is wrong
+            if owner is _BASE:
+                meta = _schema_meta_validator(version)
+                if meta.is_valid_fast(schema_value):
+                    return None
+                errors = meta.iter_exact_errors(schema_value)
+            else:
+                errors = iter(_meta_checker(owner, self.schema_validator_format_checker).iter_errors(schema_value))
+            error = next(errors, None)  # the first, as the validator reports it
+            return None if error is None else OpenAPIValidationError.create_from(error)
 
-        def _in_base_dialect(self, schema: Any, schema_value: Any) -> bool:
-            """Whether openapi-spec-validator checks this Schema Object against the meta-schema of
-            `_schema_meta_validator(version)`: always in 3.0; in 3.1, unless the schema or the
-            document names another dialect (`$schema`, `jsonSchemaDialect`)."""
+        def _dialect(self, schema: Any, schema_value: Any) -> Any:
+            """`_BASE` when openapi-spec-validator checks this Schema Object against the
+            meta-schema of `_schema_meta_validator(version)` (always in 3.0; in 3.1, unless the
+            schema or the document names another dialect: `$schema`, `jsonSchemaDialect`), else
+            the jsonschema class of the dialect named, or None for one it does not know."""
             if version == "3.0":
-                return True
+                return _BASE
             try:
-                return bool(self._get_schema_dialect_id(schema, schema_value) == _OAS31_DIALECT)
+                dialect = self._get_schema_dialect_id(schema, schema_value)
+                return _BASE if dialect == _OAS31_DIALECT else self._get_validator_class_for_dialect(dialect)
             except Exception:  # noqa: BLE001 - the validator words this problem itself
-                return False
+                return None
 
     CycleSafe.__name__ = CycleSafe.__qualname__ = base.__name__
     return CycleSafe
@@ -151,6 +169,10 @@ class _FastThenExact:
     def iter_errors(self, instance: Any) -> Iterator[ValidationError]:
         if not self.is_valid_fast(instance):
             yield from self._exact.iter_errors(instance)
+
+    def iter_exact_errors(self, instance: Any) -> Iterator[ValidationError]:
+        """jsonschema's errors, for an instance `is_valid_fast` has already turned down."""
+        return iter(self._exact.iter_errors(instance))
 
 
 def _compiled(schema: Any, resources: Mapping[str, Any]) -> Any:
@@ -198,37 +220,111 @@ def _patterns_compile(schema: Any) -> bool:
 
 @functools.cache
 def _document_validator(version: str) -> _FastThenExact:
+    """The document against the official schema of its version, as openapi-spec-validator checks it
+    (with the class of the schema's `$schema`), its errors met in the order of the document."""
     from openapi_spec_validator.schemas import schema_v30, schema_v31
-    from openapi_spec_validator.schemas.backend.jsonschema import create_validator
 
     schema = schema_v30 if version == "3.0" else schema_v31
-    return _FastThenExact(schema, create_validator(schema))
+    return _FastThenExact(schema, _in_document_order(validator_for(schema))(schema))
 
 
 # The JSON Schema dialect of a 3.1 document's Schema Objects, unless it names another.
 _OAS31_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
+# The dialect of a Schema Object that `_schema_meta_validator` checks it against.
+_BASE = object()
 
 
 @functools.cache
 def _schema_meta_validator(version: str) -> _FastThenExact:
     """Schema Objects against their meta-schema, as openapi-spec-validator checks them: in 3.0
     with `OAS30Validator.check_schema`; in 3.1 with the `check_schema` of the validator of the
-    OAS 3.1 dialect, with its format checker, which reads the dialect and its OAS vocabulary from
-    openapi-schema-validator's registry (jsonschema-rs is given them; it knows the JSON Schema
-    2020-12 meta-schemas they refer to)."""
+    OAS 3.1 dialect, with its format checker (see `_meta_checker`). jsonschema-rs is given the
+    OAS 3.1 dialect and vocabulary; it knows the JSON Schema 2020-12 meta-schemas they refer to."""
+    from openapi_schema_validator._specifications import REGISTRY
+
     if version == "3.0":
         from openapi_schema_validator import OAS30Validator
 
-        exact = OAS30Validator(OAS30Validator.META_SCHEMA, format_checker=OAS30Validator.FORMAT_CHECKER)
-        return _FastThenExact(OAS30Validator.META_SCHEMA, exact, check_patterns=True)
-    from jsonschema.validators import validator_for
-    from openapi_schema_validator._format import oas31_format_checker
-    from openapi_schema_validator._specifications import REGISTRY
+        owner, format_checker = OAS30Validator, OAS30Validator.FORMAT_CHECKER
+        resources = {}
+    else:
+        from openapi_schema_validator._format import oas31_format_checker
 
-    meta = validator_for({"$schema": _OAS31_DIALECT})
-    exact = meta(meta.META_SCHEMA, format_checker=oas31_format_checker, registry=REGISTRY)
-    resources = {uri: REGISTRY.contents(uri) for uri in (_OAS31_DIALECT, "https://spec.openapis.org/oas/3.1/meta/base")}
-    return _FastThenExact(meta.META_SCHEMA, exact, check_patterns=True, resources=resources)
+        owner, format_checker = validator_for({"$schema": _OAS31_DIALECT}), oas31_format_checker
+        resources = {
+            uri: REGISTRY.contents(uri) for uri in (_OAS31_DIALECT, "https://spec.openapis.org/oas/3.1/meta/base")
+        }
+    return _FastThenExact(
+        owner.META_SCHEMA, _meta_checker(owner, format_checker), check_patterns=True, resources=resources
+    )
+
+
+def _meta_checker(owner: Any, format_checker: Any) -> Any:
+    """What `owner.check_schema` checks a schema with, meeting its errors in the order of the
+    document: the class of the meta-schema's `$schema`, reading the meta-schemas from openapi-
+    schema-validator's registry for its own validator classes (jsonschema's own classes use their
+    default one)."""
+    from openapi_schema_validator._specifications import REGISTRY
+    from openapi_schema_validator.validators import check_openapi_schema
+
+    checker = _in_document_order(validator_for(owner.META_SCHEMA, default=owner))
+    if getattr(owner.check_schema, "__func__", None) is check_openapi_schema:
+        return checker(owner.META_SCHEMA, format_checker=format_checker, registry=REGISTRY)
+    return checker(owner.META_SCHEMA, format_checker=format_checker)
+
+
+@functools.cache
+def _in_document_order(base: Any) -> Any:
+    """`base`, a jsonschema validator class, meeting the properties `additionalProperties` applies
+    to in the order the instance has them. jsonschema visits them in the order of a set of their
+    names, which changes with the hash seed, so that which error of a Schema Object is met first
+    (the one openapi-spec-validator reports) changed from run to run. The rest is `base`'s.
+
+    jsonschema switches to the class of a schema's `$schema` when it enters one (as it does
+    through each `$ref` between the meta-schemas); this class enters it in document order too."""
+    meta = base.META_SCHEMA
+    origin = base
+    opaque = referencing.Specification.OPAQUE
+    if referencing.jsonschema.specification_with(base.ID_OF(meta) or "", default=opaque) is opaque:
+        # A dialect jsonschema does not know (OAS 3.1's), made on the class of its meta-schema:
+        # that one tells where each `$id`, anchor and subschema is.
+        origin = validator_for(meta, default=base)
+    keywords = dict(base.VALIDATORS)
+    if "additionalProperties" in keywords:
+        keywords["additionalProperties"] = _additional_properties_in_order(keywords["additionalProperties"])
+    ordered: Any = extend(  # type: ignore[no-untyped-call]
+        origin, keywords, type_checker=base.TYPE_CHECKER, format_checker=base.FORMAT_CHECKER
+    )
+    ordered.META_SCHEMA = meta
+    arguments = [(field.name, field.alias) for field in attrs.fields(ordered) if field.init]
+
+    def evolve(self: Any, **changes: Any) -> Any:
+        schema = changes.setdefault("schema", self.schema)
+        entered = validator_for(schema, default=type(self))
+        for name, alias in arguments:
+            changes.setdefault(alias, getattr(self, name))
+        return (entered if entered is type(self) else _in_document_order(entered))(**changes)
+
+    ordered.evolve = evolve
+    ordered.__name__ = ordered.__qualname__ = base.__name__
+    return ordered
+
+
+def _additional_properties_in_order(keyword: Any) -> Any:
+    """The `additionalProperties` check `keyword`, entering the properties it applies to in the
+    instance's order (as jsonschema finds them: not in `properties`, matching no pattern)."""
+
+    def additional_properties(validator: Any, additional: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+        if not (validator.is_type(additional, "object") and validator.is_type(instance, "object")):
+            yield from keyword(validator, additional, instance, schema)
+            return
+        known = schema.get("properties", {})
+        patterns = "|".join(schema.get("patternProperties", {}))
+        for name in instance:
+            if name not in known and not (patterns and re.search(patterns, name)):
+                yield from validator.descend(instance[name], additional, path=name)
+
+    return additional_properties
 
 
 # Set on an error that a keyword validator found inside a part of the document (a Schema Object,
@@ -260,11 +356,18 @@ def _anchored(base: type[keywords.KeywordValidator], field: str | None = None) -
 _REPORTING = frozenset({"schema", "default", "operation", "parameters", "tags"})
 
 
+def _values_in_order(base: type[keywords.ValueValidator]) -> type[keywords.ValueValidator]:
+    """`base`, the validator's check of a default value against its schema, meeting the value's
+    properties in the order of the document (see `_in_document_order`)."""
+    return type(base.__name__, (base,), {"value_validator_cls": _in_document_order(base.value_validator_cls)})
+
+
 def _with_safe_schemas(base: type[Any], version: str) -> type[Any]:
     schema_checks = _cycle_safe(base.keyword_validators["schema"], version)
+    value_checks = _values_in_order(base.keyword_validators["default"])
     validators = {
         name: _anchored(check, "default" if name == "default" else None) if name in _REPORTING else check
-        for name, check in {**base.keyword_validators, "schema": schema_checks}.items()
+        for name, check in {**base.keyword_validators, "schema": schema_checks, "default": value_checks}.items()
     }
     attributes = {"keyword_validators": validators, "schema_validator": _document_validator(version)}
     return type(base.__name__, (base,), attributes)
