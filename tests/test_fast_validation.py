@@ -16,7 +16,8 @@ from openapi_spec_validator.schemas.backend.jsonschema import create_validator
 from generator.errors import DiagnosticError
 from generator.load import load
 from generator.resolve import Resolver
-from generator.validate import _schema_meta_validator, spec_errors, validate
+from generator.jsonschema_checks import schema_meta_validator
+from generator.validate import spec_errors, validate
 
 
 def _stock(data: dict[str, Any]) -> list[str]:
@@ -98,6 +99,6 @@ def test_verdicts_are_openapi_spec_validators(tmp_path: Path, name: str) -> None
 def test_schema_objects_are_checked_by_jsonschema_rs(version: str) -> None:
     """The fast check of Schema Objects compiles for both versions (else every Schema Object of a
     document would go to jsonschema, as slowly as without it)."""
-    meta = _schema_meta_validator(version)
+    meta = schema_meta_validator(version)
     assert meta.is_valid_fast({"type": "object", "properties": {"a": {"type": "string"}}})
     assert not meta.is_valid_fast({"type": "object", "properties": {"a": {"type": "strin"}}})
