@@ -541,6 +541,9 @@ _ITEM_TOKEN = re.compile(
 )
 
 
+_BRACKET = re.compile(r"[()\[\]{}]")
+
+
 def _has_bracket(line: str) -> bool:
     return any(token.group("open") or token.group("close") or token.group("triple") for token in _TOKEN.finditer(line))
 
@@ -549,6 +552,15 @@ def _last_bracket(line: str) -> tuple[int, int] | None:
     """Where the bracket pair that closes last opens and closes (string literals skipped)."""
     stack: list[int] = []
     last = None
+    if not ('"' in line or "'" in line or "#" in line):  # no literal or comment: brackets are all there is
+        for bracket in _BRACKET.finditer(line):
+            if bracket.group() in "([{":
+                stack.append(bracket.start())
+            elif not stack:
+                return None
+            else:
+                last = (stack.pop(), bracket.start())
+        return None if stack else last
     for token in _TOKEN.finditer(line):
         if token.group("triple") or token.group("comment"):
             return None
