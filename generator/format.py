@@ -201,7 +201,9 @@ def _line_states(source: str) -> tuple[list[int], list[bool]] | None:
         if end[:3] in (b'"""', b"'''") and (len(end) < 6 or not end.endswith(end[:3])):
             return None  # a string never closed
     parts[1::2] = map(mul, repeat(b"\n" + _QUOTED), map(bytes.count, literals, repeat(b"\n")))
-    brackets = b"".join(parts).translate(_BRACKETS, _NOT_BRACKETS)
+    # Part by part, so that the file is not copied once more whole.
+    brackets = b"".join(map(bytes.translate, parts, repeat(_BRACKETS), repeat(_NOT_BRACKETS)))
+    del parts, literals
     balance = brackets.translate(None, b"\n" + _QUOTED)
     while b"()" in balance:
         balance = balance.replace(b"()", b"")
