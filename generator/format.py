@@ -195,15 +195,14 @@ def _line_states(source: str) -> tuple[list[int], list[bool]] | None:
     everything but brackets is dropped, and the pairs opened and closed on one line are taken
     out, which leaves of each line `)))(((` at most: the change of depth it makes."""
     parts = _LITERAL.split(source.encode("utf-8", "surrogatepass"))
-    literals = parts[1::2]
-    if literals:
-        end = literals[-1]
+    if len(parts) > 1:
+        end = parts[-2]
         if end[:3] in (b'"""', b"'''") and (len(end) < 6 or not end.endswith(end[:3])):
             return None  # a string never closed
-    parts[1::2] = map(mul, repeat(b"\n" + _QUOTED), map(bytes.count, literals, repeat(b"\n")))
+    parts[1::2] = map(mul, repeat(b"\n" + _QUOTED), map(bytes.count, parts[1::2], repeat(b"\n")))
     # Part by part, so that the file is not copied once more whole.
     brackets = b"".join(map(bytes.translate, parts, repeat(_BRACKETS), repeat(_NOT_BRACKETS)))
-    del parts, literals
+    del parts
     balance = brackets.translate(None, b"\n" + _QUOTED)
     while b"()" in balance:
         balance = balance.replace(b"()", b"")

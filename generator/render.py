@@ -229,7 +229,8 @@ def _environment() -> jinja2.Environment:
     env.filters.update(request_cookies=_recording(request_cookies), request_parameters=_recording(request_parameters))
     env.filters.update(conditional=Conditional, call=call, collection=collection, signature=signature, assign=assign)
     env.filters.update(call_arguments=call_arguments, styles=styles, security=security, assignment=assignment)
-    env.filters.update(alias=alias, annotated=annotated, returned=Return, decoded_argument=_recording(decoded_argument))
+    env.filters.update(alias=alias, decoded_argument=_recording(decoded_argument))
+    env.filters.update(annotated=annotated, returned=Return)
     return env
 
 
