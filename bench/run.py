@@ -3,10 +3,13 @@
     python bench/run.py                       # everything (several minutes)
     python bench/run.py --sizes 10 100 --repeat 3 --skip-stripe
     python bench/run.py --opc /path/to/openapi-python-client --openapi-generator /path/to/openapi-generator-cli
+    python bench/run.py --only twilio_api_v2010 long-names-1200 --first-only
+
 
 For each document (synthetic ones of N operations, one of 1,200 operations whose schema and
-property names are 40 to 80 characters long, Stripe's and OpenAI's from ../shared/specs, the
-Comms document) and each tool it measures, alternating tools run by run: a first generation into an
+property names are 40 to 80 characters long, one of untagged operations whose inline objects nest
+ten levels deep, one of thousands of small models and few operations, Stripe's, OpenAI's and two
+of Twilio's from ../shared/specs, the Comms document) and each tool it measures, alternating tools run by run: a first generation into an
 empty folder; a regeneration of the unchanged document; a regeneration after one operation's
 summary changed; and, for this generator, `generate --check`. Each figure is the median wall time
 of `--repeat` runs and the largest peak resident memory of the child process (from `wait4`);
@@ -15,7 +18,10 @@ Then two micro-benchmarks of the generated client: the cost of one call over
 `httpx.MockTransport` against a bare `httpx.Client` call, and decoding a response model.
 
 Peers are found on PATH (`openapi-python-client`, `openapi-generator-cli`) or given as flags;
-a missing one is reported and skipped. Results go to stdout as a table and, with matplotlib
+a missing one is reported and skipped. An openapi-python-client installed with `pip install
+--target DIR` (its script in DIR/bin, its packages in DIR) is run with DIR on its PYTHONPATH and
+DIR/bin, where its `ruff` is, on its PATH. `--only` benchmarks the named documents alone, and
+`--first-only` measures first generations only. Results go to stdout as a table and, with matplotlib
 installed, to `bench/time-vs-operations.png`.
 """
 
@@ -199,6 +205,82 @@ def long_names(operations: int) -> dict[str, Any]:
     }
 
 
+_LEVELS = ("configuration", "settings", "details", "delivery", "routing", "options", "limits", "window",
+           "schedule", "rule", "condition", "target")  # fmt: skip
+
+
+def _nested_object(level: int, depth: int, seed: int) -> dict[str, Any]:
+    """An inline object `depth - level` levels deep: at each level a few scalars, an inline enum, a
+    list of inline objects every third level, and the next level's object."""
+    properties: dict[str, Any] = {
+        "id": {"type": "string"},
+        f"{_LEVELS[level % len(_LEVELS)]}Count": {"type": "integer", "nullable": level % 2 == 0},
+        "mode": {"type": "string", "enum": [f"mode{seed % 5}", "automatic", "manual"]},
+    }
+    if level + 1 < depth:
+        child = _nested_object(level + 1, depth, seed)
+        if level % 3 == 2:
+            properties[f"{_LEVELS[(level + 1) % len(_LEVELS)]}Items"] = {"type": "array", "items": child}
+        else:
+            properties[_LEVELS[(level + 1) % len(_LEVELS)]] = child
+    return {"type": "object", "required": ["id"], "properties": properties}
+
+
+def nested(operations: int, depth: int = 10) -> dict[str, Any]:
+    """A document of `operations` untagged operations whose request and response bodies are inline
+    objects nested `depth` levels deep, and no components: every model is named after the path to
+    it, and the names grow level by level."""
+    paths: dict[str, Any] = {}
+    for r in range((operations + 1) // 2):
+        collection = f"/v2/accounts/{{accountSid}}/notificationChannels{r}"
+        account = {"name": "accountSid", "in": "path", "required": True, "schema": {"type": "string"}}
+        body = {"required": True, "content": {"application/json": {"schema": _nested_object(0, depth, r)}}}
+        ok = {"description": "OK", "content": {"application/json": {"schema": _nested_object(0, depth, r + 1)}}}
+        ops = {
+            "post": {"operationId": f"createNotificationChannelConfiguration{r}", "parameters": [account],
+                     "requestBody": body, "responses": {"201": ok}},
+            "get": {"operationId": f"fetchNotificationChannelConfiguration{r}", "parameters": [account],
+                    "responses": {"200": ok}},
+        }  # fmt: skip
+        for method, operation in ops.items():
+            if sum(len(p) for p in paths.values()) < operations:
+                paths.setdefault(collection, {})[method] = operation
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": f"Nested {operations}", "version": "1.0.0"},
+        "servers": [{"url": "https://api.example.com"}],
+        "paths": paths,
+    }
+
+
+def many_models(models: int, operations: int = 20) -> dict[str, Any]:
+    """A document of `models` small schemas (two to four properties, each but the first referring to
+    the one at half its number) and a few untagged operations, each using one of them: most models
+    are reached by no operation."""
+    schemas: dict[str, Any] = {}
+    for m in range(models):
+        properties: dict[str, Any] = {"sid": {"type": "string"}, "value": {"type": "number"}}
+        if m % 2:
+            properties["state"] = {"type": "string", "enum": ["queued", "sent", "failed"]}
+        if m:
+            properties["parent"] = {"$ref": f"#/components/schemas/Item{m // 2}"}
+        schemas[f"Item{m}"] = {"type": "object", "required": ["sid"], "properties": properties}
+    paths: dict[str, Any] = {}
+    for o in range(operations):
+        ref = {"$ref": f"#/components/schemas/Item{o * models // operations}"}
+        paths[f"/items{o}"] = {
+            "get": {"operationId": f"getItems{o}", "responses": {"200": {"description": "OK", "content": {
+                "application/json": {"schema": ref}}}}}  # fmt: skip
+        }
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": f"Many models {models}", "version": "1.0.0"},
+        "servers": [{"url": "https://api.example.com"}],
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
+
+
 def one_operation_changed(document: dict[str, Any]) -> dict[str, Any]:
     changed = copy.deepcopy(document)
     first = next(iter(changed["paths"].values()))
@@ -228,6 +310,13 @@ def ours() -> Tool:
 
 
 def opc(executable: str) -> Tool:
+    # Installed with `pip install --target DIR`: the script in DIR/bin finds its packages, and the
+    # hooks it runs after generating find `ruff`, only with DIR on PYTHONPATH and DIR/bin on PATH.
+    folder = Path(executable).resolve().parent.parent
+    env: dict[str, str] = {}
+    if (folder / "openapi_python_client").is_dir():
+        env["PYTHONPATH"] = os.pathsep.join([str(folder), *filter(None, [os.environ.get("PYTHONPATH")])])
+        env["PATH"] = os.pathsep.join([str(folder / "bin"), os.environ.get("PATH", os.defpath)])
     return Tool(
         "openapi-python-client",
         lambda doc, out: [
@@ -239,6 +328,7 @@ def opc(executable: str) -> Tool:
             str(out / "client"),
             "--overwrite",
         ],
+        env=env,
     )
 
 
@@ -265,14 +355,15 @@ _STAGE_LINE = re.compile(r"clientgen: (\w+) (\d+\.\d+)s")
 TIME = shutil.which("time") or "/usr/bin/time"
 
 
-def measure(argv: list[str], cwd: Path) -> Sample:
+def measure(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> Sample:
     """Wall time, and the peak resident memory of the tool's process. Linux keeps a process's
     high-water mark across `exec`, so a child forked from this (large) process would report at
     least this process's size: the tool runs under `time -f %M`, a small process, instead."""
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
         wrapped = [TIME, "-f", "%M", "-o", rss.name, *argv] if os.path.exists(TIME) else argv
         started = time.perf_counter()
-        result = subprocess.run(wrapped, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        environment = {**os.environ, **env} if env else None
+        result = subprocess.run(wrapped, cwd=cwd, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         seconds = time.perf_counter() - started
         text = rss.read().strip().splitlines()
     kib = float(text[-1]) if text and text[-1].isdigit() else float("nan")
@@ -309,7 +400,14 @@ def peak(samples: list[Sample]) -> float | None:
 
 
 def bench_document(
-    name: str, document: Path, changed: Path, operations: int, tools: list[Tool], repeat: int, lenient: bool = False
+    name: str,
+    document: Path,
+    changed: Path,
+    operations: int,
+    tools: list[Tool],
+    repeat: int,
+    lenient: bool = False,
+    first_only: bool = False,
 ) -> list[Row]:
     rows = {tool.name: Row(name, operations, tool.name) for tool in tools}
     for run in range(repeat):
@@ -320,13 +418,13 @@ def bench_document(
                 out = Path(scratch) / "out"
                 out.mkdir()
                 flags = list(tool.lenient) if lenient else []
-                row.first.append(measure(tool.generate(document, out) + flags, ROOT))
-                if not row.first[-1].ok:
+                row.first.append(measure(tool.generate(document, out) + flags, ROOT, tool.env))
+                if not row.first[-1].ok or first_only:
                     continue
-                row.unchanged.append(measure(tool.generate(document, out) + flags, ROOT))
+                row.unchanged.append(measure(tool.generate(document, out) + flags, ROOT, tool.env))
                 if tool.check is not None:
-                    row.check.append(measure(tool.check(document, out) + flags, ROOT))
-                row.one_changed.append(measure(tool.generate(changed, out) + flags, ROOT))
+                    row.check.append(measure(tool.check(document, out) + flags, ROOT, tool.env))
+                row.one_changed.append(measure(tool.generate(changed, out) + flags, ROOT, tool.env))
             print(f"  {name:>18} {tool.name:>22} run {run + 1}: first {row.first[-1].seconds:6.2f} s", file=sys.stderr)
     return list(rows.values())
 
@@ -508,6 +606,12 @@ def main() -> None:
     parser.add_argument("--skip-stripe", action="store_true")
     parser.add_argument("--skip-openai", action="store_true")
     parser.add_argument("--long-names", type=int, default=1200, help="operations of the long-names document (0: none)")
+    parser.add_argument("--nested", type=int, default=200, help="operations of the nested document (0: none)")
+    parser.add_argument("--many-models", type=int, default=3000, help="models of the many-models document (0: none)")
+    parser.add_argument("--skip-twilio", action="store_true")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="only these documents (names as in the table)")
+    parser.add_argument("--first-only", action="store_true", help="first generations only (no regeneration)")
+    parser.add_argument("--skip-micro", action="store_true", help="no micro-benchmarks of the generated client")
     parser.add_argument("--opc", default=shutil.which("openapi-python-client"))
     parser.add_argument("--openapi-generator", default=shutil.which("openapi-generator-cli"))
     args = parser.parse_args()
@@ -529,9 +633,14 @@ def main() -> None:
         comms = ROOT / "spec" / "comms.yaml"
         import yaml
 
+        def wanted(name: str) -> bool:
+            return args.only is None or name in args.only
+
         def pair(name: str, data: dict[str, Any], operations: int, lenient: bool = False) -> None:
             """The document and its one-operation edit, under the same file name (generated
             files name the document they come from)."""
+            if not wanted(name):
+                return
             for kind, content in (("same", data), ("changed", one_operation_changed(data))):
                 (folder / kind).mkdir(exist_ok=True)
                 text = json.dumps(content, default=str)  # YAML reads some examples as dates
@@ -539,30 +648,48 @@ def main() -> None:
             same, changed = folder / "same" / f"{name}.json", folder / "changed" / f"{name}.json"
             documents.append((name, same, changed, operations, lenient))
 
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        methods = ("get", "put", "post", "delete", "patch", "options", "head", "trace")
+
+        def operations_of(data: dict[str, Any]) -> int:
+            return sum(1 for item in data["paths"].values() for key in item if key in methods)
+
         pair("comms", yaml.safe_load(comms.read_text(encoding="utf-8")), 10)
         for size in args.sizes:
             pair(f"synthetic-{size}", synthetic(size), size)
         stripe = SPECS / "stripe-spec3.yaml"
-        if stripe.is_file() and not args.skip_stripe:
-            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        if stripe.is_file() and not args.skip_stripe and wanted("stripe"):
             pair("stripe", yaml.load(stripe.read_text(encoding="utf-8"), Loader=loader), 468, lenient=True)
-        if args.long_names:
+        if args.long_names and wanted(f"long-names-{args.long_names}"):
             pair(f"long-names-{args.long_names}", long_names(args.long_names), args.long_names)
+        if args.nested and wanted(f"nested-{args.nested}"):
+            pair(f"nested-{args.nested}", nested(args.nested), args.nested)
+        if args.many_models and wanted(f"many-models-{args.many_models}"):
+            pair(f"many-models-{args.many_models}", many_models(args.many_models), 20)
         openai = SPECS / "openai-openapi.yaml"
-        if openai.is_file() and not args.skip_openai:
-            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        if openai.is_file() and not args.skip_openai and wanted("openai"):
             data = yaml.load(openai.read_text(encoding="utf-8"), Loader=loader)
-            methods = ("get", "put", "post", "delete", "patch", "options", "head", "trace")
-            count = sum(1 for item in data["paths"].values() for key in item if key in methods)
-            pair("openai", data, count, lenient=True)
+            pair("openai", data, operations_of(data), lenient=True)
+        for twilio in ("twilio_api_v2010", "twilio_messaging_v1"):  # documents the generator was not tuned on
+            path = SPECS / f"{twilio}.json"
+            if path.is_file() and not args.skip_twilio and wanted(twilio):
+                data = json.loads(path.read_text(encoding="utf-8"))
+                pair(twilio, data, operations_of(data))
+        if args.only and not documents:
+            parser.error(f"--only: no such document: {' '.join(args.only)}")
         for name, document, changed, operations, lenient in documents:
-            rows += bench_document(name, document, changed, operations, tools, args.repeat, lenient)
+            rows += bench_document(name, document, changed, operations, tools, args.repeat, lenient, args.first_only)
 
+        if args.skip_micro:
+            print(report(rows))
+            return
         opc_client = None
         if args.opc:
             target = folder / "opc-comms"
             subprocess.run(
-                [args.opc, "generate", "--path", str(comms), "--output-path", str(target)], capture_output=True
+                [args.opc, "generate", "--path", str(comms), "--output-path", str(target)],
+                capture_output=True,
+                env={**os.environ, **opc(args.opc).env},
             )
             opc_client = target if target.is_dir() else None
 

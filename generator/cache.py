@@ -39,6 +39,61 @@ def text_sha256(text: str) -> str:
     return sha256(text.encode("utf-8"))
 
 
+def indented_json(value: Any) -> str:
+    """`json.dumps(value, indent=1, sort_keys=True)`, the text of the manifest and of the cache,
+    written faster: `json` writes an indented document in pure Python, a generator per value, and
+    a large package's manifest takes it a tenth of a second. Anything but plain JSON data (a key
+    that is not a string, a float) is left to `json`."""
+    parts: list[str] = []
+    if not _indented(value, "\n", parts):
+        return json.dumps(value, indent=1, sort_keys=True)
+    return "".join(parts)
+
+
+_SCALARS = {True: "true", False: "false", None: "null"}
+
+
+def _indented(value: Any, newline: str, parts: list[str]) -> bool:
+    if isinstance(value, str):
+        parts.append(_encode_string(value))
+    elif value is None or isinstance(value, bool):
+        parts.append(_SCALARS[value])
+    elif isinstance(value, int):
+        parts.append(int.__repr__(value))
+    elif isinstance(value, dict):
+        if not value:
+            parts.append("{}")
+            return True
+        if not all(isinstance(key, str) for key in value):
+            return False
+        inner = newline + " "
+        opening = "{"
+        for key in sorted(value):
+            parts.append(opening + inner + _encode_string(key) + ": ")
+            opening = ","
+            if not _indented(value[key], inner, parts):
+                return False
+        parts.append(newline + "}")
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            parts.append("[]")
+            return True
+        inner = newline + " "
+        opening = "["
+        for item in value:
+            parts.append(opening + inner)
+            opening = ","
+            if not _indented(item, inner, parts):
+                return False
+        parts.append(newline + "]")
+    else:
+        return False
+    return True
+
+
+_encode_string = json.encoder.encode_basestring_ascii
+
+
 def file_sha256(path: Path) -> str | None:
     """`path`'s digest, or None if it cannot be read (or is a symbolic link: never the generator's)."""
     try:
@@ -131,7 +186,7 @@ def write_cache(
         if not ignore.exists():
             ignore.write_text(_GITIGNORE, encoding="utf-8")
         partial = file.with_name(f".{file.name}.partial")
-        partial.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        partial.write_text(indented_json(record) + "\n", encoding="utf-8")
         os.replace(partial, file)
     except OSError:
         pass

@@ -124,7 +124,14 @@ class Assign:
     value: Expr
 
 
-Construct: TypeAlias = "Expr | Annotated | Def | Assign"
+@dataclass(frozen=True, slots=True)
+class Return:
+    """`return value`, a statement: its value is held in invisible parentheses, as an `Assign`'s."""
+
+    value: Expr
+
+
+Construct: TypeAlias = "Expr | Annotated | Def | Assign | Return"
 
 
 def layout(construct: Construct, indent: int = 0, lead: str = "", tail: str = "") -> str:
@@ -138,6 +145,8 @@ def layout(construct: Construct, indent: int = 0, lead: str = "", tail: str = ""
         lines = _annotated_lines(construct, indent, lead, tail)
     elif isinstance(construct, Assign):
         lines = _assign_lines(construct, indent) or [" " * indent + flat(construct)]
+    elif isinstance(construct, Return):
+        lines = _value_lines("return ", construct.value, indent) or [" " * indent + flat(construct)]
     else:
         lines = _lines(construct, indent, lead, tail) or [" " * indent + lead + flat(construct) + tail]
     return "\n".join(lines)[indent:]
@@ -159,6 +168,8 @@ def flat(e: Construct) -> str:
         return e.text
     if isinstance(e, Assign):
         return f"{e.target} = {flat(e.value)}"
+    if isinstance(e, Return):
+        return f"return {flat(e.value)}"
     params = ", ".join(p if isinstance(p, str) else p.text for p in e.params)
     return f"{e.prefix}{e.name}({params}) -> {e.returns}:"
 
@@ -265,7 +276,7 @@ def _assign_lines(a: Assign, indent: int) -> list[str] | None:
         return [pad + lead + flat(a.value)]
     subscript = _SUBSCRIPT.fullmatch(a.target)
     if subscript is None:
-        return _lines(a.value, indent, lead, "")
+        return _value_lines(lead, a.value, indent)
     if not fits(lead + "(", indent):
         # The target is split first, at its subscript (black's right-hand split of the line up to
         # the value's opening parenthesis), and the value follows its closing bracket.
@@ -290,6 +301,20 @@ def _assign_lines(a: Assign, indent: int) -> list[str] | None:
     # The parentheses stay, the value on a line of its own (split in turn if need be).
     body = _split(text, indent + 4, inside=True)
     return None if body is None else [pad + lead + "(", f"{pad}    {body}", pad + ")"]
+
+
+def _value_lines(lead: str, value: Expr, indent: int) -> list[str] | None:
+    """`lead` (`name = `, `return `) and a value black holds in invisible parentheses: split at
+    the value's own bracket if the line up to it fits; else the parentheses made visible, the value
+    on a line of its own, split in turn if it does not fit there. None where only black knows."""
+    split = _lines(value, indent, lead, "")
+    if split is not None or isinstance(value, Conditional) or not fits(lead + "(", indent):
+        return split
+    inner = _lines(value, indent + 4, "", "")
+    if inner is None:
+        return None
+    pad = " " * indent
+    return [pad + lead + "(", *inner, pad + ")"]
 
 
 _SUBSCRIPT = re.compile(r"""(?P<name>[A-Za-z_]\w*)\[(?P<key>"(?:[^"\\]|\\.)*")\]""")
@@ -389,8 +414,10 @@ def _def_lines(d: Def, pad: str) -> list[str]:
         inner = " " * indent
         lines = [inner + layout(p, indent, tail=",") if isinstance(p, Annotated) else f"{inner}{p}," for p in d.params]
         return [head, *lines, close]
-    body = ", ".join(p if isinstance(p, str) else p.text for p in d.params)
-    return [head, " " * indent + body + ("," if len(d.params) == 1 else ""), close]
+    body = ", ".join(p if isinstance(p, str) else p.text for p in d.params) + ("," if len(d.params) == 1 else "")
+    if not fits(body, indent):  # too long for a line of their own: one a line, as an `explode` header
+        return _def_lines(Def(d.name, d.params, d.returns, d.prefix, explode=True, always=True), pad)
+    return [head, " " * indent + body, close]
 
 
 def union_members(annotation: str) -> list[str]:
@@ -514,6 +541,9 @@ _ITEM_TOKEN = re.compile(
 )
 
 
+_BRACKET = re.compile(r"[()\[\]{}]")
+
+
 def _has_bracket(line: str) -> bool:
     return any(token.group("open") or token.group("close") or token.group("triple") for token in _TOKEN.finditer(line))
 
@@ -522,6 +552,15 @@ def _last_bracket(line: str) -> tuple[int, int] | None:
     """Where the bracket pair that closes last opens and closes (string literals skipped)."""
     stack: list[int] = []
     last = None
+    if not ('"' in line or "'" in line or "#" in line):  # no literal or comment: brackets are all there is
+        for bracket in _BRACKET.finditer(line):
+            if bracket.group() in "([{":
+                stack.append(bracket.start())
+            elif not stack:
+                return None
+            else:
+                last = (stack.pop(), bracket.start())
+        return None if stack else last
     for token in _TOKEN.finditer(line):
         if token.group("triple") or token.group("comment"):
             return None

@@ -29,7 +29,7 @@ import jinja2.bccache
 from . import ir
 from . import layout as lay
 from .imports import ERRORS, NAMES, PUBLIC, Imports, import_lines
-from .layout import Annotated, Assign, Call, Collection, Conditional, Def, Expr, Keyed
+from .layout import Annotated, Assign, Call, Collection, Conditional, Def, Expr, Keyed, Return
 from .paths import fingerprint, runtime_dir, template_dir, user_cache_dir
 from .write import IGNORE_FILE
 
@@ -263,6 +263,7 @@ def _environment() -> jinja2.Environment:
     env.filters.update(conditional=Conditional, call=call, collection=collection, signature=signature, assign=assign)
     env.filters.update(call_arguments=call_arguments, styles=styles, security=security, assignment=assignment)
     env.filters.update(alias=alias, decoded_argument=_recording(decoded_argument))
+    env.filters.update(annotated=annotated, returned=Return)
     return env
 
 
@@ -343,10 +344,15 @@ def docstring(text: str | None, indent: int = 0) -> str:
     to `indent`, trailing spaces dropped, the closing quotes on a line of their own)."""
     body = (text or "").strip().replace("\r\n", "\n").replace("\r", "\n")
     body = body.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    body = "".join(
-        ch if ch in "\n\t" or ch.isprintable() else ch.encode("unicode_escape").decode("ascii").replace("\\", "\\\\")
-        for ch in body
-    )
+    if not body.replace("\n", "").replace("\t", "").isprintable():
+        body = "".join(
+            (
+                ch
+                if ch in "\n\t" or ch.isprintable()
+                else ch.encode("unicode_escape").decode("ascii").replace("\\", "\\\\")
+            )
+            for ch in body
+        )
     lines = [_expand_leading_tabs(line) for line in body.split("\n")]
     if len(lines) > 1:
         # PEP 257's trim, as black applies it: the lines after the first lose their common indentation.
@@ -544,6 +550,11 @@ def collection(items: Iterable[Expr], open: str, close: str, explode: bool = Fal
 def assign(value: str, name: str) -> Annotated:
     """`name = value`, a statement of a class."""
     return Annotated(name, None, value, statement=True)
+
+
+def annotated(type: str, name: str) -> Annotated:
+    """`name: type`, a statement of a class that declares an attribute."""
+    return Annotated(name, type, statement=True)
 
 
 def alias(target: str, name: str, type_alias: str) -> Annotated:

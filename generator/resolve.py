@@ -62,6 +62,7 @@ class Resolver:
         # The document each `$ref` object of another file came from, so that its relative
         # reference resolves against that file wherever the builder meets it.
         self._origin: dict[int, str] = {}
+        self._found: dict[tuple[str, str], Ref] = {}  # (reference, base URI) -> where it led
         root = _OPAQUE.create_resource(document.data)
         registry: Registry[Any] = Registry(retrieve=self._retrieve)  # type: ignore[call-arg]
         self._registry = registry.with_resource(self.base_uri, root)
@@ -69,8 +70,13 @@ class Resolver:
     def lookup(self, ref: str, base_uri: str | None = None) -> Ref:
         """Resolve one `$ref` string relative to `base_uri` (default: the root document)."""
         base = base_uri or self.base_uri
-        resolved = self._registry.resolver(base_uri=base).lookup(ref)
-        return Ref(uri=_absolute(ref, base), target=resolved.contents)
+        found = self._found.get((ref, base))
+        if found is None:
+            # The builder follows the same references again and again (every use of a model, and
+            # each of its properties once per pass): `referencing` walks the pointer only once.
+            resolved = self._registry.resolver(base_uri=base).lookup(ref)
+            found = self._found[ref, base] = Ref(uri=_absolute(ref, base), target=resolved.contents)
+        return found
 
     def deref(self, node: Any, base_uri: str | None = None) -> tuple[Any, str | None]:
         """Follow `node`'s `$ref` chain, if any; return the final object and its URI (None if inline)."""

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cache import file_sha256, staging_paths, text_sha256
+from .cache import file_sha256, indented_json, staging_paths, text_sha256
 from .errors import EditedFilesError, OwnershipError
 
 MANIFEST = ".clientgen-manifest.json"
@@ -90,7 +90,7 @@ def with_manifest(files: dict[str, str], api: dict[str, Any], keep: Keep = Keep(
         "files": {path: text_sha256(text) for path, text in sorted(written.items())},
         "api": api,
     }
-    return {**written, MANIFEST: json.dumps(manifest, indent=1, sort_keys=True) + "\n"}
+    return {**written, MANIFEST: indented_json(manifest) + "\n"}
 
 
 def read_manifest(target: Path) -> dict[str, Any]:

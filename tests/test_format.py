@@ -8,6 +8,9 @@ must be what black makes of each file whole.
 
 from __future__ import annotations
 
+import random
+import re
+
 import black
 import pytest
 
@@ -195,3 +198,114 @@ def test_a_statement_black_cannot_read_leaves_the_others_of_its_batch_alone() ->
     readable = (good.split("\n")[1], 4, "")
     unreadable = ("    y = f(" + ", ".join(["a"] * 40) + "))", 4, "")
     assert fmt._format_batch([unreadable, readable]) == [None, _black(good).split("\n", 1)[1].rstrip("\n")]
+
+
+# -- the scan, against a plain one ------------------------------------------------------------------
+
+# The statements a scan line by line, token by token, finds: what `plan_formatting` must find too,
+# however it works the lines' states out.
+_REFERENCE_TOKEN = re.compile(
+    r"""(?P<triple>[rRbBuUfF]{0,2}(?:\"\"\"|'''))"""
+    r"""|[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
+    r"""|(?P<comment>\#)|(?P<open>[(\[{])|(?P<close>[)\]}])"""
+)
+_REFERENCE_END = {
+    q: re.compile(r"(?:[^\\" + q[0] + r"]|\\.|" + q[0] + r"(?!" + q[:2] + r"))*" + q) for q in ('"""', "'''")
+}
+
+
+def _reference_plan(source: str) -> tuple[bool, list[tuple[int, int]]]:
+    lines = source.split("\n")
+    statements: list[tuple[int, int]] = []
+    depth, quote, start, long_code = 0, "", 0, False
+    for i, line in enumerate(lines):
+        if depth == 0 and not quote:
+            start, long_code = i, False
+        inside = depth > 0 and not quote
+        pos = 0
+        while True:
+            if quote:
+                end = _REFERENCE_END[quote].match(line, pos)
+                if end is None:
+                    break
+                quote, pos = "", end.end()
+            token = _REFERENCE_TOKEN.search(line, pos)
+            if token is None or token.group("comment"):
+                break
+            pos = token.end()
+            if token.group("triple"):
+                quote = token.group("triple")[-3:]
+            elif token.group("open"):
+                depth += 1
+            elif token.group("close"):
+                depth -= 1
+                if depth < 0:
+                    return True, []
+        if not (
+            fmt.surely_fits(line)
+            or fmt._is_string_statement(lines[start])
+            or (inside and fmt._UNSPLITTABLE_ITEM.fullmatch(line) is not None)
+            or (start == i and depth == 0 and not quote and fmt._unshortenable_statement(line))
+        ):
+            long_code = True
+        if depth == 0 and not quote and long_code:
+            statements.append((start, i))
+            long_code = False
+    return bool(depth or quote), [] if depth or quote else statements
+
+
+_LONG = "a_name_long_enough_to_push_a_line_past_the_limit_" + "x" * 50
+# Pieces of lines, chosen for what a scan can get wrong: brackets in strings and comments, quotes
+# of one kind in strings of the other, escapes (of quotes, of backslashes, of line ends), triple
+# quotes that close early or late, prefixes, lines over the limit inside and outside all of these,
+# and text that is not ASCII.
+_PIECES = (
+    "x = f(", ")", "[", "]", "{", "}", "(", ", ", f"{_LONG}=", f"{_LONG},", f"{_LONG}(", "return ",
+    '"("', "')'", '"\'"', "'\"'", '"\\""', "'\\''", '"\\\\"', "'a\\\\'", '"""', "'''", '""', "''",
+    '"""x"""', "'''y'''", '"""a "quoted" b"""', '""""', "\\", "\\\n", "# a ( comment ' \"", "#",
+    'rb"(\\"', "f'{x}('", "\n", "\n", "\n", "\n    ", "\n        ", "字" * 30, '"' + "字" * 40 + '"',
+    f'"{_LONG}"', f"    {_LONG} = {_LONG}", "if x:", "else:", "@d(", "lambda: ",
+)  # fmt: skip
+
+
+_ATOMS = (
+    '"("', "')'", '"\'"', "'\"'", '"\\""', "'\\''", '"\\\\"', '""', '"""x"""', '"""a "quoted" b"""', _LONG,
+    f"{_LONG}={_LONG}", f'"{_LONG}"', '"""a docstring ( with\nlines ] of its own\n    """', "lambda: x",
+    'rb"(\\\\"', "f'{x}('", '"' + "字" * 40 + '"', f"{_LONG}.{_LONG}", "'''it's'''", "x ",
+)  # fmt: skip
+_BREAKS = (", ", ",\n    ", ",\n", "\n        ", " # a comment )\n    ")
+
+
+def _balanced(rng: random.Random, depth: int = 0) -> str:
+    """Nested brackets (as a template writes them, mostly) around the pieces."""
+    if depth > 4 or rng.random() < 0.3:
+        return rng.choice(_ATOMS)
+    open, close = rng.choice(("()", "[]", "{}"))
+    items = [_balanced(rng, depth + 1) for _ in range(rng.randint(1, 4))]
+    return rng.choice(("x = ", "f", f"    {_LONG} = ", "")) + open + rng.choice(_BREAKS).join(items) + close
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_scan_finds_what_a_scan_line_by_line_finds(seed: int) -> None:
+    rng = random.Random(seed)
+    for n in range(30):
+        if n % 2:
+            source = "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 60)))
+        else:
+            source = "\n".join(_balanced(rng) for _ in range(rng.randint(1, 8)))
+        plan = plan_formatting(source)
+        whole, statements = _reference_plan(source)
+        if not any(not fmt.surely_fits(line) for line in source.split("\n")):
+            assert not plan.whole and plan.statements == (), source
+            continue
+        assert plan.whole == whole, source
+        assert [(s.first, s.last) for s in plan.statements] == statements, source
+
+
+def test_the_scan_follows_generated_code() -> None:
+    source = NASTY + "\n".join(f"    {_LONG}_{i} = {_long_call('f', 9)}" for i in range(3)) + "\n"
+    source = "class B:\n" + "\n".join("    " + line if line else line for line in source.split("\n"))
+    whole, statements = _reference_plan(source)
+    plan = plan_formatting(source)
+    assert not whole and len(statements) > 15
+    assert not plan.whole and [(s.first, s.last) for s in plan.statements] == statements

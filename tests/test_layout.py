@@ -17,6 +17,8 @@ from generator.layout import (
     Def,
     Expr,
     Keyed,
+    Return,
+    fits,
     flat,
     layout,
 )
@@ -272,3 +274,41 @@ def test_a_conditional_in_parentheses_of_its_own_is_split_as_black_splits_it(n: 
             assert "\n" not in text
         kept = _is_black_or_left_to_it(_in_block(text, 12, item=True), "parenthesized conditional")
         assert kept or n + wire > 80, text
+
+
+def _under_blocks(text: str, indent: int) -> str:
+    """`text` at `indent` in a module: under a class, a method and `if` blocks."""
+    blocks = ("class C:", "def f(self):") + ("if x:",) * 8
+    body = " " * (indent + 4) + "pass\n" if text.endswith(":") else ""
+    return "".join("    " * d + blocks[d] + "\n" for d in range(indent // 4)) + " " * indent + text + "\n" + body
+
+
+@pytest.mark.parametrize("indent", [4, 8, 16])
+def test_a_value_whose_bracket_is_out_of_reach_is_held_in_parentheses_as_black_holds_it(indent: int) -> None:
+    """`self.name = Class(self)` and `return Class(self)`, and a class attribute or a method of
+    the client's whose name is long: laid out, they are what black makes of them on one line, or
+    left to black (a name too long for any line of its own)."""
+    laid_out = 0
+    for n in range(10, 112, 3):
+        cls = "C" + "x" * n
+        for attr in ("a" * 5, "a" * 30, "a" * 60):
+            constructs: list[Construct] = [
+                Assign(f"self.{attr}", Call(cls, ("self",))),
+                Assign(f"self.{attr}", Call(cls, ("self", attr[:20]))),
+                Return(Call(cls, ("self",))),
+                Annotated(attr, cls, statement=True),
+                Def(f"with_{attr}", ("self",), cls, explode=False),
+                Def("__init__", ("self", f"resource_{attr}: {cls}"), "None", explode=False),
+            ]
+            for construct in constructs:
+                if isinstance(construct, Def) and indent != 4:
+                    continue  # a method's header, of a class
+                text = layout(construct, indent)
+                source, one = _under_blocks(text, indent), _under_blocks(flat(construct), indent)
+                expected = black.format_str(one, mode=black_mode())
+                if plan_formatting(source).statements:
+                    assert not fits(flat(construct), indent) and n > 75, source  # only a long name goes to black
+                else:
+                    assert source == expected, f"laid out:\n{source}\nblack:\n{expected}"
+                    laid_out += "\n" in text
+    assert laid_out > 100

@@ -634,3 +634,22 @@ def test_a_changed_operation_renders_only_what_it_touches(tmp_path: Path, run_cl
     api, _ = load_and_build(spec)
     reused = render_reusing(api, rendered_before(reusing / "feature_zoo", record)).reused
     assert "resources/_client_operations.py" not in reused
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {},
+        [],
+        {"b": {}, "a": [1, True, None, 'é "quoted"\n\x00', -7, []], "c": [[{"z": [{}]}]]},
+        {"files": {"x.py": "0" * 64}, "api": {"models": {"Pet": {"fields": ["name", "tag"]}}}},
+        {"number": 1.5},  # a float: left to json
+        {2: "a", 1: "b"},  # keys that are not strings: left to json
+        "text",
+        None,
+    ],
+)
+def test_the_manifest_s_json_is_json_s(value: Any) -> None:
+    from generator.cache import indented_json
+
+    assert indented_json(value) == json.dumps(value, indent=1, sort_keys=True)

@@ -235,7 +235,8 @@ def _arrays_of(check: ir.Check | None) -> ir.Check | None:
 
 
 def _replace_check(check: ir.Check, **changes: Any) -> ir.Check:
-    return dataclasses.replace(check, **{k: v for k, v in changes.items() if v})
+    given = {k: v for k, v in changes.items() if v}
+    return dataclasses.replace(check, **given) if given else check
 
 
 def _merge_checks(first: ir.Check, second: ir.Check) -> ir.Check:
