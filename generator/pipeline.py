@@ -83,8 +83,7 @@ def load_and_build(
         progress=progress,
         output=output,
     )
-    validation.wait()
-    return api, warnings
+    return api, _merged(validation.wait(), warnings)
 
 
 def _load_and_build(
@@ -97,75 +96,64 @@ def _load_and_build(
     progress: Progress,
     output: Path | None,
 ) -> tuple[ir.Api, list[Diagnostic], Validation, Resolver]:
-    """`load_and_build`, but a strict validation may still be running (in a child process, on
-    the other core) when this returns: its verdict comes from `.wait()`, which raises the
-    document's problems. The build does not depend on it; only what is written does."""
+    """`load_and_build`, but the validation may still be running (in a child process, on the
+    other core) when this returns, and the warnings are the builder's alone: the validation's
+    verdict comes from `.wait()`, which raises the document's problems or, with `lenient`, returns
+    them as warnings, to be `_merged` with the builder's. The build does not depend on it; only
+    what is written does."""
     progress("load", 0, 0)
     document = load(spec)
     resolver = Resolver(document, allow_remote=allow_remote, allow_outside=allow_outside)
     info = document.data.get("info")
     title = info.get("title") if isinstance(info, dict) else None
     package = package or default_package_name(title)
-    problems: list[Diagnostic] = []
     progress("validate", 0, 0)
     validation = Validation.done()
     if output is None or not validated_before(read_cache(output, package), document.sha256):
-        if lenient:  # its warnings are part of what is generated
-            from .validate import validate  # imports openapi-spec-validator: only when needed
-
-            _, found = validate(document, resolver, lenient=lenient)
-            problems = [dataclasses.replace(p, invalid=True) for p in found]
-        else:
-            validation = Validation.start(document, resolver)
+        validation = Validation.start(document, resolver, lenient=lenient)
     progress("build", 0, 0)
     from .build import build_api
 
     try:
-        with _around(problems):
+        with _around(validation.wait):
             api, warnings = build_api(document, resolver, package)
     except BaseException:
         validation.wait()  # a document's problems explain a failed build better than the failure
         raise
-    # One mistake, one line: where the builder says what it did about a value validation found
-    # wrong (skipped it, typed it as Any), its line says both, and validation's goes.
+    return api, warnings, validation, resolver
+
+
+def _merged(problems: list[Diagnostic], warnings: list[Diagnostic]) -> list[Diagnostic]:
+    """The validation's problems (as warnings, with `lenient`) and the builder's warnings. One
+    mistake, one line: where the builder says what it did about a value validation found wrong
+    (skipped it, typed it as Any), its line says both, and validation's goes."""
     wrong = {p.pointer for p in problems}
     warnings = [dataclasses.replace(w, invalid=True) if w.pointer in wrong else w for w in warnings]
     handled = {w.pointer for w in warnings}
-    return api, [p for p in problems if p.pointer not in handled] + warnings, validation, resolver
+    return [p for p in problems if p.pointer not in handled] + warnings
 
 
 class Validation:
-    """A strict validation running beside the later stages (validation is the longest stage
-    before formatting, and needs none of their results). On a system without `fork` it runs
-    at once, in process."""
+    """The validation, running beside the later stages (it is the longest stage before
+    formatting, and needs none of their results). On a system without `fork` it runs at once, in
+    process. `wait()` gives its verdict, as often as asked."""
 
-    def __init__(self, pid: int | None, reader: int | None) -> None:
-        self._pid, self._reader = pid, reader
+    def __init__(self, pid: int | None, reader: int | None, verdict: object = None) -> None:
+        self._pid, self._reader, self._verdict = pid, reader, verdict
 
     @classmethod
     def done(cls) -> Validation:
         return cls(None, None)
 
     @classmethod
-    def start(cls, document: Document, resolver: Resolver) -> Validation:
+    def start(cls, document: Document, resolver: Resolver, *, lenient: bool = False) -> Validation:
         if not hasattr(os, "fork") or sys.platform != "linux":
-            from .validate import validate
-
-            validate(document, resolver)
-            return cls.done()
+            return cls(None, None, _verdict(document, resolver, lenient))
         reader, writer = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: validate, send back the verdict, and leave without cleanup
             os.close(reader)
-            try:
-                # Imported here, not before the fork: the validator's imports are a good part of
-                # a small document's run, and this way they overlap the build in the parent.
-                from .validate import validate
-
-                validate(document, resolver)
-                verdict: object = None
-            except BaseException as exc:  # noqa: BLE001 - every outcome goes to the parent
-                verdict = exc
+            verdict = _verdict(document, resolver, lenient)
             try:
                 payload = pickle.dumps(verdict)
             except Exception:  # noqa: BLE001 - an exception that cannot be pickled
@@ -176,19 +164,34 @@ class Validation:
         os.close(writer)
         return cls(pid, reader)
 
-    def wait(self) -> None:
-        """Returns if the document is valid; raises its problems (`DiagnosticError`) if not."""
-        if self._pid is None or self._reader is None:
-            return
-        with os.fdopen(self._reader, "rb") as source:
-            payload = source.read()
-        _, status = os.waitpid(self._pid, 0)
-        self._pid = self._reader = None
-        if not payload:
-            raise RuntimeError(f"validation stopped without a verdict (wait status {status})")
-        verdict = pickle.loads(payload)  # noqa: S301 - written by our own child process
-        if isinstance(verdict, BaseException):
-            raise verdict
+    def wait(self) -> list[Diagnostic]:
+        """Raises the document's problems (`DiagnosticError`) if it is not valid; returns them
+        as warnings if the validation was `lenient` (none if it is valid)."""
+        if self._pid is not None and self._reader is not None:
+            with os.fdopen(self._reader, "rb") as source:
+                payload = source.read()
+            _, status = os.waitpid(self._pid, 0)
+            self._pid = self._reader = None
+            if payload:
+                self._verdict = pickle.loads(payload)  # noqa: S301 - written by our own child process
+            else:
+                self._verdict = RuntimeError(f"validation stopped without a verdict (wait status {status})")
+        if isinstance(self._verdict, BaseException):
+            raise self._verdict
+        return list(self._verdict) if isinstance(self._verdict, list) else []
+
+
+def _verdict(document: Document, resolver: Resolver, lenient: bool) -> object:
+    """What `Validation.wait` gives: the exception validation raised, or its warnings."""
+    try:
+        # Imported here, after the fork: the validator's imports are a good part of a small
+        # document's run, and this way they overlap the build in the parent.
+        from .validate import validate
+
+        _, found = validate(document, resolver, lenient=lenient)
+    except BaseException as exc:  # noqa: BLE001 - every outcome goes to the parent
+        return exc
+    return [dataclasses.replace(p, invalid=True) for p in found]
 
 
 # What reading a document of the wrong shape raises in the builder and the templates.
@@ -196,21 +199,23 @@ _MALFORMED = (AttributeError, TypeError, KeyError, ValueError, IndexError, Asser
 
 
 @contextmanager
-def _around(problems: list[Diagnostic]) -> Iterator[None]:
+def _around(problems: Callable[[], list[Diagnostic]]) -> Iterator[None]:
     """With `--lenient`, the build reads a document the validator found wrong. Where its problems
-    break the shapes the builder relies on, the run stops with exit status 2, listing them; a
-    failure on a document without problems is a bug of the generator, and goes up as one."""
+    (asked of `problems` only then: the validation may still be running) break the shapes the
+    builder relies on, the run stops with exit status 2, listing them; a failure on a document
+    without problems is a bug of the generator, and goes up as one."""
     try:
         yield
     except _MALFORMED as exc:
-        if not problems:
+        found = problems()
+        if not found:
             raise
         lead = Diagnostic(
             "",
             f"--lenient cannot generate around these problems ({type(exc).__name__}: {exc})",
-            source=problems[0].source,
+            source=found[0].source,
         )
-        raise DiagnosticError([lead, *(dataclasses.replace(p, level=Level.ERROR) for p in problems)]) from exc
+        raise DiagnosticError([lead, *(dataclasses.replace(p, level=Level.ERROR) for p in found)]) from exc
 
 
 def generate_files(
@@ -247,7 +252,7 @@ def generate_files(
         from .format import format_files
         from .render import RUNTIME_FILES, render_reusing
 
-        with _around([w for w in warnings if w.level is Level.WARNING]):
+        with _around(lambda: [w for w in _merged(validation.wait(), warnings) if w.level is Level.WARNING]):
             rendered = render_reusing(
                 api,
                 rendered_before(target, previous) if target is not None else None,
@@ -262,10 +267,11 @@ def generate_files(
             (*RUNTIME_FILES, *rendered.reused),
         )
     finally:
-        # Its own stage for `--verbose`: the wait for the strict validation running beside build,
-        # render and format is not formatting time.
+        # Its own stage for `--verbose`: the wait for the validation running beside build, render
+        # and format is not formatting time.
         progress("verdict", 0, 0)
-        validation.wait()
+        problems = validation.wait()
+    warnings = _merged(problems, warnings)
     # A module taken whole from the last run keeps the entry that run recorded for it.
     recorded = previous.get("formatted")
     formatted = {
@@ -296,7 +302,7 @@ def render_files(api: ir.Api, warnings: list[Diagnostic], *, client_pyproject: b
     """The package's files, unformatted (see `_around` for a lenient run's broken values)."""
     from .render import render
 
-    with _around([w for w in warnings if w.level is Level.WARNING]):
+    with _around(lambda: [w for w in warnings if w.level is Level.WARNING]):
         return render(api, client_pyproject=client_pyproject)
 
 
