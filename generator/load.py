@@ -212,28 +212,87 @@ def _check_expansion(data: Any) -> None:
 
 
 def _index_lines(text: str) -> dict[str, int]:
-    """Map every JSON pointer in the document to its line, from libyaml's node tree.
+    """Map every JSON pointer in the document to its line, from libyaml's parse events.
 
-    Done only when a diagnostic needs a line: composing nodes is several times slower than loading.
+    Done only when a diagnostic needs a line. A mapping's entry is placed on its key's line, any
+    other value on its own first line; a value reached through an alias (`*name`) repeats the
+    lines of what the anchor names under the alias's pointer. (Events, not the composed node
+    tree: the tree is several times slower to build, and its marks are the events'.)
     """
+    lines: dict[str, int] = {}
+    log: list[tuple[str, int]] = []  # every entry made, in order: what an anchor names is a slice
+    open_anchors: list[tuple[str, str, int]] = []  # (anchor, its node's pointer, where its entries begin)
+    anchored: dict[str, tuple[str, list[tuple[str, int]]]] = {}
+    # The open collections: [pointer, next index (a sequence) or -1 (a mapping), key or None].
+    frames: list[list[Any]] = []
+    skip = 0  # depth inside a key that is itself a collection (no pointer reaches into one)
+
+    def enter(ptr: str, line: int) -> None:
+        if ptr not in lines:
+            lines[ptr] = line
+            log.append((ptr, line))
+
     try:
-        root = yaml.compose(text, Loader=_JsonLikeLoader)  # noqa: S506
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                if skip:
+                    skip -= 1
+                    continue
+                frame = frames.pop()
+                if open_anchors and open_anchors[-1][1] == frame[0]:
+                    _close_anchor(open_anchors, anchored, log)
+                continue
+            if not isinstance(event, yaml.NodeEvent):
+                continue
+            if skip:
+                skip += isinstance(event, yaml.CollectionStartEvent)
+                continue
+            line = event.start_mark.line + 1 if event.start_mark is not None else 0
+            if not frames:
+                ptr = ""
+            else:
+                frame = frames[-1]
+                if frame[1] >= 0:  # a sequence: the next item
+                    ptr = f"{frame[0]}/{frame[1]}"
+                    frame[1] += 1
+                elif frame[2] is None:  # a mapping, and this is a key
+                    if isinstance(event, yaml.ScalarEvent):
+                        frame[2] = event.value.replace("~", "~0").replace("/", "~1")
+                        lines[f"{frame[0]}/{frame[2]}"] = line
+                        log.append((f"{frame[0]}/{frame[2]}", line))
+                    else:  # a collection as a key: nothing points into it, nor at its value
+                        frame[2] = ""
+                        skip = int(isinstance(event, yaml.CollectionStartEvent))
+                    continue
+                else:  # a mapping, and this is the value of the key before
+                    ptr = f"{frame[0]}/{frame[2]}"
+                    frame[2] = None
+            if isinstance(event, yaml.AliasEvent):
+                source, entries = anchored.get(event.anchor or "", ("", []))
+                for entry, at in entries:
+                    enter(ptr + entry[len(source) :], at)
+                continue
+            enter(ptr, line)
+            anchor = event.anchor
+            if isinstance(event, yaml.ScalarEvent):
+                if anchor is not None:
+                    anchored[anchor] = (ptr, [(ptr, line)])
+                continue
+            frames.append([ptr, 0 if isinstance(event, yaml.SequenceStartEvent) else -1, None])
+            if anchor is not None:
+                open_anchors.append((anchor, ptr, len(log) - 1))
     except yaml.YAMLError:
         return {}
-    lines: dict[str, int] = {}
-    stack: list[tuple[str, yaml.Node]] = [("", root)] if root is not None else []
-    while stack:
-        ptr, node = stack.pop()
-        lines.setdefault(ptr, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                token = str(key.value).replace("~", "~0").replace("/", "~1")
-                lines[f"{ptr}/{token}"] = key.start_mark.line + 1
-                stack.append((f"{ptr}/{token}", value))
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                stack.append((f"{ptr}/{index}", item))
     return lines
+
+
+def _close_anchor(
+    open_anchors: list[tuple[str, str, int]],
+    anchored: dict[str, tuple[str, list[tuple[str, int]]]],
+    log: list[tuple[str, int]],
+) -> None:
+    anchor, ptr, begin = open_anchors.pop()
+    anchored[anchor] = (ptr, log[begin:])
 
 
 MAX_REMOTE_BYTES = 50 * 1024 * 1024
