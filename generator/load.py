@@ -89,6 +89,28 @@ class Document:
     def name(self) -> str:
         return self.path.name
 
+    def locate(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        """`diagnostics`, each of this document without a line given the line of its pointer."""
+        source = str(self.path)
+        return [
+            (
+                dataclasses.replace(d, line=self.line_of(d.pointer))
+                if d.line is None and d.source == source and (not d.pointer or d.pointer.startswith("/"))
+                else d
+            )
+            for d in diagnostics
+        ]
+
+    @property
+    def lines(self) -> dict[str, int] | None:
+        """The line of each pointer, if a diagnostic has needed them yet."""
+        return self._lines
+
+    def adopt_lines(self, lines: dict[str, int] | None) -> None:
+        """Take the lines another reading of the same text found (the validating process's)."""
+        if self._lines is None and lines is not None:
+            self._lines = lines
+
     def line_of(self, ptr: str) -> int | None:
         """The 1-based line where the value at `ptr` starts, or of its nearest ancestor."""
         if self._lines is None:

@@ -74,7 +74,7 @@ def load_and_build(
     With `output`, a document this version of the generator already validated strictly there
     (the manifest records its SHA-256) is not validated again.
     """
-    api, warnings, validation, _ = _load_and_build(
+    api, warnings, validation, resolver = _load_and_build(
         spec,
         package,
         lenient=lenient,
@@ -83,7 +83,8 @@ def load_and_build(
         progress=progress,
         output=output,
     )
-    return api, _merged(validation.wait(), warnings)
+    problems = validation.wait()
+    return api, _merged(problems, resolver.document.locate(warnings))
 
 
 def _load_and_build(
@@ -100,7 +101,8 @@ def _load_and_build(
     other core) when this returns, and the warnings are the builder's alone: the validation's
     verdict comes from `.wait()`, which raises the document's problems or, with `lenient`, returns
     them as warnings, to be `_merged` with the builder's. The build does not depend on it; only
-    what is written does."""
+    what is written does. The builder's warnings have no lines yet (`Document.locate` finds
+    them): the validation finds the document's lines when it has problems, and gives them too."""
     progress("load", 0, 0)
     document = load(spec)
     resolver = Resolver(document, allow_remote=allow_remote, allow_outside=allow_outside)
@@ -116,11 +118,17 @@ def _load_and_build(
 
     try:
         with _around(validation.wait):
-            api, warnings = build_api(document, resolver, package)
+            api, warnings = build_api(document, resolver, package, locate=False)
     except BaseException:
         validation.wait()  # a document's problems explain a failed build better than the failure
         raise
     return api, warnings, validation, resolver
+
+
+def _problems(validation: Validation, document: Document, warnings: list[Diagnostic]) -> list[Diagnostic]:
+    """What a lenient run warns of: the validation's problems and the builder's warnings."""
+    problems = validation.wait()
+    return [w for w in _merged(problems, document.locate(warnings)) if w.level is Level.WARNING]
 
 
 def _merged(problems: list[Diagnostic], warnings: list[Diagnostic]) -> list[Diagnostic]:
@@ -138,8 +146,10 @@ class Validation:
     formatting, and needs none of their results). On a system without `fork` it runs at once, in
     process. `wait()` gives its verdict, as often as asked."""
 
-    def __init__(self, pid: int | None, reader: int | None, verdict: object = None) -> None:
-        self._pid, self._reader, self._verdict = pid, reader, verdict
+    def __init__(
+        self, pid: int | None, reader: int | None, verdict: object = None, document: Document | None = None
+    ) -> None:
+        self._pid, self._reader, self._verdict, self._document = pid, reader, verdict, document
 
     @classmethod
     def done(cls) -> Validation:
@@ -148,7 +158,7 @@ class Validation:
     @classmethod
     def start(cls, document: Document, resolver: Resolver, *, lenient: bool = False) -> Validation:
         if not hasattr(os, "fork") or sys.platform != "linux":
-            return cls(None, None, _verdict(document, resolver, lenient))
+            return cls(None, None, _verdict(document, resolver, lenient), document)
         reader, writer = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: validate, send back the verdict, and leave without cleanup
@@ -162,11 +172,12 @@ class Validation:
                 out.write(payload)
             os._exit(0)
         os.close(writer)
-        return cls(pid, reader)
+        return cls(pid, reader, document=document)
 
     def wait(self) -> list[Diagnostic]:
         """Raises the document's problems (`DiagnosticError`) if it is not valid; returns them
-        as warnings if the validation was `lenient` (none if it is valid)."""
+        as warnings if the validation was `lenient` (none if it is valid). The lines of the
+        document it found, if it needed them, are given to the document."""
         if self._pid is not None and self._reader is not None:
             with os.fdopen(self._reader, "rb") as source:
                 payload = source.read()
@@ -178,7 +189,12 @@ class Validation:
                 self._verdict = RuntimeError(f"validation stopped without a verdict (wait status {status})")
         if isinstance(self._verdict, BaseException):
             raise self._verdict
-        return list(self._verdict) if isinstance(self._verdict, list) else []
+        if not isinstance(self._verdict, tuple):
+            return []
+        problems, lines = self._verdict
+        if self._document is not None:
+            self._document.adopt_lines(lines)
+        return list(problems)
 
 
 def _verdict(document: Document, resolver: Resolver, lenient: bool) -> object:
@@ -191,7 +207,7 @@ def _verdict(document: Document, resolver: Resolver, lenient: bool) -> object:
         _, found = validate(document, resolver, lenient=lenient)
     except BaseException as exc:  # noqa: BLE001 - every outcome goes to the parent
         return exc
-    return [dataclasses.replace(p, invalid=True) for p in found]
+    return [dataclasses.replace(p, invalid=True) for p in found], document.lines
 
 
 # What reading a document of the wrong shape raises in the builder and the templates.
@@ -252,7 +268,7 @@ def generate_files(
         from .format import format_files
         from .render import RUNTIME_FILES, render_reusing
 
-        with _around(lambda: [w for w in _merged(validation.wait(), warnings) if w.level is Level.WARNING]):
+        with _around(lambda: _problems(validation, resolver.document, warnings)):
             rendered = render_reusing(
                 api,
                 rendered_before(target, previous) if target is not None else None,
@@ -271,7 +287,7 @@ def generate_files(
         # and format is not formatting time.
         progress("verdict", 0, 0)
         problems = validation.wait()
-    warnings = _merged(problems, warnings)
+    warnings = _merged(problems, resolver.document.locate(warnings))
     # A module taken whole from the last run keeps the entry that run recorded for it.
     recorded = previous.get("formatted")
     formatted = {

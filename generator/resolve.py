@@ -54,6 +54,7 @@ class Resolver:
     """Follows `$ref`s within a document and the files it refers to."""
 
     def __init__(self, document: Document, *, allow_remote: bool = False, allow_outside: bool = False) -> None:
+        self.document = document
         self.base_uri = document.path.resolve().as_uri()
         self.allow_remote = allow_remote
         # Files are read from the document's folder and below, unless the user opts out.

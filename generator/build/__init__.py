@@ -43,10 +43,12 @@ __all__ = ["Typed", "build_api"]
 
 
 def build_api(
-    document: Document, resolver: Resolver, package: str, *, on_typed: Typed | None = None
+    document: Document, resolver: Resolver, package: str, *, on_typed: Typed | None = None, locate: bool = True
 ) -> tuple[ir.Api, list[Diagnostic]]:
     """Build the IR of `document` (already validated) for a package named `package`; `on_typed`
-    is told of each schema typed where the document may give examples (see `context.Typed`)."""
+    is told of each schema typed where the document may give examples (see `context.Typed`).
+    With `locate` false, the warnings are returned without their lines, for the caller to find
+    (`Document.locate`) when it has the document's lines at hand."""
     ctx = Context.of(document, resolver, on_typed)
     api = build_openapi(ctx, package)
-    return api, ctx.diagnostics.warnings
+    return api, document.locate(ctx.diagnostics.warnings) if locate else ctx.diagnostics.warnings

@@ -77,10 +77,7 @@ class Diagnostics:
         """Report what was skipped or degraded, and why, at `path` (see `Context.location`). A
         construct met twice (a component used by several operations, a property merged through
         `allOf` into several models) is reported once."""
-        parts = list(path)
-        ptr = pointer_of(parts)
-        line = None if parts and isinstance(parts[0], Elsewhere) else self.document.line_of(ptr)
-        diagnostic = Diagnostic(ptr, message, Level.WARNING, line, source=str(self.document.path))
+        diagnostic = Diagnostic(pointer_of(path), message, Level.WARNING, source=str(self.document.path))
         if diagnostic not in self.warned:
             self.warned.add(diagnostic)
             self.warnings.append(diagnostic)
