@@ -34,7 +34,7 @@ _DEFINED_IN: dict[str, tuple[str, ...]] = {
     "._response": ("RawResponse", "async_raw_response", "raw_response"),
     "._retries": ("DEFAULT_MAX_RETRIES",),
     "._lazy": ("lazy_class", "lazy_exports"),
-    "._types": ("NOT_GIVEN", "Model", "NotGiven", "OpenIntEnum", "OpenStrEnum", "SequenceNotStr", "model_repr"),
+    "._types": ("NOT_GIVEN", "NotGiven", "OpenIntEnum", "OpenStrEnum", "SequenceNotStr", "_Model", "model_repr"),
     "._utils": (
         "as_field", "decode_tagged", "decode_union", "encode_cookies", "encode_form", "encode_headers",
         "encode_query", "encode_value", "enum_value", "expect_list", "expect_map", "format_path", "keep",

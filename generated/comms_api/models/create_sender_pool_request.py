@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, Model, NotGiven
+from .._types import NOT_GIVEN, NotGiven, _Model
 from .._validation import ModelRule, Rule
 from .sender_reference import SenderReference
 from .tags import Tags
 
 
-class CreateSenderPoolRequest(Model):
+class CreateSenderPoolRequest(_Model):
     """A new SenderPool."""
 
     __slots__ = ("name", "senders", "tags", "additional_properties")

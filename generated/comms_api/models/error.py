@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, Model, NotGiven
+from .._types import NOT_GIVEN, NotGiven, _Model
 from .._validation import ModelRule, Rule
 
 
-class Error(Model):
+class Error(_Model):
     """An error answer. Its shape is not published; these are the fields the vendor's other APIs send. Every field is optional, and fields not listed here are kept."""
 
     __slots__ = ("code", "message", "more_info", "status", "additional_properties")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import Model
+from .._types import _Model
 from .._validation import ModelRule, Rule
 
 
-class OperationAccepted(Model):
+class OperationAccepted(_Model):
     """An accepted write, carried out by an operation that can be followed."""
 
     __slots__ = ("operation_id", "operation_location", "additional_properties")

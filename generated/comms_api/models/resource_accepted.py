@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import Model
+from .._types import _Model
 from .._validation import ModelRule, Rule
 
 
-class ResourceAccepted(Model):
+class ResourceAccepted(_Model):
     """An accepted write: the resource it created or updated, and where to read it."""
 
     __slots__ = ("resource_id", "resource_location", "additional_properties")

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import Model
+from .._types import _Model
 from .._utils import enum_value, format_datetime, parse_datetime
 from .._validation import ModelRule, Rule
 from .sender_channel import SenderChannel, SenderChannelValue
@@ -14,7 +14,7 @@ from .sender_status import SenderStatus, SenderStatusValue
 from .tags import Tags
 
 
-class Sender(Model):
+class Sender(_Model):
     """A sender (a phone number, email address or other identity) in a SenderPool."""
 
     __slots__ = (

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import Model
+from .._types import _Model
 from .._validation import ModelRule, Rule
 from .pagination import Pagination
 from .sender import Sender
 
 
-class SenderPage(Model):
+class SenderPage(_Model):
     """A page of Senders."""
 
     __slots__ = ("senders", "pagination", "additional_properties")

@@ -6,13 +6,13 @@ import datetime
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import Model
+from .._types import _Model
 from .._utils import format_datetime, parse_datetime
 from .._validation import ModelRule, Rule
 from .tags import Tags
 
 
-class SenderPool(Model):
+class SenderPool(_Model):
     """A named pool of Senders that messages can be sent from."""
 
     __slots__ = ("id", "name", "tags", "created_at", "updated_at", "additional_properties")

@@ -6,13 +6,13 @@ import datetime
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import Model
+from .._types import _Model
 from .._utils import enum_value, format_datetime, parse_datetime
 from .._validation import ModelRule, Rule
 from .operation_status import OperationStatus, OperationStatusValue
 
 
-class SenderPoolOperation(Model):
+class SenderPoolOperation(_Model):
     """An asynchronous operation on SenderPools, and how far it has come."""
 
     __slots__ = ("id", "status", "stats", "created_at", "updated_at", "additional_properties")
@@ -89,7 +89,7 @@ class SenderPoolOperation(Model):
         return data
 
 
-class SenderPoolOperationStats(Model):
+class SenderPoolOperationStats(_Model):
     """Counts of the items the operation handles."""
 
     __slots__ = ("total", "queued", "created", "failed", "additional_properties")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import Model
+from .._types import _Model
 from .._validation import ModelRule, Rule
 from .pagination import Pagination
 from .sender_pool_operation import SenderPoolOperation
 
 
-class SenderPoolOperationPage(Model):
+class SenderPoolOperationPage(_Model):
     """A page of SenderPool operations."""
 
     __slots__ = ("operations", "pagination", "additional_properties")

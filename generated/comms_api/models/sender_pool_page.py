@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import Model
+from .._types import _Model
 from .._validation import ModelRule, Rule
 from .pagination import Pagination
 from .sender_pool import SenderPool
 
 
-class SenderPoolPage(Model):
+class SenderPoolPage(_Model):
     """A page of SenderPools."""
 
     __slots__ = ("sender_pools", "pagination", "additional_properties")

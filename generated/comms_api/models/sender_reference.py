@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import Model
+from .._types import _Model
 from .._validation import ModelRule, Rule
 
 
-class SenderReference(Model):
+class SenderReference(_Model):
     """A Sender, by ID."""
 
     __slots__ = ("sender_id", "additional_properties")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, Model, NotGiven
+from .._types import NOT_GIVEN, NotGiven, _Model
 from .._validation import ModelRule, Rule
 from .tags import Tags
 
 
-class UpdateSenderPoolRequest(Model):
+class UpdateSenderPoolRequest(_Model):
     """The fields of a SenderPool to change; fields left out keep their value."""
 
     __slots__ = ("name", "tags", "additional_properties")

@@ -77,7 +77,7 @@ class _DataclassFields:
             spec.append((name, annotations.get(name, Any), made))
         shape = dataclasses.make_dataclass(owner.__name__, spec, kw_only=True, eq=False, repr=False)
         fields: dict[str, dataclasses.Field[Any]] = getattr(shape, "__dataclass_fields__")
-        if "__dataclass_fields__" not in owner.__dict__:  # a model, not `Model` itself
+        if "__dataclass_fields__" not in owner.__dict__:  # a model, not `_Model` itself
             setattr(owner, "__dataclass_fields__", fields)
         return fields
 
@@ -114,8 +114,8 @@ def is_array(value: object) -> bool:
     )
 
 
-class Model:
-    """The base of the models: a model compares equal to another of its class with equal fields,
+class _Model:
+    """The base of the models (named so that no model's name can be its name): a model compares equal to another of its class with equal fields,
     shows the fields that were given, and works with `dataclasses.fields`, `replace` and `asdict`.
 
     Each model writes out its `__slots__` and `__init__` rather than being made by `@dataclass`,

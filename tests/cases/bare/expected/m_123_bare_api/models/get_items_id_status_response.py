@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, Model, NotGiven
+from .._types import NOT_GIVEN, NotGiven, _Model
 from .._validation import ModelRule, Rule
 
 
-class GetItemsIdStatusResponse(Model):
+class GetItemsIdStatusResponse(_Model):
     __slots__ = ("state", "additional_properties")
 
     state: str | NotGiven

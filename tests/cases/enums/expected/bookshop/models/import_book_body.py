@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, Model, NotGiven
+from .._types import NOT_GIVEN, NotGiven, _Model
 from .._utils import enum_value
 from .._validation import ModelRule, Rule
 from .genre import Genre, GenreValue
 
 
-class ImportBookBody(Model):
+class ImportBookBody(_Model):
     __slots__ = ("title", "genre", "labels", "additional_properties")
 
     title: str

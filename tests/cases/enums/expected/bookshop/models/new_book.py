@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal, TypeAlias
 
-from .._types import NOT_GIVEN, Model, NotGiven, OpenStrEnum
+from .._types import NOT_GIVEN, NotGiven, OpenStrEnum, _Model
 from .._utils import decode_union, encode_value, enum_value, expect_list, keep
 from .._validation import ModelRule, Rule
 from .genre import Genre, GenreValue
@@ -14,7 +14,7 @@ from .rating import Rating, RatingValue
 from .sourced_keyword import SourcedKeyword
 
 
-class NewBook(Model):
+class NewBook(_Model):
     __slots__ = (
         "title",
         "genre",

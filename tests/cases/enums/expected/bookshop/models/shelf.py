@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal, TypeAlias
 
-from .._types import Model, OpenStrEnum
+from .._types import OpenStrEnum, _Model
 from .._utils import enum_value
 from .._validation import ModelRule, Rule
 
 
-class Shelf(Model):
+class Shelf(_Model):
     """A type too long for its line, split as black splits it."""
 
     __slots__ = ("permitted_genres_for_the_shelf_display", "additional_properties")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, FileInput, Model, NotGiven
+from .._types import NOT_GIVEN, FileInput, NotGiven, _Model
 from .._utils import decode_base64, enum_value
 from .._validation import ModelRule, Rule
 from .genre import Genre, GenreValue
 
 
-class UploadCoverBody(Model):
+class UploadCoverBody(_Model):
     __slots__ = ("file", "genre", "additional_properties")
 
     file: FileInput

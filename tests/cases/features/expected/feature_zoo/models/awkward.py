@@ -6,13 +6,13 @@ import datetime
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, Model, NotGiven
+from .._types import NOT_GIVEN, NotGiven, _Model
 from .._utils import enum_value, format_date, format_datetime, parse_date, parse_datetime
 from .._validation import ModelRule, Rule
 from .priority import Priority, PriorityValue
 
 
-class Awkward(Model):
+class Awkward(_Model):
     """Names that are not identifiers: \"\"\"quotes\"\"\" and a \\backslash."""
 
     __slots__ = (

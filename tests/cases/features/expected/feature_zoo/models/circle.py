@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
-from .._types import NOT_GIVEN, Model, NotGiven
+from .._types import NOT_GIVEN, NotGiven, _Model
 from .._validation import ModelRule, Rule
 
 
-class Circle(Model):
+class Circle(_Model):
     __slots__ = ("kind", "radius", "center", "additional_properties")
 
     kind: Literal["circle"]
@@ -72,7 +72,7 @@ class Circle(Model):
         return data
 
 
-class CircleCenter(Model):
+class CircleCenter(_Model):
     __slots__ = ("x", "y", "additional_properties")
 
     x: float | NotGiven

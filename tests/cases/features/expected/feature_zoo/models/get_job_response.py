@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal, TypeAlias
 
-from .._types import Model, OpenStrEnum
+from .._types import OpenStrEnum, _Model
 from .._utils import enum_value
 from .._validation import ModelRule, Rule
 
 
-class GetJobResponse(Model):
+class GetJobResponse(_Model):
     __slots__ = ("id", "state", "additional_properties")
 
     id: str

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, Model, NotGiven
+from .._types import NOT_GIVEN, NotGiven, _Model
 from .._validation import ModelRule, Rule
 from .tree_node import TreeNode
 
 
-class ListTreesResponse(Model):
+class ListTreesResponse(_Model):
     __slots__ = ("data", "meta", "additional_properties")
 
     data: list[TreeNode]
@@ -67,7 +67,7 @@ class ListTreesResponse(Model):
         return data
 
 
-class ListTreesResponseMeta(Model):
+class ListTreesResponseMeta(_Model):
     __slots__ = ("cursor", "additional_properties")
 
     cursor: str | None | NotGiven

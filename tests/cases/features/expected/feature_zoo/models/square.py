@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
-from .._types import NOT_GIVEN, Model, NotGiven
+from .._types import NOT_GIVEN, NotGiven, _Model
 from .._validation import ModelRule, Rule
 
 
-class Square(Model):
+class Square(_Model):
     __slots__ = ("kind", "side", "label", "additional_properties")
 
     kind: Literal["square"]

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import Model
+from .._types import _Model
 from .._validation import ModelRule, Rule
 
 
-class StartJobBody(Model):
+class StartJobBody(_Model):
     __slots__ = ("task", "additional_properties")
 
     task: str

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, Model, NotGiven
+from .._types import NOT_GIVEN, NotGiven, _Model
 from .._validation import ModelRule, Rule
 
 
-class TreeNode(Model):
+class TreeNode(_Model):
     """A node with children of its own kind."""
 
     __slots__ = ("name", "children", "parent", "additional_properties")
@@ -85,7 +85,7 @@ class TreeNode(Model):
         return data
 
 
-class TreeLink(Model):
+class TreeLink(_Model):
     __slots__ = ("node", "additional_properties")
 
     node: TreeNode | None | NotGiven

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, Model, NotGiven
+from .._types import NOT_GIVEN, NotGiven, _Model
 from .._validation import ModelRule, Rule
 
 
-class Thing(Model):
+class Thing(_Model):
     __slots__ = ("id", "parts", "additional_properties")
 
     id: str
@@ -56,7 +56,7 @@ class Thing(Model):
         return data
 
 
-class Part(Model):
+class Part(_Model):
     __slots__ = ("name", "weight", "additional_properties")
 
     name: str | NotGiven

@@ -6,13 +6,13 @@ import datetime
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, Model, NotGiven
+from .._types import NOT_GIVEN, NotGiven, _Model
 from .._utils import enum_value, format_date, parse_date
 from .._validation import ModelRule, Rule
 from .pet_kind import PetKind, PetKindValue
 
 
-class NewPet(Model):
+class NewPet(_Model):
     __slots__ = ("name", "tag", "kind", "birthday", "additional_properties")
 
     name: str

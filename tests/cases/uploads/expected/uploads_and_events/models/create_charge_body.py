@@ -6,11 +6,11 @@ import decimal
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, Model, NotGiven
+from .._types import NOT_GIVEN, NotGiven, _Model
 from .._validation import ModelRule, Rule
 
 
-class CreateChargeBody(Model):
+class CreateChargeBody(_Model):
     __slots__ = ("amount", "expand", "card", "additional_properties")
 
     amount: decimal.Decimal
@@ -71,7 +71,7 @@ class CreateChargeBody(Model):
         return data
 
 
-class CreateChargeBodyCard(Model):
+class CreateChargeBodyCard(_Model):
     __slots__ = ("number", "exp", "additional_properties")
 
     number: str | NotGiven
@@ -123,7 +123,7 @@ class CreateChargeBodyCard(Model):
         return data
 
 
-class CreateChargeBodyCardExp(Model):
+class CreateChargeBodyCardExp(_Model):
     __slots__ = ("month", "year", "additional_properties")
 
     month: int | NotGiven

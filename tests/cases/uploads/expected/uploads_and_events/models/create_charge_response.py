@@ -6,11 +6,11 @@ import decimal
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, Model, NotGiven
+from .._types import NOT_GIVEN, NotGiven, _Model
 from .._validation import ModelRule, Rule
 
 
-class CreateChargeResponse(Model):
+class CreateChargeResponse(_Model):
     __slots__ = ("id", "amount", "additional_properties")
 
     id: str | NotGiven

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, FileInput, Model, NotGiven
+from .._types import NOT_GIVEN, FileInput, NotGiven, _Model
 from .._utils import decode_base64
 from .._validation import ModelRule, Rule
 
 
-class UploadFileBody(Model):
+class UploadFileBody(_Model):
     __slots__ = ("file", "labels", "metadata", "additional_properties")
 
     file: FileInput
@@ -75,7 +75,7 @@ class UploadFileBody(Model):
         return data
 
 
-class UploadFileBodyMetadata(Model):
+class UploadFileBodyMetadata(_Model):
     __slots__ = ("owner", "additional_properties")
 
     owner: str | NotGiven

@@ -6,12 +6,12 @@ import datetime
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, Model, NotGiven
+from .._types import NOT_GIVEN, NotGiven, _Model
 from .._utils import format_datetime, parse_datetime
 from .._validation import ModelRule, Rule
 
 
-class UploadFileOnScannedPayload(Model):
+class UploadFileOnScannedPayload(_Model):
     __slots__ = ("file_id", "scanned_at", "additional_properties")
 
     file_id: str | NotGiven
