@@ -4,7 +4,7 @@
     python bench/run.py --sizes 10 100 --repeat 3 --skip-stripe
     python bench/run.py --opc /path/to/openapi-python-client --openapi-generator /path/to/openapi-generator-cli
     python bench/run.py --only twilio_api_v2010 long-names-1200 --first-only
-
+    python bench/run.py --imports only        # only what importing each generated client costs
 
 For each document (synthetic ones of N operations, one of 1,200 operations whose schema and
 property names are 40 to 80 characters long, one of untagged operations whose inline objects nest
@@ -15,7 +15,8 @@ summary changed; and, for this generator, `generate --check`. Each figure is the
 of `--repeat` runs and the largest peak resident memory of the child process (from `wait4`);
 this generator's first generation is also shown stage by stage, from its `--verbose` times.
 Then two micro-benchmarks of the generated client: the cost of one call over
-`httpx.MockTransport` against a bare `httpx.Client` call, and decoding a response model.
+`httpx.MockTransport` against a bare `httpx.Client` call, and decoding a response model. Last, what
+importing each generated client costs beside httpx and the vendors' SDKs (`bench/imports.py`).
 
 Peers are found on PATH (`openapi-python-client`, `openapi-generator-cli`) or given as flags;
 a missing one is reported and skipped. An openapi-python-client installed with `pip install
@@ -614,7 +615,12 @@ def main() -> None:
     parser.add_argument("--skip-micro", action="store_true", help="no micro-benchmarks of the generated client")
     parser.add_argument("--opc", default=shutil.which("openapi-python-client"))
     parser.add_argument("--openapi-generator", default=shutil.which("openapi-generator-cli"))
+    parser.add_argument("--imports", choices=("with", "only", "skip"), default="with",
+                        help="the import-time benchmark (bench/imports.py): run it too, only it, or not")  # fmt: skip
     args = parser.parse_args()
+    if args.imports == "only":
+        print(import_table(args))
+        return
 
     tools = [ours()]
     if args.opc:
@@ -704,6 +710,18 @@ def main() -> None:
         f", openapi-python-client {theirs_us:.2f} µs ({ours_us / theirs_us:.2f}×)." if theirs_us else "."))  # fmt: skip
     if chart(rows, ROOT / "bench" / "time-vs-operations.png"):
         print("Chart: bench/time-vs-operations.png")
+    if args.imports == "with":
+        print()
+        print(import_table(args))
+
+
+def import_table(args: argparse.Namespace) -> str:
+    """What importing each generated client costs, beside httpx and the vendors' SDKs (see
+    bench/imports.py, which also draws its chart)."""
+    from imports import bench_imports  # bench/imports.py, beside this file
+
+    skip = {name for name in ("stripe", "openai") if getattr(args, f"skip_{name}")}
+    return bench_imports(args.repeat * 2 + 1, args.sizes, vendors=True, skip=skip)
 
 
 if __name__ == "__main__":

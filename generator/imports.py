@@ -33,20 +33,21 @@ _DEFINED_IN: dict[str, tuple[str, ...]] = {
     "._pagination": ("AsyncPager", "SyncPager", "attr_path"),
     "._response": ("RawResponse", "async_raw_response", "raw_response"),
     "._retries": ("DEFAULT_MAX_RETRIES",),
-    "._types": ("NOT_GIVEN", "NotGiven", "OpenIntEnum", "OpenStrEnum", "SequenceNotStr", "model_repr"),
+    "._lazy": ("lazy_class", "lazy_exports"),
+    "._types": ("NOT_GIVEN", "NotGiven", "OpenIntEnum", "OpenStrEnum", "SequenceNotStr", "_Model", "model_repr"),
     "._utils": (
         "as_field", "decode_tagged", "decode_union", "encode_cookies", "encode_form", "encode_headers",
         "encode_query", "encode_value", "enum_value", "expect_list", "expect_map", "format_path", "keep",
         "merge_body",
     ),
-    "._validation": ("Rule", "check_request"),
+    "._validation": ("ModelRule", "Rule", "check_request"),
     "._version": ("__version__",),
     "._waiting": ("Accepted", "AsyncAccepted", "OperationFailedError", "WaitSpec", "WaitTimeoutError"),
     ".errors": ("error_for_response",),
     "collections.abc": ("Mapping",),
     "dataclasses": ("dataclass", "field"),
     "functools": ("cached_property",),
-    "typing": ("Any", "ClassVar", "Literal", "TypeAlias"),
+    "typing": ("TYPE_CHECKING", "Any", "ClassVar", "Literal", "TypeAlias"),
 }  # fmt: skip
 _MODULES = ("builtins", "httpx", "os")
 
@@ -77,13 +78,21 @@ class Imports:
     """The imports one module's text needs, as the filters that write it record them.
 
     `module_of` places each model class in its module under `models/`; `names` are the imports
-    the template's own text needs whatever it is given (its fixed lines)."""
+    the template's own text needs whatever it is given (its fixed lines).
 
-    __slots__ = ("module_of", "found", "_annotated")
+    A `lazy` module (a resource module, the client) imports no model, nor resource module, when
+    it is imported: what an annotation names is imported for type checkers only (under
+    `TYPE_CHECKING`), and what code uses at run time is imported by the function that uses it,
+    at its top (`local`), the first time it runs."""
 
-    def __init__(self, module_of: Mapping[str, str], names: Iterable[str] = ()) -> None:
+    __slots__ = ("module_of", "found", "typing", "lazy", "_pending", "_annotated")
+
+    def __init__(self, module_of: Mapping[str, str], names: Iterable[str] = (), lazy: bool = False) -> None:
         self.module_of = module_of
         self.found: set[ir.Import] = {NAMES[name] for name in names}
+        self.typing: set[ir.Import] = set()  # for type checkers only
+        self.lazy = lazy
+        self._pending: set[ir.Import] = set()  # used at run time by the function being written
         self._annotated: set[tuple[ir.TypeRef, str, frozenset[str]]] = set()
 
     def use(self, name: str) -> str:
@@ -94,12 +103,15 @@ class Imports:
     def model(self, name: str, of: str | None = None) -> str:
         """A model, enum or alias, recorded from its module; or a function of the module of the
         model `of` (a recursive alias's decoder or encoder)."""
-        self.found.add(ir.Import(f".models.{self.module_of[of or name]}", name))
+        imp = ir.Import(f".models.{self.module_of[of or name]}", name)
+        (self._pending if self.lazy else self.found).add(imp)
         return name
 
-    def resource(self, name: str, module: str) -> str:
-        """A class or function of the resources module `module`, recorded."""
-        self.found.add(ir.Import(f".resources.{module}", name))
+    def resource(self, name: str, module: str, local: bool = False) -> str:
+        """A class or function of the resources module `module`, recorded; `local`: imported
+        where it is used, in a lazy module."""
+        imp = ir.Import(f".resources.{module}", name)
+        (self._pending if local and self.lazy else self.found).add(imp)
         return name
 
     def annotation(self, t: ir.TypeRef, use: str, shadowed: frozenset[str] = frozenset()) -> None:
@@ -107,15 +119,39 @@ class Imports:
         key = (t, use, shadowed)
         if key not in self._annotated:
             self._annotated.add(key)
-            self.found |= type_imports(t, self.module_of, use, shadowed)
+            self.add_annotation(type_imports(t, self.module_of, use, shadowed))
+
+    def add_annotation(self, imports: Iterable[ir.Import]) -> None:
+        """Imports an annotation needs: in a lazy module, those of the package's models and
+        resources for type checkers only."""
+        for imp in imports:
+            deferred = self.lazy and imp.module.startswith((".models.", ".resources."))
+            (self.typing if deferred else self.found).add(imp)
 
     def add(self, imports: Iterable[ir.Import]) -> None:
         self.found.update(imports)
 
+    def local(self, module: str, indent: int) -> list[str]:
+        """The imports of the function just written, which uses them at run time (none in a module
+        that is not lazy), as its first lines at `indent`; they are recorded no further."""
+        pending, self._pending = self._pending, set()
+        pad = " " * indent
+        return [pad + line if line else line for line in import_lines(pending, module, indent)]
+
     def lines(self, module: str) -> list[str]:
-        """The import block of `module`, which imports nothing from itself."""
+        """The import block of `module`, which imports nothing from itself: what it uses at run
+        time, then what only type checkers need, under `if TYPE_CHECKING:`."""
         own = f".{module}"
-        return import_lines((i for i in self.found if i.module != own), module)
+        self.found |= self._pending  # used outside a function: imported with the module
+        self._pending = set()
+        typing = {i for i in self.typing if i.module != own} - self.found
+        if typing:
+            self.found.add(NAMES["TYPE_CHECKING"])
+        lines = import_lines((i for i in self.found if i.module != own), module)
+        if typing:
+            lines += ["", "if TYPE_CHECKING:"]
+            lines += ["    " + line if line else line for line in import_lines(typing, module, 4)]
+        return lines
 
 
 _STDLIB = frozenset(sys.stdlib_module_names)
@@ -158,9 +194,10 @@ def type_imports(
     return found
 
 
-def import_lines(imports: Iterable[ir.Import], module: str) -> list[str]:
+def import_lines(imports: Iterable[ir.Import], module: str, indent: int = 0) -> list[str]:
     """`from __future__`, then the standard library, then httpx, then the package's own modules,
-    each group sorted; names from one module on one line. `module` is the importing module."""
+    each group sorted; names from one module on one line. `module` is the importing module, and
+    `indent` where the lines are written (they are given without it)."""
     by_module: dict[str, set[str]] = {}
     plain: set[str] = set()
     for imp in imports:
@@ -176,7 +213,9 @@ def import_lines(imports: Iterable[ir.Import], module: str) -> list[str]:
 
     # Within a group, `import x` lines come before `from x import y` lines (isort's default).
     entries = [(group(m), 0, m, f"import {m}") for m in plain]
-    entries += [(group(m), 1, m, lay.from_import(m, sorted(names, key=_name_order))) for m, names in by_module.items()]
+    entries += [
+        (group(m), 1, m, lay.from_import(m, sorted(names, key=_name_order), indent)) for m, names in by_module.items()
+    ]
     lines: list[str] = []
     previous = None
     for rank, _, _, line in sorted(entries, key=lambda e: (e[0], e[1], e[2].lstrip(".") if e[0] == 3 else e[2])):
@@ -185,6 +224,16 @@ def import_lines(imports: Iterable[ir.Import], module: str) -> list[str]:
         lines.append(line)
         previous = rank
     return lines
+
+
+def exports_table(imports: Iterable[ir.Import], module: str) -> list[tuple[str, list[str]]]:
+    """The names a package's `__init__` (`module`) offers, by the module (relative to it) each is
+    imported from when first used, in the order `import_lines` would import them."""
+    by_module: dict[str, list[str]] = {}
+    for imp in imports:
+        if imp.name is not None:
+            by_module.setdefault(_relative(imp.module, module), []).append(imp.name)
+    return [(m, sorted(by_module[m], key=_name_order)) for m in sorted(by_module, key=lambda m: m.lstrip("."))]
 
 
 def _name_order(name: str) -> tuple[int, str]:

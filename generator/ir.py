@@ -312,7 +312,7 @@ class Field:
 
 @dataclass(frozen=True, slots=True)
 class ObjectModel:
-    """A dataclass for an object schema; `extra` types the unknown properties it keeps (None: drops)."""
+    """A model class for an object schema; `extra` types the unknown properties it keeps (None: drops)."""
 
     kind: ClassVar[str] = "object"
     name: str

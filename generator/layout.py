@@ -440,13 +440,14 @@ def union_members(annotation: str) -> list[str]:
 _UNION_TOKEN = re.compile(r"\[|\]| \| ")
 
 
-def from_import(module: str, names: Sequence[str]) -> str:
-    """`from module import names`; one name a line in parentheses when too long (black's layout
-    of an import, whose trailing comma black adds)."""
+def from_import(module: str, names: Sequence[str], indent: int = 0) -> str:
+    """`from module import names`, to be written at `indent`; one name a line in parentheses when
+    too long (black's layout of an import, whose trailing comma black adds)."""
     line = f"from {module} import {', '.join(names)}"
-    if fits(line):
+    if fits(line, indent):
         return line
-    return f"from {module} import (\n" + "".join(f"    {name},\n" for name in names) + ")"
+    pad = " " * indent
+    return f"from {module} import (\n" + "".join(f"{pad}    {name},\n" for name in names) + f"{pad})"
 
 
 # -- lines as text: black's right-hand split ------------------------------------------------------

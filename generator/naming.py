@@ -130,7 +130,7 @@ class Scope:
 _CLIENT_DEPENDENCIES = frozenset({"httpx", "httpcore", "h11", "anyio", "sniffio", "idna", "certifi"})
 _RUNTIME_MODULES = frozenset(
     {"_base_client", "_exceptions", "_pagination", "_response", "_retries", "_types", "_utils", "_validation"}
-    | {"_waiting", "_client", "_version", "errors", "models", "resources"}
+    | {"_waiting", "_client", "_version", "_lazy", "errors", "models", "resources"}
 )
 
 

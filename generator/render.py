@@ -28,7 +28,7 @@ import jinja2.bccache
 
 from . import ir
 from . import layout as lay
-from .imports import ERRORS, NAMES, PUBLIC, Imports, import_lines
+from .imports import ERRORS, NAMES, PUBLIC, Imports, exports_table, import_lines
 from .layout import Annotated, Assign, Call, Collection, Conditional, Def, Expr, Keyed, Return
 from .paths import fingerprint, runtime_dir, template_dir, user_cache_dir
 from .write import IGNORE_FILE
@@ -36,6 +36,7 @@ from .write import IGNORE_FILE
 RUNTIME_FILES = (
     "_base_client.py",
     "_exceptions.py",
+    "_lazy.py",
     "_pagination.py",
     "_response.py",
     "_retries.py",
@@ -101,7 +102,8 @@ def render_reusing(api: ir.Api, reuse: Reuse | None, *, client_pyproject: bool =
             emit(path, template, module, **subject)
 
     exports = root_exports(api)
-    emit("__init__.py", "package_init.py.jinja", "__init__", imports=root_imports(exports), exports=exports)
+    root = [ir.Import(module, name) for name, module in exports.items()]
+    emit("__init__.py", "package_init.py.jinja", "__init__", imports=package_imports(root, "__init__"), exports=exports)
     emit("_version.py", "version.py.jinja", "_version")
     emit("_client.py", "client.py.jinja", "_client")
     emit("errors.py", "errors.py.jinja", "errors", bases=ERRORS)
@@ -109,7 +111,7 @@ def render_reusing(api: ir.Api, reuse: Reuse | None, *, client_pyproject: bool =
         "models/__init__.py",
         "models_init.py.jinja",
         "models.__init__",
-        imports=import_lines(api.model_exports, "models.__init__"),
+        imports=package_imports(api.model_exports, "models.__init__"),
     )
     for model_module in api.modules:
         name = f"models.{model_module.name}"
@@ -121,7 +123,7 @@ def render_reusing(api: ir.Api, reuse: Reuse | None, *, client_pyproject: bool =
         "resources/__init__.py",
         "resources_init.py.jinja",
         "resources.__init__",
-        imports=import_lines(group_exports, "resources.__init__"),
+        imports=package_imports(group_exports, "resources.__init__"),
     )
     for group in api.groups:
         name = f"resources.{group.module}"
@@ -159,10 +161,15 @@ _WRITTEN: dict[str, tuple[str, ...]] = {
 filters, which record them)."""
 
 
+_LAZY = frozenset({"resource.py.jinja", "client.py.jinja"})
+"""The templates of modules that import models and resources where they are used (see
+`imports.Imports`): importing the client then costs the same whatever the size of the API."""
+
+
 def render_module(template: jinja2.Template, ctx: Context, module: str, **subject: Any) -> str:
     """A module's text: the template rendered, then its import block, of every name the rendering
     recorded (see `imports.Imports`), put where the template writes `{{ imports }}`."""
-    names = Imports(ctx.module_of, _WRITTEN.get(template.name or "", ()))
+    names = Imports(ctx.module_of, _WRITTEN.get(template.name or "", ()), lazy=template.name in _LAZY)
     subject.setdefault("imports", IMPORTS)
     text = template.render(ctx=ctx, api=ctx.api, module=module, names=names, **subject)
     return text.replace(IMPORTS, "\n".join(names.lines(module)), 1)
@@ -249,6 +256,8 @@ def _environment() -> jinja2.Environment:
     env.filters.update(pystr=pystr, docstring=docstring, tomlstr=tomlstr, unalias=ir.unalias)
     # What writes a name from elsewhere records its import in the module's `names` (see `imports`).
     env.filters.update(use=_use, poll_function=_poll_function, group_class=_group_class)
+    env.filters.update(group_annotation=_group_annotation, local_imports=_local_imports)
+    env.filters.update(operation_attributes=operation_attributes, lazy_class=_lazy_class)
     env.filters.update(annotation=_annotating("field"))
     env.filters.update(argument_annotation=_annotating("argument"), result_annotation=_annotating("result"))
     env.filters.update({f.__name__: _recording(f) for f in (decode, encode, decoded, encoded, decoder_fn)})
@@ -258,6 +267,7 @@ def _environment() -> jinja2.Environment:
     # the constructs.
     env.filters["layout"] = lay.layout
     env.filters.update({f.__name__: _recording(f) for f in (rule, argument, field, check_entry, payload)})
+    env.filters.update(init_parameters=_recording(init_parameters), model_rule=_recording(model_rule), slots=slots)
     env.filters.update({f.__name__: _recording(f) for f in (request_path, request_query, request_headers)})
     env.filters.update(request_cookies=_recording(request_cookies), request_parameters=_recording(request_parameters))
     env.filters.update(conditional=Conditional, call=call, collection=collection, signature=signature, assign=assign)
@@ -282,10 +292,48 @@ def _poll_function(context: jinja2.runtime.Context, name: str, module: str) -> s
 
 
 @jinja2.pass_context
-def _group_class(context: jinja2.runtime.Context, group: ir.Group, kind: str) -> str:
-    """The sync or async class of a group of operations, recorded."""
+def _group_class(context: jinja2.runtime.Context, group: ir.Group, kind: str, local: bool = False) -> str:
+    """The sync or async class of a group of operations, recorded (`local`: imported by the
+    function that uses it, see `_local_imports`)."""
     names: Imports = context["names"]
-    return names.resource(group.sync_class if kind == "sync" else group.async_class, group.module)
+    return names.resource(group.sync_class if kind == "sync" else group.async_class, group.module, local)
+
+
+@jinja2.pass_context
+def _group_annotation(context: jinja2.runtime.Context, group: ir.Group, kind: str) -> str:
+    """The sync or async class of a group of operations in an annotation, recorded."""
+    names: Imports = context["names"]
+    name = group.sync_class if kind == "sync" else group.async_class
+    names.add_annotation([ir.Import(f".resources.{group.module}", name)])
+    return name
+
+
+def operation_attributes(group: ir.Group) -> Collection:
+    """What a group's class offers: its methods (a paginated one's page method too), and
+    `with_raw_response`."""
+    names = ["with_raw_response"]
+    for op in group.operations:
+        names += [op.name, op.pagination.page_method] if op.pagination else [op.name]
+    return Collection("(", tuple(map(pystr, names)), ")")
+
+
+@jinja2.pass_context
+def _lazy_class(context: jinja2.runtime.Context, group: ir.Group, kind: str) -> Call:
+    """A stand-in for the sync or async class of the group, whose module is imported when one of
+    its `_OPERATIONS` is first used (see the runtime's `lazy_class`)."""
+    names: Imports = context["names"]
+    name = group.sync_class if kind == "sync" else group.async_class
+    module = pystr(f".resources.{group.module}")
+    return Call(names.use("lazy_class"), (module, "__package__", pystr(name), "_OPERATIONS"))
+
+
+@jinja2.pass_context
+def _local_imports(context: jinja2.runtime.Context, body: str, indent: int) -> str:
+    """`{% filter local_imports(4) %}` around a function's body: the body, after the imports of
+    what it uses at run time that its module does not import (see `imports.Imports.local`)."""
+    names: Imports = context["names"]
+    lines = names.local(context["module"], indent)
+    return "\n".join(lines) + "\n\n" + body if lines else body
 
 
 def _annotating(use: Use) -> Callable[..., str]:
@@ -613,13 +661,40 @@ def argument(p: ir.Parameter, shadowed: frozenset[str] = frozenset(), *, names: 
     return Annotated(p.name, f"{type} | {names.use('NotGiven')}", names.use("NOT_GIVEN"))
 
 
-def field(f: ir.Field, names: Imports) -> Annotated:
-    """A field of a model: one that may be left out defaults to `NOT_GIVEN`."""
+def field(f: ir.Field, names: Imports, default: bool = True) -> Annotated:
+    """A field of a model: one that may be left out defaults to `NOT_GIVEN` (unless not
+    `default`: a field of a class with `__slots__` has its default in `__init__`)."""
     names.annotation(f.type, "field")
     type = annotation(f.type) + (" | None" if f.null_guard else "")
     if f.required:
         return Annotated(f.name, type, statement=True)
+    if not default:
+        return Annotated(f.name, f"{type} | {names.use('NotGiven')}", statement=True)
     return Annotated(f.name, f"{type} | {names.use('NotGiven')}", names.use("NOT_GIVEN"), statement=True)
+
+
+def init_parameters(model: ir.ObjectModel, names: Imports) -> list[Annotated | str]:
+    """The parameters of a model's `__init__`, keyword-only: its fields (one that may be left out
+    defaults to `NOT_GIVEN`), then the properties the schema does not list, if it keeps them."""
+    params: list[Annotated | str] = ["self"]
+    for f in model.fields:
+        written = field(f, names)
+        params.append(Annotated(f.name, written.type, written.default))
+    if model.extra is not None:
+        names.annotation(model.extra, "field")
+        params.append(Annotated(model.extra_name, f"dict[str, {annotation(model.extra)}] | None", "None"))
+    return params[:1] + ["*"] + params[1:] if len(params) > 1 else params
+
+
+def slots(model: ir.ObjectModel) -> Collection:
+    """A model's `__slots__`: its fields, and the properties the schema does not list."""
+    names = [f.name for f in model.fields] + ([model.extra_name] if model.extra is not None else [])
+    return Collection("(", tuple(map(pystr, names)), ")")
+
+
+def model_rule(rule: Call, names: Imports) -> Call:
+    """A model's `_RULE`: its rule, made the first time it is read (`ModelRule`)."""
+    return Call(names.use("ModelRule"), (Keyed("lambda: ", rule),))
 
 
 EXTRA_BODY = "extra_body: Mapping[str, object] | None = None"
@@ -727,5 +802,24 @@ def root_exports(api: ir.Api) -> dict[str, str]:
     return dict(sorted(exports.items()))
 
 
-def root_imports(exports: dict[str, str]) -> list[str]:
-    return import_lines((ir.Import(module, name) for name, module in exports.items()), "__init__")
+@dataclass(frozen=True, slots=True)
+class PackageImports:
+    """What a package's `__init__` offers: the import lines type checkers read (`lines`), and
+    the table its `__getattr__` imports each name by when first used (`table`)."""
+
+    lines: list[str]
+    table: Call
+
+
+def package_imports(imports: Iterable[ir.Import], module: str) -> PackageImports:
+    """The names `imports` brings, offered by the package whose `__init__` is `module`."""
+    imports = list(imports)
+    table = [
+        Keyed(f"{pystr(m)}: ", Collection("(", tuple(map(pystr, names)), ")"))
+        for m, names in exports_table(imports, module)
+    ]
+    call = Call(
+        "lazy_exports", ("__name__", "globals()", Collection("{", tuple(table), "}", explode=True)), explode=True
+    )
+    lines = ["    " + line if line else line for line in import_lines(imports, module, 4)]
+    return PackageImports(lines, call)

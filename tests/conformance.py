@@ -17,6 +17,8 @@ import dataclasses
 import datetime
 import decimal
 import enum
+import functools
+import importlib
 import inspect
 import json
 import os
@@ -263,9 +265,19 @@ def _model(cls: type, everything: bool, depth: int) -> Any:
     return cls(**kwargs)
 
 
+def type_hints(method: Callable[..., Any]) -> dict[str, Any]:
+    """`method`'s annotations, evaluated. A resource module imports the models it annotates with
+    only for type checkers (they are imported where they are used), so its names are looked up
+    in its package's `models` as well."""
+    module = sys.modules[method.__module__]
+    models = importlib.import_module(module.__name__.rsplit(".", 2)[0] + ".models")
+    namespace = {name: getattr(models, name) for name in models.__all__}
+    return typing.get_type_hints(method, globalns={**namespace, **vars(module)})
+
+
 def arguments_for(method: Callable[..., Any], everything: bool) -> tuple[list[Any], dict[str, Any]]:
     """The positional-only and keyword arguments of one call of `method`."""
-    hints = typing.get_type_hints(method)
+    hints = type_hints(method)
     positional, keywords = [], {}
     for name, parameter in inspect.signature(method).parameters.items():
         if name in CALL_OPTIONS:
@@ -352,10 +364,10 @@ def _same_instant(a: str, b: str) -> bool:
 def _operations(client: Any) -> Iterator[tuple[str, Any]]:
     """(name, raw-response method) of every operation: on the client, then on each group."""
     holders: list[tuple[str, Any]] = [("", client)]
-    holders += sorted(
-        (name, value)
-        for name, value in vars(client).items()
-        if not name.startswith("_") and hasattr(value, "with_raw_response")
+    holders += sorted(  # the resources, each a `cached_property` of the client's class
+        (name, getattr(client, name))
+        for name, value in vars(type(client)).items()
+        if not name.startswith("_") and isinstance(value, functools.cached_property)
     )
     for prefix, holder in holders:
         raw = getattr(holder, "with_raw_response", None)
@@ -532,6 +544,9 @@ def exercise(
     result = generate_files(document, lenient=document.name in invalid_documents())
     package_name = result.api.package
     write_tree(result.files, workdir / package_name)
+    # A package of that name imported already (the Comms client from generated/) is put aside
+    # and back: its modules import the rest of it lazily, from `sys.modules`.
+    aside = {m: sys.modules.pop(m) for m in list(sys.modules) if m == package_name or m.startswith(package_name + ".")}
     sys.path.insert(0, str(workdir))
     try:
         package = __import__(package_name)
@@ -602,6 +617,7 @@ def exercise(
         sys.path.remove(str(workdir))
         for module in [m for m in sys.modules if m == package_name or m.startswith(package_name + ".")]:
             del sys.modules[module]
+        sys.modules.update(aside)
     report.seconds = time.perf_counter() - started
     return report
 

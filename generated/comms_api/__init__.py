@@ -7,53 +7,112 @@ WhatsApp and push identities) that messages are sent from. Writes are asynchrono
 202 Accepted with the location of the resource or of the operation to follow.
 """
 
-from ._client import AsyncClient, Client
-from ._pagination import AsyncPager, SyncPager
-from ._response import RawResponse
-from ._types import NOT_GIVEN, NotGiven
-from ._version import __version__
-from ._waiting import Accepted, AsyncAccepted
-from .errors import (
-    ApiConnectionError,
-    ApiError,
-    ApiResponseValidationError,
-    ApiStatusError,
-    ApiTimeoutError,
-    BadRequestError,
-    ConflictError,
-    InternalServerError,
-    MissingCredentialsError,
-    NotFoundError,
-    OperationFailedError,
-    RequestValidationError,
-    ServiceUnavailableError,
-    TooManyRequestsError,
-    UnexpectedStatusError,
-    WaitTimeoutError,
-)
-from .models import (
-    CreateSenderPoolRequest,
-    Error,
-    OperationAccepted,
-    OperationStatus,
-    OperationStatusValue,
-    Pagination,
-    ResourceAccepted,
-    Sender,
-    SenderChannel,
-    SenderChannelValue,
-    SenderPage,
-    SenderPool,
-    SenderPoolOperation,
-    SenderPoolOperationPage,
-    SenderPoolOperationStats,
-    SenderPoolPage,
-    SenderReference,
-    SenderStatus,
-    SenderStatusValue,
-    Tags,
-    UpdateSenderPoolRequest,
-)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._client import AsyncClient, Client
+    from ._pagination import AsyncPager, SyncPager
+    from ._response import RawResponse
+    from ._types import NOT_GIVEN, NotGiven
+    from ._version import __version__
+    from ._waiting import Accepted, AsyncAccepted
+    from .errors import (
+        ApiConnectionError,
+        ApiError,
+        ApiResponseValidationError,
+        ApiStatusError,
+        ApiTimeoutError,
+        BadRequestError,
+        ConflictError,
+        InternalServerError,
+        MissingCredentialsError,
+        NotFoundError,
+        OperationFailedError,
+        RequestValidationError,
+        ServiceUnavailableError,
+        TooManyRequestsError,
+        UnexpectedStatusError,
+        WaitTimeoutError,
+    )
+    from .models import (
+        CreateSenderPoolRequest,
+        Error,
+        OperationAccepted,
+        OperationStatus,
+        OperationStatusValue,
+        Pagination,
+        ResourceAccepted,
+        Sender,
+        SenderChannel,
+        SenderChannelValue,
+        SenderPage,
+        SenderPool,
+        SenderPoolOperation,
+        SenderPoolOperationPage,
+        SenderPoolOperationStats,
+        SenderPoolPage,
+        SenderReference,
+        SenderStatus,
+        SenderStatusValue,
+        Tags,
+        UpdateSenderPoolRequest,
+    )
+else:
+    from ._lazy import lazy_exports
+
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        globals(),
+        {
+            "._client": ("AsyncClient", "Client"),
+            "._pagination": ("AsyncPager", "SyncPager"),
+            "._response": ("RawResponse",),
+            "._types": ("NOT_GIVEN", "NotGiven"),
+            "._version": ("__version__",),
+            "._waiting": ("Accepted", "AsyncAccepted"),
+            ".errors": (
+                "ApiConnectionError",
+                "ApiError",
+                "ApiResponseValidationError",
+                "ApiStatusError",
+                "ApiTimeoutError",
+                "BadRequestError",
+                "ConflictError",
+                "InternalServerError",
+                "MissingCredentialsError",
+                "NotFoundError",
+                "OperationFailedError",
+                "RequestValidationError",
+                "ServiceUnavailableError",
+                "TooManyRequestsError",
+                "UnexpectedStatusError",
+                "WaitTimeoutError",
+            ),
+            ".models": (
+                "CreateSenderPoolRequest",
+                "Error",
+                "OperationAccepted",
+                "OperationStatus",
+                "OperationStatusValue",
+                "Pagination",
+                "ResourceAccepted",
+                "Sender",
+                "SenderChannel",
+                "SenderChannelValue",
+                "SenderPage",
+                "SenderPool",
+                "SenderPoolOperation",
+                "SenderPoolOperationPage",
+                "SenderPoolOperationStats",
+                "SenderPoolPage",
+                "SenderReference",
+                "SenderStatus",
+                "SenderStatusValue",
+                "Tags",
+                "UpdateSenderPoolRequest",
+            ),
+        },
+    )
 
 __all__ = [
     "Accepted",

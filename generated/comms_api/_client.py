@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import httpx
 
 from ._base_client import DEFAULT_TIMEOUT, AsyncApiClient, Auth, BasicAuth, SyncApiClient
 from ._retries import DEFAULT_MAX_RETRIES
 from ._version import __version__
-from .resources.sender_pools import AsyncSenderPools, SenderPools
+
+if TYPE_CHECKING:
+    from .resources.sender_pools import AsyncSenderPools, SenderPools
 
 DEFAULT_BASE_URL: str | None = "https://comms.twilio.com"
 
@@ -27,8 +31,6 @@ class Client(SyncApiClient):
     WhatsApp and push identities) that messages are sent from. Writes are asynchronous: they answer
     202 Accepted with the location of the resource or of the operation to follow.
     """
-
-    sender_pools: SenderPools
 
     def __init__(
         self,
@@ -84,7 +86,13 @@ class Client(SyncApiClient):
             max_retries=max_retries,
             http_client=http_client,
         )
-        self.sender_pools = SenderPools(self)
+
+    @cached_property
+    def sender_pools(self) -> SenderPools:
+        """Pools of senders, their members, and the operations that change them."""
+        from .resources.sender_pools import SenderPools
+
+        return SenderPools(self)
 
 
 class AsyncClient(AsyncApiClient):
@@ -92,8 +100,6 @@ class AsyncClient(AsyncApiClient):
     WhatsApp and push identities) that messages are sent from. Writes are asynchronous: they answer
     202 Accepted with the location of the resource or of the operation to follow.
     """
-
-    sender_pools: AsyncSenderPools
 
     def __init__(
         self,
@@ -149,4 +155,10 @@ class AsyncClient(AsyncApiClient):
             max_retries=max_retries,
             http_client=http_client,
         )
-        self.sender_pools = AsyncSenderPools(self)
+
+    @cached_property
+    def sender_pools(self) -> AsyncSenderPools:
+        """Pools of senders, their members, and the operations that change them."""
+        from .resources.sender_pools import AsyncSenderPools
+
+        return AsyncSenderPools(self)

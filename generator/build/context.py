@@ -37,6 +37,7 @@ RESERVED_CLASSES = frozenset(
     }
     | {"ApiError", "ApiStatusError", "ApiConnectionError", "ApiTimeoutError", "ApiResponseValidationError"}
     | {"MissingCredentialsError", "RequestValidationError", "UnexpectedStatusError", "Request", "Rule", "RawResponse"}
+    | {"ModelRule"}
     | {"SyncPager", "AsyncPager", "Accepted", "AsyncAccepted", "WaitSpec", "OperationFailedError", "WaitTimeoutError"}
     | {pascal(s.phrase) + ("" if pascal(s.phrase).endswith("Error") else "Error") for s in http.HTTPStatus if s >= 400}
 )

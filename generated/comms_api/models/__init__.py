@@ -2,23 +2,52 @@
 # To keep an edit, list this file in the package's .clientgenignore.
 """The models of the Comms API: one class per schema, with `from_dict` and `to_dict`."""
 
-from .create_sender_pool_request import CreateSenderPoolRequest
-from .error import Error
-from .operation_accepted import OperationAccepted
-from .operation_status import OperationStatus, OperationStatusValue
-from .pagination import Pagination
-from .resource_accepted import ResourceAccepted
-from .sender import Sender
-from .sender_channel import SenderChannel, SenderChannelValue
-from .sender_page import SenderPage
-from .sender_pool import SenderPool
-from .sender_pool_operation import SenderPoolOperation, SenderPoolOperationStats
-from .sender_pool_operation_page import SenderPoolOperationPage
-from .sender_pool_page import SenderPoolPage
-from .sender_reference import SenderReference
-from .sender_status import SenderStatus, SenderStatusValue
-from .tags import Tags
-from .update_sender_pool_request import UpdateSenderPoolRequest
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .create_sender_pool_request import CreateSenderPoolRequest
+    from .error import Error
+    from .operation_accepted import OperationAccepted
+    from .operation_status import OperationStatus, OperationStatusValue
+    from .pagination import Pagination
+    from .resource_accepted import ResourceAccepted
+    from .sender import Sender
+    from .sender_channel import SenderChannel, SenderChannelValue
+    from .sender_page import SenderPage
+    from .sender_pool import SenderPool
+    from .sender_pool_operation import SenderPoolOperation, SenderPoolOperationStats
+    from .sender_pool_operation_page import SenderPoolOperationPage
+    from .sender_pool_page import SenderPoolPage
+    from .sender_reference import SenderReference
+    from .sender_status import SenderStatus, SenderStatusValue
+    from .tags import Tags
+    from .update_sender_pool_request import UpdateSenderPoolRequest
+else:
+    from .._lazy import lazy_exports
+
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        globals(),
+        {
+            ".create_sender_pool_request": ("CreateSenderPoolRequest",),
+            ".error": ("Error",),
+            ".operation_accepted": ("OperationAccepted",),
+            ".operation_status": ("OperationStatus", "OperationStatusValue"),
+            ".pagination": ("Pagination",),
+            ".resource_accepted": ("ResourceAccepted",),
+            ".sender": ("Sender",),
+            ".sender_channel": ("SenderChannel", "SenderChannelValue"),
+            ".sender_page": ("SenderPage",),
+            ".sender_pool": ("SenderPool",),
+            ".sender_pool_operation": ("SenderPoolOperation", "SenderPoolOperationStats"),
+            ".sender_pool_operation_page": ("SenderPoolOperationPage",),
+            ".sender_pool_page": ("SenderPoolPage",),
+            ".sender_reference": ("SenderReference",),
+            ".sender_status": ("SenderStatus", "SenderStatusValue"),
+            ".tags": ("Tags",),
+            ".update_sender_pool_request": ("UpdateSenderPoolRequest",),
+        },
+    )
 
 __all__ = [
     "CreateSenderPoolRequest",

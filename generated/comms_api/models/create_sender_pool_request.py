@@ -3,46 +3,62 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, NotGiven, model_repr
-from .._validation import Rule
+from .._types import NOT_GIVEN, NotGiven, _Model
+from .._validation import ModelRule, Rule
 from .sender_reference import SenderReference
 from .tags import Tags
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class CreateSenderPoolRequest:
+class CreateSenderPoolRequest(_Model):
     """A new SenderPool."""
 
-    name: str | NotGiven = NOT_GIVEN
+    __slots__ = ("name", "senders", "tags", "additional_properties")
+
+    name: str | NotGiven
     """The friendly name of the SenderPool."""
 
-    senders: list[SenderReference] | None | NotGiven = NOT_GIVEN
+    senders: list[SenderReference] | None | NotGiven
     """The Senders the SenderPool starts with."""
 
-    tags: Tags | NotGiven = NOT_GIVEN
+    tags: Tags | NotGiven
     """Custom metadata in the form of key-value pairs. Maximum size of a tag key is 128 characters. Maximum size of a tag value is 256 characters. There can be a maximum of 10 key-value pairs. This field can be templated with [Liquid](https://shopify.github.io/liquid/). Specify `variables` with each recipient for personalization."""
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"name", "senders", "tags"})
-    _RULE: ClassVar[Rule] = Rule(
-        properties={
-            "senders": Rule(
-                max_items=10000,
-                min_items=0,
-                items=Rule(model=lambda: SenderReference._RULE),
-            ),
-            "tags": Rule(max_properties=10, values=Rule(max_length=256), keys=Rule(max_length=128)),
-        },
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(
+            properties={
+                "senders": Rule(
+                    max_items=10000,
+                    min_items=0,
+                    items=Rule(model=lambda: SenderReference._RULE),
+                ),
+                "tags": Rule(
+                    max_properties=10,
+                    values=Rule(max_length=256),
+                    keys=Rule(max_length=128),
+                ),
+            },
+        )
     )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        name: str | NotGiven = NOT_GIVEN,
+        senders: list[SenderReference] | None | NotGiven = NOT_GIVEN,
+        tags: Tags | NotGiven = NOT_GIVEN,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.senders = senders
+        self.tags = tags
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CreateSenderPoolRequest:

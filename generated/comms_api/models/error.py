@@ -3,38 +3,50 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, NotGiven, model_repr
-from .._validation import Rule
+from .._types import NOT_GIVEN, NotGiven, _Model
+from .._validation import ModelRule, Rule
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class Error:
+class Error(_Model):
     """An error answer. Its shape is not published; these are the fields the vendor's other APIs send. Every field is optional, and fields not listed here are kept."""
 
-    code: int | NotGiven = NOT_GIVEN
+    __slots__ = ("code", "message", "more_info", "status", "additional_properties")
+
+    code: int | NotGiven
     """The vendor's error code."""
 
-    message: str | NotGiven = NOT_GIVEN
+    message: str | NotGiven
     """What went wrong."""
 
-    more_info: str | NotGiven = NOT_GIVEN
+    more_info: str | NotGiven
     """Where to read more about the error."""
 
-    status: int | NotGiven = NOT_GIVEN
+    status: int | NotGiven
     """The HTTP status code."""
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"code", "message", "more_info", "status"})
-    _RULE: ClassVar[Rule] = Rule()
+    _RULE: ClassVar[ModelRule] = ModelRule(lambda: Rule())
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        code: int | NotGiven = NOT_GIVEN,
+        message: str | NotGiven = NOT_GIVEN,
+        more_info: str | NotGiven = NOT_GIVEN,
+        status: int | NotGiven = NOT_GIVEN,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.more_info = more_info
+        self.status = status
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Error:

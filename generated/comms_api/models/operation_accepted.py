@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._types import model_repr
-from .._validation import Rule
+from .._types import _Model
+from .._validation import ModelRule, Rule
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class OperationAccepted:
+class OperationAccepted(_Model):
     """An accepted write, carried out by an operation that can be followed."""
+
+    __slots__ = ("operation_id", "operation_location", "additional_properties")
 
     operation_id: str
     """The ID of the operation that carries out the request."""
@@ -20,15 +20,25 @@ class OperationAccepted:
     operation_location: str
     """The location (uri) of the operation."""
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"operationId", "operationLocation"})
-    _RULE: ClassVar[Rule] = Rule(required=("operationId", "operationLocation"))
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(required=("operationId", "operationLocation"))
+    )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        operation_id: str,
+        operation_location: str,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.operation_id = operation_id
+        self.operation_location = operation_location
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> OperationAccepted:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._types import model_repr
-from .._validation import Rule
+from .._types import _Model
+from .._validation import ModelRule, Rule
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class ResourceAccepted:
+class ResourceAccepted(_Model):
     """An accepted write: the resource it created or updated, and where to read it."""
+
+    __slots__ = ("resource_id", "resource_location", "additional_properties")
 
     resource_id: str
     """The Resource ID is an identifier for the resource that was created or updated in response to the request."""
@@ -20,15 +20,25 @@ class ResourceAccepted:
     resource_location: str
     """The location (uri) of the resource identified by Resource-Id."""
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"resourceId", "resourceLocation"})
-    _RULE: ClassVar[Rule] = Rule(required=("resourceId", "resourceLocation"))
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(required=("resourceId", "resourceLocation"))
+    )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        resource_id: str,
+        resource_location: str,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.resource_id = resource_id
+        self.resource_location = resource_location
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResourceAccepted:

@@ -4,20 +4,30 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._types import model_repr
+from .._types import _Model
 from .._utils import enum_value, format_datetime, parse_datetime
-from .._validation import Rule
+from .._validation import ModelRule, Rule
 from .sender_channel import SenderChannel, SenderChannelValue
 from .sender_status import SenderStatus, SenderStatusValue
 from .tags import Tags
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class Sender:
+class Sender(_Model):
     """A sender (a phone number, email address or other identity) in a SenderPool."""
+
+    __slots__ = (
+        "id",
+        "display_name",
+        "address",
+        "channel",
+        "status",
+        "tags",
+        "updated_at",
+        "created_at",
+        "additional_properties",
+    )
 
     id: str
     """The ID of the Sender."""
@@ -41,34 +51,60 @@ class Sender:
     created_at: datetime.datetime
     """When the Sender was created."""
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset(
         {"id", "displayName", "address", "channel", "status", "tags", "updatedAt", "createdAt"}
     )
-    _RULE: ClassVar[Rule] = Rule(
-        required=(
-            "id",
-            "displayName",
-            "address",
-            "channel",
-            "status",
-            "tags",
-            "updatedAt",
-            "createdAt",
-        ),
-        properties={
-            "id": Rule(pattern="^comms_sender_[0-7][a-hjkmnpqrstv-z0-9]{25,34}"),
-            "channel": Rule(enum=("SMS", "RCS", "EMAIL", "WHATSAPP", "PUSH")),
-            "status": Rule(enum=("ACTIVATED", "DEACTIVATED")),
-            "tags": Rule(max_properties=10, values=Rule(max_length=256), keys=Rule(max_length=128)),
-        },
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(
+            required=(
+                "id",
+                "displayName",
+                "address",
+                "channel",
+                "status",
+                "tags",
+                "updatedAt",
+                "createdAt",
+            ),
+            properties={
+                "id": Rule(pattern="^comms_sender_[0-7][a-hjkmnpqrstv-z0-9]{25,34}"),
+                "channel": Rule(enum=("SMS", "RCS", "EMAIL", "WHATSAPP", "PUSH")),
+                "status": Rule(enum=("ACTIVATED", "DEACTIVATED")),
+                "tags": Rule(
+                    max_properties=10,
+                    values=Rule(max_length=256),
+                    keys=Rule(max_length=128),
+                ),
+            },
+        )
     )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        id: str,
+        display_name: str | None,
+        address: str,
+        channel: SenderChannel | SenderChannelValue,
+        status: SenderStatus | SenderStatusValue,
+        tags: Tags,
+        updated_at: datetime.datetime,
+        created_at: datetime.datetime,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.id = id
+        self.display_name = display_name
+        self.address = address
+        self.channel = channel
+        self.status = status
+        self.tags = tags
+        self.updated_at = updated_at
+        self.created_at = created_at
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Sender:

@@ -3,38 +3,48 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._types import model_repr
-from .._validation import Rule
+from .._types import _Model
+from .._validation import ModelRule, Rule
 from .pagination import Pagination
 from .sender import Sender
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class SenderPage:
+class SenderPage(_Model):
     """A page of Senders."""
+
+    __slots__ = ("senders", "pagination", "additional_properties")
 
     senders: list[Sender]
 
     pagination: Pagination
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"senders", "pagination"})
-    _RULE: ClassVar[Rule] = Rule(
-        required=("senders", "pagination"),
-        properties={
-            "senders": Rule(items=Rule(model=lambda: Sender._RULE)),
-            "pagination": Rule(model=lambda: Pagination._RULE),
-        },
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(
+            required=("senders", "pagination"),
+            properties={
+                "senders": Rule(items=Rule(model=lambda: Sender._RULE)),
+                "pagination": Rule(model=lambda: Pagination._RULE),
+            },
+        )
     )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        senders: list[Sender],
+        pagination: Pagination,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.senders = senders
+        self.pagination = pagination
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SenderPage:

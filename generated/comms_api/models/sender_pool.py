@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._types import model_repr
+from .._types import _Model
 from .._utils import format_datetime, parse_datetime
-from .._validation import Rule
+from .._validation import ModelRule, Rule
 from .tags import Tags
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class SenderPool:
+class SenderPool(_Model):
     """A named pool of Senders that messages can be sent from."""
+
+    __slots__ = ("id", "name", "tags", "created_at", "updated_at", "additional_properties")
 
     id: str
     """The ID of the SenderPool."""
@@ -32,23 +32,43 @@ class SenderPool:
     updated_at: datetime.datetime
     """When the SenderPool was last updated."""
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset(
         {"id", "name", "tags", "createdAt", "updatedAt"}
     )
-    _RULE: ClassVar[Rule] = Rule(
-        required=("id", "name", "tags", "createdAt", "updatedAt"),
-        properties={
-            "id": Rule(pattern="^comms_senderpool_[0-7][a-hjkmnpqrstv-z0-9]{25,34}"),
-            "tags": Rule(max_properties=10, values=Rule(max_length=256), keys=Rule(max_length=128)),
-        },
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(
+            required=("id", "name", "tags", "createdAt", "updatedAt"),
+            properties={
+                "id": Rule(pattern="^comms_senderpool_[0-7][a-hjkmnpqrstv-z0-9]{25,34}"),
+                "tags": Rule(
+                    max_properties=10,
+                    values=Rule(max_length=256),
+                    keys=Rule(max_length=128),
+                ),
+            },
+        )
     )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        id: str,
+        name: str,
+        tags: Tags,
+        created_at: datetime.datetime,
+        updated_at: datetime.datetime,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.tags = tags
+        self.created_at = created_at
+        self.updated_at = updated_at
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SenderPool:

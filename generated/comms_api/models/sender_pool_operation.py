@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._types import model_repr
+from .._types import _Model
 from .._utils import enum_value, format_datetime, parse_datetime
-from .._validation import Rule
+from .._validation import ModelRule, Rule
 from .operation_status import OperationStatus, OperationStatusValue
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class SenderPoolOperation:
+class SenderPoolOperation(_Model):
     """An asynchronous operation on SenderPools, and how far it has come."""
+
+    __slots__ = ("id", "status", "stats", "created_at", "updated_at", "additional_properties")
 
     id: str
     """The ID of the operation."""
@@ -31,24 +31,40 @@ class SenderPoolOperation:
     updated_at: datetime.datetime
     """When the operation was last updated."""
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset(
         {"id", "status", "stats", "createdAt", "updatedAt"}
     )
-    _RULE: ClassVar[Rule] = Rule(
-        required=("id", "status", "stats", "createdAt", "updatedAt"),
-        properties={
-            "id": Rule(pattern="^comms_operation_[0-7][a-hjkmnpqrstv-z0-9]{25,34}"),
-            "status": Rule(enum=("PROCESSING", "COMPLETED", "CANCELED")),
-            "stats": Rule(model=lambda: SenderPoolOperationStats._RULE),
-        },
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(
+            required=("id", "status", "stats", "createdAt", "updatedAt"),
+            properties={
+                "id": Rule(pattern="^comms_operation_[0-7][a-hjkmnpqrstv-z0-9]{25,34}"),
+                "status": Rule(enum=("PROCESSING", "COMPLETED", "CANCELED")),
+                "stats": Rule(model=lambda: SenderPoolOperationStats._RULE),
+            },
+        )
     )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        id: str,
+        status: OperationStatus | OperationStatusValue,
+        stats: SenderPoolOperationStats,
+        created_at: datetime.datetime,
+        updated_at: datetime.datetime,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.id = id
+        self.status = status
+        self.stats = stats
+        self.created_at = created_at
+        self.updated_at = updated_at
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SenderPoolOperation:
@@ -73,9 +89,10 @@ class SenderPoolOperation:
         return data
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class SenderPoolOperationStats:
+class SenderPoolOperationStats(_Model):
     """Counts of the items the operation handles."""
+
+    __slots__ = ("total", "queued", "created", "failed", "additional_properties")
 
     total: int
     """All items."""
@@ -89,23 +106,37 @@ class SenderPoolOperationStats:
     failed: int
     """Items that failed."""
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"total", "queued", "created", "failed"})
-    _RULE: ClassVar[Rule] = Rule(
-        required=("total", "queued", "created", "failed"),
-        properties={
-            "total": Rule(minimum=0),
-            "queued": Rule(minimum=0),
-            "created": Rule(minimum=0),
-            "failed": Rule(minimum=0),
-        },
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(
+            required=("total", "queued", "created", "failed"),
+            properties={
+                "total": Rule(minimum=0),
+                "queued": Rule(minimum=0),
+                "created": Rule(minimum=0),
+                "failed": Rule(minimum=0),
+            },
+        )
     )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        total: int,
+        queued: int,
+        created: int,
+        failed: int,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.total = total
+        self.queued = queued
+        self.created = created
+        self.failed = failed
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SenderPoolOperationStats:

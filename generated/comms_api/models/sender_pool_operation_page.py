@@ -3,38 +3,48 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._types import model_repr
-from .._validation import Rule
+from .._types import _Model
+from .._validation import ModelRule, Rule
 from .pagination import Pagination
 from .sender_pool_operation import SenderPoolOperation
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class SenderPoolOperationPage:
+class SenderPoolOperationPage(_Model):
     """A page of SenderPool operations."""
+
+    __slots__ = ("operations", "pagination", "additional_properties")
 
     operations: list[SenderPoolOperation]
 
     pagination: Pagination
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"operations", "pagination"})
-    _RULE: ClassVar[Rule] = Rule(
-        required=("operations", "pagination"),
-        properties={
-            "operations": Rule(items=Rule(model=lambda: SenderPoolOperation._RULE)),
-            "pagination": Rule(model=lambda: Pagination._RULE),
-        },
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(
+            required=("operations", "pagination"),
+            properties={
+                "operations": Rule(items=Rule(model=lambda: SenderPoolOperation._RULE)),
+                "pagination": Rule(model=lambda: Pagination._RULE),
+            },
+        )
     )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        operations: list[SenderPoolOperation],
+        pagination: Pagination,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.operations = operations
+        self.pagination = pagination
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SenderPoolOperationPage:

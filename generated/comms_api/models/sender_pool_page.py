@@ -3,38 +3,48 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._types import model_repr
-from .._validation import Rule
+from .._types import _Model
+from .._validation import ModelRule, Rule
 from .pagination import Pagination
 from .sender_pool import SenderPool
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class SenderPoolPage:
+class SenderPoolPage(_Model):
     """A page of SenderPools."""
+
+    __slots__ = ("sender_pools", "pagination", "additional_properties")
 
     sender_pools: list[SenderPool]
 
     pagination: Pagination
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"senderPools", "pagination"})
-    _RULE: ClassVar[Rule] = Rule(
-        required=("senderPools", "pagination"),
-        properties={
-            "senderPools": Rule(items=Rule(model=lambda: SenderPool._RULE)),
-            "pagination": Rule(model=lambda: Pagination._RULE),
-        },
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(
+            required=("senderPools", "pagination"),
+            properties={
+                "senderPools": Rule(items=Rule(model=lambda: SenderPool._RULE)),
+                "pagination": Rule(model=lambda: Pagination._RULE),
+            },
+        )
     )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        sender_pools: list[SenderPool],
+        pagination: Pagination,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.sender_pools = sender_pools
+        self.pagination = pagination
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SenderPoolPage:

@@ -2,7 +2,18 @@
 # To keep an edit, list this file in the package's .clientgenignore.
 """The operations of the Comms API, grouped as the client exposes them."""
 
-from .sender_pools import AsyncSenderPools, SenderPools
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .sender_pools import AsyncSenderPools, SenderPools
+else:
+    from .._lazy import lazy_exports
+
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        globals(),
+        {".sender_pools": ("AsyncSenderPools", "SenderPools")},
+    )
 
 __all__ = [
     "SenderPools",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -18,22 +19,21 @@ from .._utils import as_field, encode_query, format_path, merge_body
 from .._validation import Rule, check_request
 from .._waiting import Accepted, AsyncAccepted, WaitSpec
 from ..errors import error_for_response
-from ..models.create_sender_pool_request import CreateSenderPoolRequest
-from ..models.error import Error
-from ..models.operation_accepted import OperationAccepted
-from ..models.operation_status import OperationStatus, OperationStatusValue
-from ..models.resource_accepted import ResourceAccepted
-from ..models.sender import Sender
-from ..models.sender_channel import SenderChannel, SenderChannelValue
-from ..models.sender_page import SenderPage
-from ..models.sender_pool import SenderPool
-from ..models.sender_pool_operation import SenderPoolOperation
-from ..models.sender_pool_operation_page import SenderPoolOperationPage
-from ..models.sender_pool_page import SenderPoolPage
-from ..models.sender_reference import SenderReference
-from ..models.sender_status import SenderStatus, SenderStatusValue
-from ..models.tags import Tags
-from ..models.update_sender_pool_request import UpdateSenderPoolRequest
+
+if TYPE_CHECKING:
+    from ..models.operation_accepted import OperationAccepted
+    from ..models.operation_status import OperationStatus, OperationStatusValue
+    from ..models.resource_accepted import ResourceAccepted
+    from ..models.sender import Sender
+    from ..models.sender_channel import SenderChannel, SenderChannelValue
+    from ..models.sender_page import SenderPage
+    from ..models.sender_pool import SenderPool
+    from ..models.sender_pool_operation import SenderPoolOperation
+    from ..models.sender_pool_operation_page import SenderPoolOperationPage
+    from ..models.sender_pool_page import SenderPoolPage
+    from ..models.sender_reference import SenderReference
+    from ..models.sender_status import SenderStatus, SenderStatusValue
+    from ..models.tags import Tags
 
 
 def _list_request(
@@ -64,6 +64,9 @@ def _list_request(
 
 
 def _list_response(response: httpx.Response) -> SenderPoolPage:
+    from ..models.error import Error
+    from ..models.sender_pool_page import SenderPoolPage
+
     if response.status_code == 200:
         return SenderPoolPage.from_dict(response.json())
     raise error_for_response(response, Error.from_dict)
@@ -76,6 +79,8 @@ def _create_request(
     tags: Tags | NotGiven = NOT_GIVEN,
     extra_body: Mapping[str, object] | None = None,
 ) -> Request:
+    from ..models.create_sender_pool_request import CreateSenderPoolRequest
+
     check_request(
         ("senders", senders, Rule(array=True)),
     )
@@ -92,6 +97,9 @@ def _create_request(
 
 
 def _create_response(response: httpx.Response) -> OperationAccepted:
+    from ..models.error import Error
+    from ..models.operation_accepted import OperationAccepted
+
     if response.status_code == 202:
         return OperationAccepted.from_dict(response.json())
     raise error_for_response(response, Error.from_dict)
@@ -106,6 +114,9 @@ def _get_request(sender_pool_id: str) -> Request:
 
 
 def _get_response(response: httpx.Response) -> SenderPool:
+    from ..models.error import Error
+    from ..models.sender_pool import SenderPool
+
     if response.status_code == 200:
         return SenderPool.from_dict(response.json())
     raise error_for_response(response, Error.from_dict)
@@ -120,6 +131,8 @@ def _delete_request(sender_pool_id: str) -> Request:
 
 
 def _delete_response(response: httpx.Response) -> None:
+    from ..models.error import Error
+
     if response.status_code == 202:
         return None
     if response.status_code == 204:
@@ -134,6 +147,8 @@ def _update_request(
     tags: Tags | NotGiven = NOT_GIVEN,
     extra_body: Mapping[str, object] | None = None,
 ) -> Request:
+    from ..models.update_sender_pool_request import UpdateSenderPoolRequest
+
     payload = UpdateSenderPoolRequest(name=name, tags=tags).to_dict()
     check_request(
         ("", payload, UpdateSenderPoolRequest._RULE),
@@ -147,6 +162,9 @@ def _update_request(
 
 
 def _update_response(response: httpx.Response) -> ResourceAccepted:
+    from ..models.error import Error
+    from ..models.resource_accepted import ResourceAccepted
+
     if response.status_code == 202:
         return ResourceAccepted.from_dict(response.json())
     raise error_for_response(response, Error.from_dict)
@@ -187,12 +205,17 @@ def _list_senders_request(
 
 
 def _list_senders_response(response: httpx.Response) -> SenderPage:
+    from ..models.error import Error
+    from ..models.sender_page import SenderPage
+
     if response.status_code == 200:
         return SenderPage.from_dict(response.json())
     raise error_for_response(response, Error.from_dict)
 
 
 def _add_sender_request(sender_pool_id: str, *, body: SequenceNotStr[SenderReference]) -> Request:
+    from ..models.sender_reference import SenderReference
+
     check_request(
         ("body", body, Rule(array=True, items=Rule(model=lambda: SenderReference._RULE))),
     )
@@ -207,6 +230,9 @@ def _add_sender_request(sender_pool_id: str, *, body: SequenceNotStr[SenderRefer
 
 
 def _add_sender_response(response: httpx.Response) -> OperationAccepted:
+    from ..models.error import Error
+    from ..models.operation_accepted import OperationAccepted
+
     if response.status_code == 202:
         return OperationAccepted.from_dict(response.json())
     raise error_for_response(response, Error.from_dict)
@@ -224,6 +250,8 @@ def _remove_sender_request(sender_pool_id: str, sender_id: str) -> Request:
 
 
 def _remove_sender_response(response: httpx.Response) -> None:
+    from ..models.error import Error
+
     if response.status_code == 202:
         return None
     if response.status_code == 204:
@@ -260,6 +288,9 @@ def _list_operations_request(
 
 
 def _list_operations_response(response: httpx.Response) -> SenderPoolOperationPage:
+    from ..models.error import Error
+    from ..models.sender_pool_operation_page import SenderPoolOperationPage
+
     if response.status_code == 200:
         return SenderPoolOperationPage.from_dict(response.json())
     raise error_for_response(response, Error.from_dict)
@@ -274,6 +305,9 @@ def _get_operation_request(operation_id: str) -> Request:
 
 
 def _get_operation_response(response: httpx.Response) -> SenderPoolOperation:
+    from ..models.error import Error
+    from ..models.sender_pool_operation import SenderPoolOperation
+
     if response.status_code == 200:
         return SenderPoolOperation.from_dict(response.json())
     raise error_for_response(response, Error.from_dict)

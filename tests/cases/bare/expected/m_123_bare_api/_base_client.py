@@ -22,11 +22,11 @@ credentials redacted; `repr()` of a client or of its credentials never shows a s
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import logging
-import platform
+import sys
+import threading
 import time
 from urllib.parse import urlencode
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
@@ -159,7 +159,6 @@ class _BaseClient:
     """What the sync and async clients share: URL, headers, credentials, retries and parsing."""
 
     base_url: httpx.URL
-    _http: httpx.Client | httpx.AsyncClient
 
     def __init__(
         self,
@@ -181,10 +180,11 @@ class _BaseClient:
         self._credential_names = dict(credential_names)
         self._headers = {
             "Accept": "application/json",
-            "User-Agent": f"{package}/{version} python/{platform.python_version()} httpx/{httpx.__version__}",
+            "User-Agent": f"{package}/{version} python/{sys.version.split()[0]} httpx/{httpx.__version__}",
             **(headers or {}),
         }
         self._log = logging.getLogger(package)
+        self._http_lock = threading.Lock()
         self._secret_headers = _SECRET_HEADERS | {
             a.name.lower()
             for a in auth.values()
@@ -196,6 +196,10 @@ class _BaseClient:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={str(self.base_url)!r})"
+
+    @property
+    def _http(self) -> httpx.Client | httpx.AsyncClient:
+        raise NotImplementedError
 
     def _build_request(
         self, client: httpx.Client | httpx.AsyncClient, request: Request, options: CallOptions
@@ -471,9 +475,21 @@ class SyncApiClient(_BaseClient):
             max_retries=max_retries,
         )
         self._owns_http_client = http_client is None
-        self._http: httpx.Client = (
-            http_client if http_client is not None else httpx.Client(timeout=timeout)
-        )
+        self._http_client = http_client
+        self._timeout = httpx.Timeout(timeout)
+
+    @property
+    def _http(self) -> httpx.Client:
+        """The `httpx.Client` requests go through: the caller's, or one of our own made on
+        first use (making one loads its transport and reads the certificates, which a client
+        that sends nothing need not pay for)."""
+        client = self._http_client
+        if client is None:
+            with self._http_lock:
+                client = self._http_client
+                if client is None:
+                    client = self._http_client = httpx.Client(timeout=self._timeout)
+        return client
 
     def send(
         self,
@@ -555,9 +571,21 @@ class AsyncApiClient(_BaseClient):
             max_retries=max_retries,
         )
         self._owns_http_client = http_client is None
-        self._http: httpx.AsyncClient = (
-            http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
-        )
+        self._http_client = http_client
+        self._timeout = httpx.Timeout(timeout)
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        """The `httpx.AsyncClient` requests go through: the caller's, or one of our own made on
+        first use (making one loads its transport and reads the certificates, which a client
+        that sends nothing need not pay for)."""
+        client = self._http_client
+        if client is None:
+            with self._http_lock:
+                client = self._http_client
+                if client is None:
+                    client = self._http_client = httpx.AsyncClient(timeout=self._timeout)
+        return client
 
     async def send(
         self,
@@ -596,6 +624,8 @@ class AsyncApiClient(_BaseClient):
                     return response
                 await response.aclose()
                 self._log_retry(request, delay, attempt, retries, response.status_code)
+            import asyncio  # here: a blocking client never loads it
+
             await asyncio.sleep(delay)
             attempt += 1
 

@@ -2,7 +2,7 @@
 # To keep an edit, list this file in the package's .clientgenignore.
 """Checking a request against the document's constraints before any byte is sent.
 
-Each model carries its `Rule` (`Model._RULE`), and the request functions check their arguments
+Each model carries its `Rule` (`Model._RULE`, made when first used), and the request functions check their arguments
 with `check_request`. Rules mirror JSON Schema's validation keywords; a `Rule` for an object
 model refers to that model's rule lazily, so recursive schemas need no special care. Values are
 checked as they will be sent: enum members by value, models as their JSON. An enum argument or
@@ -61,6 +61,25 @@ class Rule:
     def __post_init__(self) -> None:
         if self.pattern is not None:
             object.__setattr__(self, "_regex", re.compile(self.pattern))
+
+
+class ModelRule:
+    """A model's `_RULE`, made the first time it is read and then kept on its class: a model
+    class costs next to nothing to create, and a rule (with its patterns compiled) is only made
+    for a model that a request sends."""
+
+    __slots__ = ("_make", "_made")
+
+    def __init__(self, make: Callable[[], Rule]) -> None:
+        self._make = make
+        self._made: list[Rule] = []
+
+    def __get__(self, instance: object, owner: type) -> Rule:
+        if not self._made:
+            rule = self._make()
+            self._made.append(rule)  # the first made is kept, should two threads race here
+            setattr(owner, "_RULE", self._made[0])
+        return self._made[0]
 
 
 def check_request(*arguments: tuple[str, Any, Rule]) -> None:

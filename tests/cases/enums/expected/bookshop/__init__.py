@@ -7,49 +7,104 @@ of every location, fields, list items and map values; and extra fields merged in
 Array and map arguments take any sequence (not a string) and any mapping.
 """
 
-from ._client import AsyncClient, Client
-from ._pagination import AsyncPager, SyncPager
-from ._response import RawResponse
-from ._types import NOT_GIVEN, NotGiven
-from ._version import __version__
-from ._waiting import Accepted, AsyncAccepted
-from .errors import (
-    ApiConnectionError,
-    ApiError,
-    ApiResponseValidationError,
-    ApiStatusError,
-    ApiTimeoutError,
-    MissingCredentialsError,
-    OperationFailedError,
-    RequestValidationError,
-    UnexpectedStatusError,
-    WaitTimeoutError,
-)
-from .models import (
-    Book,
-    BookBinding,
-    BookBindingValue,
-    BookKeywordsVariant2,
-    BookKeywordsVariant2Value,
-    Genre,
-    GenreValue,
-    ImportBookBody,
-    Keyword,
-    ListBooksXShelf,
-    ListBooksXShelfValue,
-    NewBook,
-    NewBookBinding,
-    NewBookBindingValue,
-    NewBookKeywordsVariant2,
-    NewBookKeywordsVariant2Value,
-    Rating,
-    RatingValue,
-    Shelf,
-    ShelfPermittedGenresForTheShelfDisplayItem,
-    ShelfPermittedGenresForTheShelfDisplayItemValue,
-    SourcedKeyword,
-    UploadCoverBody,
-)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._client import AsyncClient, Client
+    from ._pagination import AsyncPager, SyncPager
+    from ._response import RawResponse
+    from ._types import NOT_GIVEN, NotGiven
+    from ._version import __version__
+    from ._waiting import Accepted, AsyncAccepted
+    from .errors import (
+        ApiConnectionError,
+        ApiError,
+        ApiResponseValidationError,
+        ApiStatusError,
+        ApiTimeoutError,
+        MissingCredentialsError,
+        OperationFailedError,
+        RequestValidationError,
+        UnexpectedStatusError,
+        WaitTimeoutError,
+    )
+    from .models import (
+        Book,
+        BookBinding,
+        BookBindingValue,
+        BookKeywordsVariant2,
+        BookKeywordsVariant2Value,
+        Genre,
+        GenreValue,
+        ImportBookBody,
+        Keyword,
+        ListBooksXShelf,
+        ListBooksXShelfValue,
+        NewBook,
+        NewBookBinding,
+        NewBookBindingValue,
+        NewBookKeywordsVariant2,
+        NewBookKeywordsVariant2Value,
+        Rating,
+        RatingValue,
+        Shelf,
+        ShelfPermittedGenresForTheShelfDisplayItem,
+        ShelfPermittedGenresForTheShelfDisplayItemValue,
+        SourcedKeyword,
+        UploadCoverBody,
+    )
+else:
+    from ._lazy import lazy_exports
+
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        globals(),
+        {
+            "._client": ("AsyncClient", "Client"),
+            "._pagination": ("AsyncPager", "SyncPager"),
+            "._response": ("RawResponse",),
+            "._types": ("NOT_GIVEN", "NotGiven"),
+            "._version": ("__version__",),
+            "._waiting": ("Accepted", "AsyncAccepted"),
+            ".errors": (
+                "ApiConnectionError",
+                "ApiError",
+                "ApiResponseValidationError",
+                "ApiStatusError",
+                "ApiTimeoutError",
+                "MissingCredentialsError",
+                "OperationFailedError",
+                "RequestValidationError",
+                "UnexpectedStatusError",
+                "WaitTimeoutError",
+            ),
+            ".models": (
+                "Book",
+                "BookBinding",
+                "BookBindingValue",
+                "BookKeywordsVariant2",
+                "BookKeywordsVariant2Value",
+                "Genre",
+                "GenreValue",
+                "ImportBookBody",
+                "Keyword",
+                "ListBooksXShelf",
+                "ListBooksXShelfValue",
+                "NewBook",
+                "NewBookBinding",
+                "NewBookBindingValue",
+                "NewBookKeywordsVariant2",
+                "NewBookKeywordsVariant2Value",
+                "Rating",
+                "RatingValue",
+                "Shelf",
+                "ShelfPermittedGenresForTheShelfDisplayItem",
+                "ShelfPermittedGenresForTheShelfDisplayItemValue",
+                "SourcedKeyword",
+                "UploadCoverBody",
+            ),
+        },
+    )
 
 __all__ = [
     "Accepted",

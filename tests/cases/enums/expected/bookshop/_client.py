@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import httpx
 
 from ._base_client import DEFAULT_TIMEOUT, AsyncApiClient, Auth, SyncApiClient
 from ._retries import DEFAULT_MAX_RETRIES
 from ._version import __version__
-from .resources.books import AsyncBooks, Books
-from .resources.genres import AsyncGenres, Genres
+
+if TYPE_CHECKING:
+    from .resources.books import AsyncBooks, Books
+    from .resources.genres import AsyncGenres, Genres
 
 DEFAULT_BASE_URL: str | None = "https://books.example.com"
 
@@ -25,9 +29,6 @@ class Client(SyncApiClient):
     of every location, fields, list items and map values; and extra fields merged into bodies.
     Array and map arguments take any sequence (not a string) and any mapping.
     """
-
-    books: Books
-    genres: Genres
 
     def __init__(
         self,
@@ -63,8 +64,20 @@ class Client(SyncApiClient):
             max_retries=max_retries,
             http_client=http_client,
         )
-        self.books = Books(self)
-        self.genres = Genres(self)
+
+    @cached_property
+    def books(self) -> Books:
+        """The books operations."""
+        from .resources.books import Books
+
+        return Books(self)
+
+    @cached_property
+    def genres(self) -> Genres:
+        """The genres operations."""
+        from .resources.genres import Genres
+
+        return Genres(self)
 
 
 class AsyncClient(AsyncApiClient):
@@ -72,9 +85,6 @@ class AsyncClient(AsyncApiClient):
     of every location, fields, list items and map values; and extra fields merged into bodies.
     Array and map arguments take any sequence (not a string) and any mapping.
     """
-
-    books: AsyncBooks
-    genres: AsyncGenres
 
     def __init__(
         self,
@@ -110,5 +120,17 @@ class AsyncClient(AsyncApiClient):
             max_retries=max_retries,
             http_client=http_client,
         )
-        self.books = AsyncBooks(self)
-        self.genres = AsyncGenres(self)
+
+    @cached_property
+    def books(self) -> AsyncBooks:
+        """The books operations."""
+        from .resources.books import AsyncBooks
+
+        return AsyncBooks(self)
+
+    @cached_property
+    def genres(self) -> AsyncGenres:
+        """The genres operations."""
+        from .resources.genres import AsyncGenres
+
+        return AsyncGenres(self)

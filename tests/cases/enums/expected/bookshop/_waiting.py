@@ -11,7 +11,6 @@ its pending states or a deadline passes.
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import time
 from collections.abc import Callable, Sequence
@@ -173,5 +172,7 @@ class AsyncAccepted(_AcceptedBase[BodyT, ResultT]):
             pause = self._pause(response, delay)
             if time.monotonic() + pause > deadline:
                 raise WaitTimeoutError(timeout, result)
+            import asyncio  # here: a blocking client never loads it
+
             await asyncio.sleep(pause)
             delay = min(delay * 2, MAX_POLL_INTERVAL)

@@ -6,44 +6,94 @@ Exercises the generator: 3.1 type arrays, const, discriminated unions, recursion
 names that are not identifiers, every parameter location, and several media types.
 """
 
-from ._client import AsyncClient, Client
-from ._pagination import AsyncPager, SyncPager
-from ._response import RawResponse
-from ._types import NOT_GIVEN, NotGiven
-from ._version import __version__
-from ._waiting import Accepted, AsyncAccepted
-from .errors import (
-    ApiConnectionError,
-    ApiError,
-    ApiResponseValidationError,
-    ApiStatusError,
-    ApiTimeoutError,
-    MissingCredentialsError,
-    OperationFailedError,
-    RequestValidationError,
-    UnexpectedStatusError,
-    WaitTimeoutError,
-)
-from .models import (
-    Awkward,
-    Awkward2,
-    Awkward2Value,
-    Circle,
-    CircleCenter,
-    GetJobResponse,
-    GetJobResponseState,
-    GetJobResponseStateValue,
-    ListTreesResponse,
-    ListTreesResponseMeta,
-    PlantTreeBody,
-    Priority,
-    PriorityValue,
-    Shape,
-    Square,
-    StartJobBody,
-    TreeLink,
-    TreeNode,
-)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._client import AsyncClient, Client
+    from ._pagination import AsyncPager, SyncPager
+    from ._response import RawResponse
+    from ._types import NOT_GIVEN, NotGiven
+    from ._version import __version__
+    from ._waiting import Accepted, AsyncAccepted
+    from .errors import (
+        ApiConnectionError,
+        ApiError,
+        ApiResponseValidationError,
+        ApiStatusError,
+        ApiTimeoutError,
+        MissingCredentialsError,
+        OperationFailedError,
+        RequestValidationError,
+        UnexpectedStatusError,
+        WaitTimeoutError,
+    )
+    from .models import (
+        Awkward,
+        Awkward2,
+        Awkward2Value,
+        Circle,
+        CircleCenter,
+        GetJobResponse,
+        GetJobResponseState,
+        GetJobResponseStateValue,
+        ListTreesResponse,
+        ListTreesResponseMeta,
+        PlantTreeBody,
+        Priority,
+        PriorityValue,
+        Shape,
+        Square,
+        StartJobBody,
+        TreeLink,
+        TreeNode,
+    )
+else:
+    from ._lazy import lazy_exports
+
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        globals(),
+        {
+            "._client": ("AsyncClient", "Client"),
+            "._pagination": ("AsyncPager", "SyncPager"),
+            "._response": ("RawResponse",),
+            "._types": ("NOT_GIVEN", "NotGiven"),
+            "._version": ("__version__",),
+            "._waiting": ("Accepted", "AsyncAccepted"),
+            ".errors": (
+                "ApiConnectionError",
+                "ApiError",
+                "ApiResponseValidationError",
+                "ApiStatusError",
+                "ApiTimeoutError",
+                "MissingCredentialsError",
+                "OperationFailedError",
+                "RequestValidationError",
+                "UnexpectedStatusError",
+                "WaitTimeoutError",
+            ),
+            ".models": (
+                "Awkward",
+                "Awkward2",
+                "Awkward2Value",
+                "Circle",
+                "CircleCenter",
+                "GetJobResponse",
+                "GetJobResponseState",
+                "GetJobResponseStateValue",
+                "ListTreesResponse",
+                "ListTreesResponseMeta",
+                "PlantTreeBody",
+                "Priority",
+                "PriorityValue",
+                "Shape",
+                "Square",
+                "StartJobBody",
+                "TreeLink",
+                "TreeNode",
+            ),
+        },
+    )
 
 __all__ = [
     "Accepted",

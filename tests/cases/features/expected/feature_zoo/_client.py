@@ -6,17 +6,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import httpx
 
 from ._base_client import DEFAULT_TIMEOUT, ApiKeyAuth, AsyncApiClient, Auth, SyncApiClient
+from ._lazy import lazy_class
 from ._retries import DEFAULT_MAX_RETRIES
 from ._version import __version__
-from .resources._client_operations import _AsyncClientOperations, _ClientOperations
-from .resources.blobs import AsyncBlobs, Blobs
-from .resources.jobs import AsyncJobs, Jobs
-from .resources.shapes import AsyncShapes, Shapes
-from .resources.trees import AsyncTrees, Trees
+
+if TYPE_CHECKING:
+    from .resources._client_operations import _AsyncClientOperations, _ClientOperations
+    from .resources.blobs import AsyncBlobs, Blobs
+    from .resources.jobs import AsyncJobs, Jobs
+    from .resources.shapes import AsyncShapes, Shapes
+    from .resources.trees import AsyncTrees, Trees
 
 DEFAULT_BASE_URL: str | None = "https://api.example.com"
 
@@ -24,16 +29,21 @@ CREDENTIAL_NAMES: dict[str, str] = {
     "apiKey": "pass api_key to the client (or set ZOO_API_KEY)",
 }
 
+if not TYPE_CHECKING:
+    # The client's own operations, imported when one is first used (see `_lazy.lazy_class`).
+    _OPERATIONS = ("with_raw_response", "get_health")
+    _ClientOperations = lazy_class(
+        ".resources._client_operations", __package__, "_ClientOperations", _OPERATIONS
+    )
+    _AsyncClientOperations = lazy_class(
+        ".resources._client_operations", __package__, "_AsyncClientOperations", _OPERATIONS
+    )
+
 
 class Client(SyncApiClient, _ClientOperations):
     """Exercises the generator: 3.1 type arrays, const, discriminated unions, recursion, maps,
     names that are not identifiers, every parameter location, and several media types.
     """
-
-    shapes: Shapes
-    trees: Trees
-    jobs: Jobs
-    blobs: Blobs
 
     def __init__(
         self,
@@ -76,21 +86,40 @@ class Client(SyncApiClient, _ClientOperations):
             http_client=http_client,
         )
         self._client = self
-        self.shapes = Shapes(self)
-        self.trees = Trees(self)
-        self.jobs = Jobs(self)
-        self.blobs = Blobs(self)
+
+    @cached_property
+    def shapes(self) -> Shapes:
+        """The shapes operations."""
+        from .resources.shapes import Shapes
+
+        return Shapes(self)
+
+    @cached_property
+    def trees(self) -> Trees:
+        """The trees operations."""
+        from .resources.trees import Trees
+
+        return Trees(self)
+
+    @cached_property
+    def jobs(self) -> Jobs:
+        """The jobs operations."""
+        from .resources.jobs import Jobs
+
+        return Jobs(self)
+
+    @cached_property
+    def blobs(self) -> Blobs:
+        """The blobs operations."""
+        from .resources.blobs import Blobs
+
+        return Blobs(self)
 
 
 class AsyncClient(AsyncApiClient, _AsyncClientOperations):
     """Exercises the generator: 3.1 type arrays, const, discriminated unions, recursion, maps,
     names that are not identifiers, every parameter location, and several media types.
     """
-
-    shapes: AsyncShapes
-    trees: AsyncTrees
-    jobs: AsyncJobs
-    blobs: AsyncBlobs
 
     def __init__(
         self,
@@ -133,7 +162,31 @@ class AsyncClient(AsyncApiClient, _AsyncClientOperations):
             http_client=http_client,
         )
         self._client = self
-        self.shapes = AsyncShapes(self)
-        self.trees = AsyncTrees(self)
-        self.jobs = AsyncJobs(self)
-        self.blobs = AsyncBlobs(self)
+
+    @cached_property
+    def shapes(self) -> AsyncShapes:
+        """The shapes operations."""
+        from .resources.shapes import AsyncShapes
+
+        return AsyncShapes(self)
+
+    @cached_property
+    def trees(self) -> AsyncTrees:
+        """The trees operations."""
+        from .resources.trees import AsyncTrees
+
+        return AsyncTrees(self)
+
+    @cached_property
+    def jobs(self) -> AsyncJobs:
+        """The jobs operations."""
+        from .resources.jobs import AsyncJobs
+
+        return AsyncJobs(self)
+
+    @cached_property
+    def blobs(self) -> AsyncBlobs:
+        """The blobs operations."""
+        from .resources.blobs import AsyncBlobs
+
+        return AsyncBlobs(self)

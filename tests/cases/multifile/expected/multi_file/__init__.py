@@ -2,25 +2,56 @@
 # To keep an edit, list this file in the package's .clientgenignore.
 """Multi File 1: a typed Python client."""
 
-from ._client import AsyncClient, Client
-from ._pagination import AsyncPager, SyncPager
-from ._response import RawResponse
-from ._types import NOT_GIVEN, NotGiven
-from ._version import __version__
-from ._waiting import Accepted, AsyncAccepted
-from .errors import (
-    ApiConnectionError,
-    ApiError,
-    ApiResponseValidationError,
-    ApiStatusError,
-    ApiTimeoutError,
-    MissingCredentialsError,
-    OperationFailedError,
-    RequestValidationError,
-    UnexpectedStatusError,
-    WaitTimeoutError,
-)
-from .models import Part, Thing
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._client import AsyncClient, Client
+    from ._pagination import AsyncPager, SyncPager
+    from ._response import RawResponse
+    from ._types import NOT_GIVEN, NotGiven
+    from ._version import __version__
+    from ._waiting import Accepted, AsyncAccepted
+    from .errors import (
+        ApiConnectionError,
+        ApiError,
+        ApiResponseValidationError,
+        ApiStatusError,
+        ApiTimeoutError,
+        MissingCredentialsError,
+        OperationFailedError,
+        RequestValidationError,
+        UnexpectedStatusError,
+        WaitTimeoutError,
+    )
+    from .models import Part, Thing
+else:
+    from ._lazy import lazy_exports
+
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        globals(),
+        {
+            "._client": ("AsyncClient", "Client"),
+            "._pagination": ("AsyncPager", "SyncPager"),
+            "._response": ("RawResponse",),
+            "._types": ("NOT_GIVEN", "NotGiven"),
+            "._version": ("__version__",),
+            "._waiting": ("Accepted", "AsyncAccepted"),
+            ".errors": (
+                "ApiConnectionError",
+                "ApiError",
+                "ApiResponseValidationError",
+                "ApiStatusError",
+                "ApiTimeoutError",
+                "MissingCredentialsError",
+                "OperationFailedError",
+                "RequestValidationError",
+                "UnexpectedStatusError",
+                "WaitTimeoutError",
+            ),
+            ".models": ("Part", "Thing"),
+        },
+    )
 
 __all__ = [
     "Accepted",

@@ -6,17 +6,31 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import httpx
 
 from ._base_client import DEFAULT_TIMEOUT, AsyncApiClient, Auth, SyncApiClient
+from ._lazy import lazy_class
 from ._retries import DEFAULT_MAX_RETRIES
 from ._version import __version__
-from .resources._client_operations import _AsyncClientOperations, _ClientOperations
+
+if TYPE_CHECKING:
+    from .resources._client_operations import _AsyncClientOperations, _ClientOperations
 
 DEFAULT_BASE_URL: str | None = "https://api.example.com"
 
 CREDENTIAL_NAMES: dict[str, str] = {}
+
+if not TYPE_CHECKING:
+    # The client's own operations, imported when one is first used (see `_lazy.lazy_class`).
+    _OPERATIONS = ("with_raw_response", "get_thing")
+    _ClientOperations = lazy_class(
+        ".resources._client_operations", __package__, "_ClientOperations", _OPERATIONS
+    )
+    _AsyncClientOperations = lazy_class(
+        ".resources._client_operations", __package__, "_AsyncClientOperations", _OPERATIONS
+    )
 
 
 class Client(SyncApiClient, _ClientOperations):

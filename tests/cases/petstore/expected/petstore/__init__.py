@@ -5,27 +5,68 @@
 A small pet store, grouped by tags, with a default error model and bearer auth.
 """
 
-from ._client import AsyncClient, Client
-from ._pagination import AsyncPager, SyncPager
-from ._response import RawResponse
-from ._types import NOT_GIVEN, NotGiven
-from ._version import __version__
-from ._waiting import Accepted, AsyncAccepted
-from .errors import (
-    ApiConnectionError,
-    ApiError,
-    ApiResponseValidationError,
-    ApiStatusError,
-    ApiTimeoutError,
-    MissingCredentialsError,
-    NotFoundError,
-    OperationFailedError,
-    RequestValidationError,
-    UnexpectedStatusError,
-    UnprocessableEntityError,
-    WaitTimeoutError,
-)
-from .models import Error, NewPet, Pet, PetKind, PetKindValue, Pets, ValidationError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._client import AsyncClient, Client
+    from ._pagination import AsyncPager, SyncPager
+    from ._response import RawResponse
+    from ._types import NOT_GIVEN, NotGiven
+    from ._version import __version__
+    from ._waiting import Accepted, AsyncAccepted
+    from .errors import (
+        ApiConnectionError,
+        ApiError,
+        ApiResponseValidationError,
+        ApiStatusError,
+        ApiTimeoutError,
+        MissingCredentialsError,
+        NotFoundError,
+        OperationFailedError,
+        RequestValidationError,
+        UnexpectedStatusError,
+        UnprocessableEntityError,
+        WaitTimeoutError,
+    )
+    from .models import Error, NewPet, Pet, PetKind, PetKindValue, Pets, ValidationError
+else:
+    from ._lazy import lazy_exports
+
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        globals(),
+        {
+            "._client": ("AsyncClient", "Client"),
+            "._pagination": ("AsyncPager", "SyncPager"),
+            "._response": ("RawResponse",),
+            "._types": ("NOT_GIVEN", "NotGiven"),
+            "._version": ("__version__",),
+            "._waiting": ("Accepted", "AsyncAccepted"),
+            ".errors": (
+                "ApiConnectionError",
+                "ApiError",
+                "ApiResponseValidationError",
+                "ApiStatusError",
+                "ApiTimeoutError",
+                "MissingCredentialsError",
+                "NotFoundError",
+                "OperationFailedError",
+                "RequestValidationError",
+                "UnexpectedStatusError",
+                "UnprocessableEntityError",
+                "WaitTimeoutError",
+            ),
+            ".models": (
+                "Error",
+                "NewPet",
+                "Pet",
+                "PetKind",
+                "PetKindValue",
+                "Pets",
+                "ValidationError",
+            ),
+        },
+    )
 
 __all__ = [
     "Accepted",

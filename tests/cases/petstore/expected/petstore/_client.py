@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import httpx
 
 from ._base_client import DEFAULT_TIMEOUT, AsyncApiClient, Auth, BearerAuth, SyncApiClient
 from ._retries import DEFAULT_MAX_RETRIES
 from ._version import __version__
-from .resources.pets import AsyncPetsResource, PetsResource
+
+if TYPE_CHECKING:
+    from .resources.pets import AsyncPetsResource, PetsResource
 
 DEFAULT_BASE_URL: str | None = "https://eu.pets.example.com/v2"
 
@@ -23,8 +27,6 @@ CREDENTIAL_NAMES: dict[str, str] = {
 
 class Client(SyncApiClient):
     """A small pet store, grouped by tags, with a default error model and bearer auth."""
-
-    pets: PetsResource
 
     def __init__(
         self,
@@ -66,13 +68,17 @@ class Client(SyncApiClient):
             max_retries=max_retries,
             http_client=http_client,
         )
-        self.pets = PetsResource(self)
+
+    @cached_property
+    def pets(self) -> PetsResource:
+        """Everything about pets."""
+        from .resources.pets import PetsResource
+
+        return PetsResource(self)
 
 
 class AsyncClient(AsyncApiClient):
     """A small pet store, grouped by tags, with a default error model and bearer auth."""
-
-    pets: AsyncPetsResource
 
     def __init__(
         self,
@@ -114,4 +120,10 @@ class AsyncClient(AsyncApiClient):
             max_retries=max_retries,
             http_client=http_client,
         )
-        self.pets = AsyncPetsResource(self)
+
+    @cached_property
+    def pets(self) -> AsyncPetsResource:
+        """Everything about pets."""
+        from .resources.pets import AsyncPetsResource
+
+        return AsyncPetsResource(self)

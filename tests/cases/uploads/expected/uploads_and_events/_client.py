@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -19,9 +21,11 @@ from ._base_client import (
 )
 from ._retries import DEFAULT_MAX_RETRIES
 from ._version import __version__
-from .resources.charges import AsyncCharges, Charges
-from .resources.files import AsyncFiles, Files
-from .resources.reports import AsyncReports, Reports
+
+if TYPE_CHECKING:
+    from .resources.charges import AsyncCharges, Charges
+    from .resources.files import AsyncFiles, Files
+    from .resources.reports import AsyncReports, Reports
 
 DEFAULT_BASE_URL: str | None = "https://api.example.com/v2"
 
@@ -32,10 +36,6 @@ CREDENTIAL_NAMES: dict[str, str] = {
 
 
 class Client(SyncApiClient):
-    files: Files
-    charges: Charges
-    reports: Reports
-
     def __init__(
         self,
         *,
@@ -82,16 +82,30 @@ class Client(SyncApiClient):
             max_retries=max_retries,
             http_client=http_client,
         )
-        self.files = Files(self)
-        self.charges = Charges(self)
-        self.reports = Reports(self)
+
+    @cached_property
+    def files(self) -> Files:
+        """The files operations."""
+        from .resources.files import Files
+
+        return Files(self)
+
+    @cached_property
+    def charges(self) -> Charges:
+        """The charges operations."""
+        from .resources.charges import Charges
+
+        return Charges(self)
+
+    @cached_property
+    def reports(self) -> Reports:
+        """The reports operations."""
+        from .resources.reports import Reports
+
+        return Reports(self)
 
 
 class AsyncClient(AsyncApiClient):
-    files: AsyncFiles
-    charges: AsyncCharges
-    reports: AsyncReports
-
     def __init__(
         self,
         *,
@@ -138,6 +152,24 @@ class AsyncClient(AsyncApiClient):
             max_retries=max_retries,
             http_client=http_client,
         )
-        self.files = AsyncFiles(self)
-        self.charges = AsyncCharges(self)
-        self.reports = AsyncReports(self)
+
+    @cached_property
+    def files(self) -> AsyncFiles:
+        """The files operations."""
+        from .resources.files import AsyncFiles
+
+        return AsyncFiles(self)
+
+    @cached_property
+    def charges(self) -> AsyncCharges:
+        """The charges operations."""
+        from .resources.charges import AsyncCharges
+
+        return AsyncCharges(self)
+
+    @cached_property
+    def reports(self) -> AsyncReports:
+        """The reports operations."""
+        from .resources.reports import AsyncReports
+
+        return AsyncReports(self)

@@ -2,10 +2,26 @@
 # To keep an edit, list this file in the package's .clientgenignore.
 """The models of the 123 Bare API: one class per schema, with `from_dict` and `to_dict`."""
 
-from .get_items_id_status_response import GetItemsIdStatusResponse
-from .get_items_response_item import GetItemsResponseItem
-from .make_report_client_error import MakeReportClientError
-from .post_items_body import PostItemsBody
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .get_items_id_status_response import GetItemsIdStatusResponse
+    from .get_items_response_item import GetItemsResponseItem
+    from .make_report_client_error import MakeReportClientError
+    from .post_items_body import PostItemsBody
+else:
+    from .._lazy import lazy_exports
+
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        globals(),
+        {
+            ".get_items_id_status_response": ("GetItemsIdStatusResponse",),
+            ".get_items_response_item": ("GetItemsResponseItem",),
+            ".make_report_client_error": ("MakeReportClientError",),
+            ".post_items_body": ("PostItemsBody",),
+        },
+    )
 
 __all__ = [
     "GetItemsIdStatusResponse",

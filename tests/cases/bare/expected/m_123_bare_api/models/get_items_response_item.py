@@ -3,26 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, NotGiven, model_repr
-from .._validation import Rule
+from .._types import NOT_GIVEN, NotGiven, _Model
+from .._validation import ModelRule, Rule
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class GetItemsResponseItem:
-    id: str | NotGiven = NOT_GIVEN
+class GetItemsResponseItem(_Model):
+    __slots__ = ("id", "additional_properties")
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    id: str | NotGiven
+
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"id"})
-    _RULE: ClassVar[Rule] = Rule()
+    _RULE: ClassVar[ModelRule] = ModelRule(lambda: Rule())
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        id: str | NotGiven = NOT_GIVEN,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.id = id
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> GetItemsResponseItem:

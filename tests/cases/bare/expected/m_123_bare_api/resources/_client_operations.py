@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -15,10 +16,10 @@ from .._types import NOT_GIVEN, NotGiven
 from .._utils import format_path, merge_body
 from .._validation import check_request
 from ..errors import error_for_response
-from ..models.get_items_id_status_response import GetItemsIdStatusResponse
-from ..models.get_items_response_item import GetItemsResponseItem
-from ..models.make_report_client_error import MakeReportClientError
-from ..models.post_items_body import PostItemsBody
+
+if TYPE_CHECKING:
+    from ..models.get_items_id_status_response import GetItemsIdStatusResponse
+    from ..models.get_items_response_item import GetItemsResponseItem
 
 
 def _get_items_request() -> Request:
@@ -30,6 +31,8 @@ def _get_items_request() -> Request:
 
 
 def _get_items_response(response: httpx.Response) -> list[GetItemsResponseItem]:
+    from ..models.get_items_response_item import GetItemsResponseItem
+
     if response.status_code == 200:
         return [GetItemsResponseItem.from_dict(v0) for v0 in response.json()]
     raise error_for_response(response)
@@ -40,6 +43,8 @@ def _post_items_request(
     name: str | NotGiven = NOT_GIVEN,
     extra_body: Mapping[str, object] | None = None,
 ) -> Request:
+    from ..models.post_items_body import PostItemsBody
+
     payload = PostItemsBody(name=name).to_dict()
     check_request(
         ("", payload, PostItemsBody._RULE),
@@ -81,6 +86,8 @@ def _get_items_id_status_request(id: int) -> Request:
 
 
 def _get_items_id_status_response(response: httpx.Response) -> GetItemsIdStatusResponse:
+    from ..models.get_items_id_status_response import GetItemsIdStatusResponse
+
     if response.status_code // 100 == 2:
         return GetItemsIdStatusResponse.from_dict(response.json())
     raise error_for_response(response, GetItemsIdStatusResponse.from_dict)
@@ -97,6 +104,8 @@ def _make_report_request(*, body: str | NotGiven = NOT_GIVEN) -> Request:
 
 
 def _make_report_response(response: httpx.Response) -> list[str]:
+    from ..models.make_report_client_error import MakeReportClientError
+
     if response.status_code // 100 == 2:
         result: list[str] = response.json()
         return result

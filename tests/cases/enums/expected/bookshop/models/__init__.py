@@ -2,32 +2,70 @@
 # To keep an edit, list this file in the package's .clientgenignore.
 """The models of the Bookshop: one class per schema, with `from_dict` and `to_dict`."""
 
-from .book import (
-    Book,
-    BookBinding,
-    BookBindingValue,
-    BookKeywordsVariant2,
-    BookKeywordsVariant2Value,
-)
-from .genre import Genre, GenreValue
-from .import_book_body import ImportBookBody
-from .keyword import Keyword
-from .list_books_x_shelf import ListBooksXShelf, ListBooksXShelfValue
-from .new_book import (
-    NewBook,
-    NewBookBinding,
-    NewBookBindingValue,
-    NewBookKeywordsVariant2,
-    NewBookKeywordsVariant2Value,
-)
-from .rating import Rating, RatingValue
-from .shelf import (
-    Shelf,
-    ShelfPermittedGenresForTheShelfDisplayItem,
-    ShelfPermittedGenresForTheShelfDisplayItemValue,
-)
-from .sourced_keyword import SourcedKeyword
-from .upload_cover_body import UploadCoverBody
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .book import (
+        Book,
+        BookBinding,
+        BookBindingValue,
+        BookKeywordsVariant2,
+        BookKeywordsVariant2Value,
+    )
+    from .genre import Genre, GenreValue
+    from .import_book_body import ImportBookBody
+    from .keyword import Keyword
+    from .list_books_x_shelf import ListBooksXShelf, ListBooksXShelfValue
+    from .new_book import (
+        NewBook,
+        NewBookBinding,
+        NewBookBindingValue,
+        NewBookKeywordsVariant2,
+        NewBookKeywordsVariant2Value,
+    )
+    from .rating import Rating, RatingValue
+    from .shelf import (
+        Shelf,
+        ShelfPermittedGenresForTheShelfDisplayItem,
+        ShelfPermittedGenresForTheShelfDisplayItemValue,
+    )
+    from .sourced_keyword import SourcedKeyword
+    from .upload_cover_body import UploadCoverBody
+else:
+    from .._lazy import lazy_exports
+
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        globals(),
+        {
+            ".book": (
+                "Book",
+                "BookBinding",
+                "BookBindingValue",
+                "BookKeywordsVariant2",
+                "BookKeywordsVariant2Value",
+            ),
+            ".genre": ("Genre", "GenreValue"),
+            ".import_book_body": ("ImportBookBody",),
+            ".keyword": ("Keyword",),
+            ".list_books_x_shelf": ("ListBooksXShelf", "ListBooksXShelfValue"),
+            ".new_book": (
+                "NewBook",
+                "NewBookBinding",
+                "NewBookBindingValue",
+                "NewBookKeywordsVariant2",
+                "NewBookKeywordsVariant2Value",
+            ),
+            ".rating": ("Rating", "RatingValue"),
+            ".shelf": (
+                "Shelf",
+                "ShelfPermittedGenresForTheShelfDisplayItem",
+                "ShelfPermittedGenresForTheShelfDisplayItemValue",
+            ),
+            ".sourced_keyword": ("SourcedKeyword",),
+            ".upload_cover_body": ("UploadCoverBody",),
+        },
+    )
 
 __all__ = [
     "Book",

@@ -3,44 +3,55 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, TypeAlias
 
-from .._types import NOT_GIVEN, NotGiven, OpenStrEnum, model_repr
+from .._types import NOT_GIVEN, NotGiven, OpenStrEnum, _Model
 from .._utils import decode_union, encode_value, enum_value, expect_list, keep
-from .._validation import Rule
+from .._validation import ModelRule, Rule
 from .genre import Genre, GenreValue
 from .keyword import Keyword
 from .rating import Rating, RatingValue
 from .sourced_keyword import SourcedKeyword
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class NewBook:
+class NewBook(_Model):
+    __slots__ = (
+        "title",
+        "genre",
+        "subgenres",
+        "ratings",
+        "previous_genre",
+        "binding",
+        "featured",
+        "extra_body",
+        "keywords",
+        "additional_properties",
+    )
+
     title: str
 
     genre: Genre | GenreValue
 
-    subgenres: list[Genre | GenreValue] | None | NotGiven = NOT_GIVEN
+    subgenres: list[Genre | GenreValue] | None | NotGiven
 
-    ratings: dict[str, Rating | RatingValue] | None | NotGiven = NOT_GIVEN
+    ratings: dict[str, Rating | RatingValue] | None | NotGiven
 
-    previous_genre: Genre | GenreValue | None | NotGiven = NOT_GIVEN
+    previous_genre: Genre | GenreValue | None | NotGiven
 
-    binding: NewBookBinding | NewBookBindingValue | None | NotGiven = NOT_GIVEN
+    binding: NewBookBinding | NewBookBindingValue | None | NotGiven
 
-    featured: Genre | GenreValue | Rating | RatingValue | None | NotGiven = NOT_GIVEN
+    featured: Genre | GenreValue | Rating | RatingValue | None | NotGiven
     """A genre or a rating to feature the book under."""
 
-    extra_body: str | NotGiven = NOT_GIVEN
+    extra_body: str | NotGiven
     """A property whose name the methods reserve for their own argument."""
 
     keywords: (
         list[Keyword] | NewBookKeywordsVariant2 | NewBookKeywordsVariant2Value | None | NotGiven
-    ) = NOT_GIVEN
+    )
     """Keywords, or "" to clear them."""
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset(
@@ -56,36 +67,65 @@ class NewBook:
             "keywords",
         }
     )
-    _RULE: ClassVar[Rule] = Rule(
-        required=("title", "genre"),
-        properties={
-            "genre": Rule(enum=("drama", "poetry", "science-fiction")),
-            "subgenres": Rule(items=Rule(enum=("drama", "poetry", "science-fiction"))),
-            "ratings": Rule(values=Rule(enum=(1, 2, 3, 4, 5))),
-            "previous_genre": Rule(enum=("drama", "poetry", "science-fiction")),
-            "binding": Rule(enum=("hardcover", "paperback")),
-            "featured": Rule(
-                any_of=(
-                    Rule(enum=("drama", "poetry", "science-fiction")),
-                    Rule(enum=(1, 2, 3, 4, 5)),
-                ),
-            ),
-            "keywords": Rule(
-                any_of=(
-                    Rule(
-                        items=Rule(
-                            any_of=(Rule(max_length=20), Rule(model=lambda: SourcedKeyword._RULE)),
-                        ),
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(
+            required=("title", "genre"),
+            properties={
+                "genre": Rule(enum=("drama", "poetry", "science-fiction")),
+                "subgenres": Rule(items=Rule(enum=("drama", "poetry", "science-fiction"))),
+                "ratings": Rule(values=Rule(enum=(1, 2, 3, 4, 5))),
+                "previous_genre": Rule(enum=("drama", "poetry", "science-fiction")),
+                "binding": Rule(enum=("hardcover", "paperback")),
+                "featured": Rule(
+                    any_of=(
+                        Rule(enum=("drama", "poetry", "science-fiction")),
+                        Rule(enum=(1, 2, 3, 4, 5)),
                     ),
-                    Rule(enum=("",)),
                 ),
-            ),
-        },
+                "keywords": Rule(
+                    any_of=(
+                        Rule(
+                            items=Rule(
+                                any_of=(
+                                    Rule(max_length=20),
+                                    Rule(model=lambda: SourcedKeyword._RULE),
+                                ),
+                            ),
+                        ),
+                        Rule(enum=("",)),
+                    ),
+                ),
+            },
+        )
     )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        title: str,
+        genre: Genre | GenreValue,
+        subgenres: list[Genre | GenreValue] | None | NotGiven = NOT_GIVEN,
+        ratings: dict[str, Rating | RatingValue] | None | NotGiven = NOT_GIVEN,
+        previous_genre: Genre | GenreValue | None | NotGiven = NOT_GIVEN,
+        binding: NewBookBinding | NewBookBindingValue | None | NotGiven = NOT_GIVEN,
+        featured: Genre | GenreValue | Rating | RatingValue | None | NotGiven = NOT_GIVEN,
+        extra_body: str | NotGiven = NOT_GIVEN,
+        keywords: (
+            list[Keyword] | NewBookKeywordsVariant2 | NewBookKeywordsVariant2Value | None | NotGiven
+        ) = NOT_GIVEN,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.title = title
+        self.genre = genre
+        self.subgenres = subgenres
+        self.ratings = ratings
+        self.previous_genre = previous_genre
+        self.binding = binding
+        self.featured = featured
+        self.extra_body = extra_body
+        self.keywords = keywords
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> NewBook:

@@ -3,36 +3,49 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, TypeAlias
 
-from .._types import OpenStrEnum, model_repr
+from .._types import OpenStrEnum, _Model
 from .._utils import enum_value
-from .._validation import Rule
+from .._validation import ModelRule, Rule
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class Shelf:
+class Shelf(_Model):
     """A type too long for its line, split as black splits it."""
+
+    __slots__ = ("permitted_genres_for_the_shelf_display", "additional_properties")
 
     permitted_genres_for_the_shelf_display: list[
         ShelfPermittedGenresForTheShelfDisplayItem | ShelfPermittedGenresForTheShelfDisplayItemValue
     ]
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"permitted_genres_for_the_shelf_display"})
-    _RULE: ClassVar[Rule] = Rule(
-        required=("permitted_genres_for_the_shelf_display",),
-        properties={
-            "permitted_genres_for_the_shelf_display": Rule(items=Rule(enum=("drama", "poetry"))),
-        },
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(
+            required=("permitted_genres_for_the_shelf_display",),
+            properties={
+                "permitted_genres_for_the_shelf_display": Rule(
+                    items=Rule(enum=("drama", "poetry")),
+                ),
+            },
+        )
     )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        permitted_genres_for_the_shelf_display: list[
+            ShelfPermittedGenresForTheShelfDisplayItem
+            | ShelfPermittedGenresForTheShelfDisplayItemValue
+        ],
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.permitted_genres_for_the_shelf_display = permitted_genres_for_the_shelf_display
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Shelf:

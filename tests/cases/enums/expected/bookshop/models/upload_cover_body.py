@@ -3,33 +3,43 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, FileInput, NotGiven, model_repr
+from .._types import NOT_GIVEN, FileInput, NotGiven, _Model
 from .._utils import decode_base64, enum_value
-from .._validation import Rule
+from .._validation import ModelRule, Rule
 from .genre import Genre, GenreValue
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class UploadCoverBody:
+class UploadCoverBody(_Model):
+    __slots__ = ("file", "genre", "additional_properties")
+
     file: FileInput
 
-    genre: Genre | GenreValue | None | NotGiven = NOT_GIVEN
+    genre: Genre | GenreValue | None | NotGiven
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"file", "genre"})
-    _RULE: ClassVar[Rule] = Rule(
-        required=("file",),
-        properties={"genre": Rule(enum=("drama", "poetry", "science-fiction"))},
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(
+            required=("file",),
+            properties={"genre": Rule(enum=("drama", "poetry", "science-fiction"))},
+        )
     )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        file: FileInput,
+        genre: Genre | GenreValue | None | NotGiven = NOT_GIVEN,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.file = file
+        self.genre = genre
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> UploadCoverBody:

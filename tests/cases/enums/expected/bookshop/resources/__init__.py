@@ -2,8 +2,19 @@
 # To keep an edit, list this file in the package's .clientgenignore.
 """The operations of the Bookshop, grouped as the client exposes them."""
 
-from .books import AsyncBooks, Books
-from .genres import AsyncGenres, Genres
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .books import AsyncBooks, Books
+    from .genres import AsyncGenres, Genres
+else:
+    from .._lazy import lazy_exports
+
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        globals(),
+        {".books": ("AsyncBooks", "Books"), ".genres": ("AsyncGenres", "Genres")},
+    )
 
 __all__ = [
     "Books",

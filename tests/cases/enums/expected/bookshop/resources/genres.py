@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -15,7 +16,9 @@ from .._types import NOT_GIVEN, NotGiven
 from .._utils import format_path
 from .._validation import Rule, check_request
 from ..errors import error_for_response
-from ..models.genre import Genre, GenreValue
+
+if TYPE_CHECKING:
+    from ..models.genre import Genre, GenreValue
 
 
 def _count_request(genre: Genre | GenreValue) -> Request:
@@ -48,6 +51,8 @@ def _next_request(genre: Genre | GenreValue) -> Request:
 
 
 def _next_response(response: httpx.Response) -> Genre:
+    from ..models.genre import Genre
+
     if response.status_code == 200:
         return Genre(response.json())
     raise error_for_response(response)

@@ -2,17 +2,44 @@
 # To keep an edit, list this file in the package's .clientgenignore.
 """The models of the Feature Zoo: one class per schema, with `from_dict` and `to_dict`."""
 
-from .awkward import Awkward
-from .awkward2 import Awkward2, Awkward2Value
-from .circle import Circle, CircleCenter
-from .get_job_response import GetJobResponse, GetJobResponseState, GetJobResponseStateValue
-from .list_trees_response import ListTreesResponse, ListTreesResponseMeta
-from .plant_tree_body import PlantTreeBody
-from .priority import Priority, PriorityValue
-from .shape import Shape
-from .square import Square
-from .start_job_body import StartJobBody
-from .tree_node import TreeLink, TreeNode
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .awkward import Awkward
+    from .awkward2 import Awkward2, Awkward2Value
+    from .circle import Circle, CircleCenter
+    from .get_job_response import GetJobResponse, GetJobResponseState, GetJobResponseStateValue
+    from .list_trees_response import ListTreesResponse, ListTreesResponseMeta
+    from .plant_tree_body import PlantTreeBody
+    from .priority import Priority, PriorityValue
+    from .shape import Shape
+    from .square import Square
+    from .start_job_body import StartJobBody
+    from .tree_node import TreeLink, TreeNode
+else:
+    from .._lazy import lazy_exports
+
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        globals(),
+        {
+            ".awkward": ("Awkward",),
+            ".awkward2": ("Awkward2", "Awkward2Value"),
+            ".circle": ("Circle", "CircleCenter"),
+            ".get_job_response": (
+                "GetJobResponse",
+                "GetJobResponseState",
+                "GetJobResponseStateValue",
+            ),
+            ".list_trees_response": ("ListTreesResponse", "ListTreesResponseMeta"),
+            ".plant_tree_body": ("PlantTreeBody",),
+            ".priority": ("Priority", "PriorityValue"),
+            ".shape": ("Shape",),
+            ".square": ("Square",),
+            ".start_job_body": ("StartJobBody",),
+            ".tree_node": ("TreeLink", "TreeNode"),
+        },
+    )
 
 __all__ = [
     "Awkward",

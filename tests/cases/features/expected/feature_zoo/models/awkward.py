@@ -4,38 +4,49 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, NotGiven, model_repr
+from .._types import NOT_GIVEN, NotGiven, _Model
 from .._utils import enum_value, format_date, format_datetime, parse_date, parse_datetime
-from .._validation import Rule
+from .._validation import ModelRule, Rule
 from .priority import Priority, PriorityValue
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class Awkward:
+class Awkward(_Model):
     """Names that are not identifiers: \"\"\"quotes\"\"\" and a \\backslash."""
 
-    class_: str | NotGiven = NOT_GIVEN
+    __slots__ = (
+        "class_",
+        "type_",
+        "n_1_st",
+        "self_",
+        "list_",
+        "ref_like",
+        "additional_properties",
+        "created",
+        "stamps",
+        "additional_properties_2",
+    )
 
-    type_: str | NotGiven = NOT_GIVEN
+    class_: str | NotGiven
 
-    n_1_st: int | NotGiven = NOT_GIVEN
+    type_: str | NotGiven
 
-    self_: bool | NotGiven = NOT_GIVEN
+    n_1_st: int | NotGiven
 
-    list_: list[Priority | PriorityValue] | None | NotGiven = NOT_GIVEN
+    self_: bool | NotGiven
 
-    ref_like: str | NotGiven = NOT_GIVEN
+    list_: list[Priority | PriorityValue] | None | NotGiven
 
-    additional_properties: str | NotGiven = NOT_GIVEN
+    ref_like: str | NotGiven
 
-    created: datetime.datetime | None | NotGiven = NOT_GIVEN
+    additional_properties: str | NotGiven
 
-    stamps: dict[str, datetime.date] | None | NotGiven = NOT_GIVEN
+    created: datetime.datetime | None | NotGiven
 
-    additional_properties_2: dict[str, int] = field(default_factory=dict)
+    stamps: dict[str, datetime.date] | None | NotGiven
+
+    additional_properties_2: dict[str, int]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset(
@@ -51,11 +62,37 @@ class Awkward:
             "stamps",
         }
     )
-    _RULE: ClassVar[Rule] = Rule(properties={"list": Rule(items=Rule(enum=(1, 2, 3)))})
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(properties={"list": Rule(items=Rule(enum=(1, 2, 3)))})
+    )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        class_: str | NotGiven = NOT_GIVEN,
+        type_: str | NotGiven = NOT_GIVEN,
+        n_1_st: int | NotGiven = NOT_GIVEN,
+        self_: bool | NotGiven = NOT_GIVEN,
+        list_: list[Priority | PriorityValue] | None | NotGiven = NOT_GIVEN,
+        ref_like: str | NotGiven = NOT_GIVEN,
+        additional_properties: str | NotGiven = NOT_GIVEN,
+        created: datetime.datetime | None | NotGiven = NOT_GIVEN,
+        stamps: dict[str, datetime.date] | None | NotGiven = NOT_GIVEN,
+        additional_properties_2: dict[str, int] | None = None,
+    ) -> None:
+        self.class_ = class_
+        self.type_ = type_
+        self.n_1_st = n_1_st
+        self.self_ = self_
+        self.list_ = list_
+        self.ref_like = ref_like
+        self.additional_properties = additional_properties
+        self.created = created
+        self.stamps = stamps
+        self.additional_properties_2 = (
+            {} if additional_properties_2 is None else additional_properties_2
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Awkward:

@@ -3,36 +3,48 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-from .._types import NOT_GIVEN, NotGiven, model_repr
-from .._validation import Rule
+from .._types import NOT_GIVEN, NotGiven, _Model
+from .._validation import ModelRule, Rule
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class Circle:
+class Circle(_Model):
+    __slots__ = ("kind", "radius", "center", "additional_properties")
+
     kind: Literal["circle"]
 
     radius: float
 
-    center: CircleCenter | None | NotGiven = NOT_GIVEN
+    center: CircleCenter | None | NotGiven
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"kind", "radius", "center"})
-    _RULE: ClassVar[Rule] = Rule(
-        required=("kind", "radius"),
-        properties={
-            "kind": Rule(enum=("circle",)),
-            "center": Rule(model=lambda: CircleCenter._RULE),
-        },
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(
+            required=("kind", "radius"),
+            properties={
+                "kind": Rule(enum=("circle",)),
+                "center": Rule(model=lambda: CircleCenter._RULE),
+            },
+        )
     )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        kind: Literal["circle"],
+        radius: float,
+        center: CircleCenter | None | NotGiven = NOT_GIVEN,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.radius = radius
+        self.center = center
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Circle:
@@ -60,21 +72,30 @@ class Circle:
         return data
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class CircleCenter:
-    x: float | NotGiven = NOT_GIVEN
+class CircleCenter(_Model):
+    __slots__ = ("x", "y", "additional_properties")
 
-    y: float | NotGiven = NOT_GIVEN
+    x: float | NotGiven
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    y: float | NotGiven
+
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"x", "y"})
-    _RULE: ClassVar[Rule] = Rule()
+    _RULE: ClassVar[ModelRule] = ModelRule(lambda: Rule())
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        x: float | NotGiven = NOT_GIVEN,
+        y: float | NotGiven = NOT_GIVEN,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.x = x
+        self.y = y
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CircleCenter:

@@ -3,35 +3,45 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, NotGiven, model_repr
-from .._validation import Rule
+from .._types import NOT_GIVEN, NotGiven, _Model
+from .._validation import ModelRule, Rule
 from .tree_node import TreeNode
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class ListTreesResponse:
+class ListTreesResponse(_Model):
+    __slots__ = ("data", "meta", "additional_properties")
+
     data: list[TreeNode]
 
-    meta: ListTreesResponseMeta | None | NotGiven = NOT_GIVEN
+    meta: ListTreesResponseMeta | None | NotGiven
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"data", "meta"})
-    _RULE: ClassVar[Rule] = Rule(
-        required=("data",),
-        properties={
-            "data": Rule(items=Rule(model=lambda: TreeNode._RULE)),
-            "meta": Rule(model=lambda: ListTreesResponseMeta._RULE),
-        },
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(
+            required=("data",),
+            properties={
+                "data": Rule(items=Rule(model=lambda: TreeNode._RULE)),
+                "meta": Rule(model=lambda: ListTreesResponseMeta._RULE),
+            },
+        )
     )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        data: list[TreeNode],
+        meta: ListTreesResponseMeta | None | NotGiven = NOT_GIVEN,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.data = data
+        self.meta = meta
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ListTreesResponse:
@@ -57,19 +67,26 @@ class ListTreesResponse:
         return data
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class ListTreesResponseMeta:
-    cursor: str | None | NotGiven = NOT_GIVEN
+class ListTreesResponseMeta(_Model):
+    __slots__ = ("cursor", "additional_properties")
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    cursor: str | None | NotGiven
+
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"cursor"})
-    _RULE: ClassVar[Rule] = Rule()
+    _RULE: ClassVar[ModelRule] = ModelRule(lambda: Rule())
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        cursor: str | None | NotGiven = NOT_GIVEN,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.cursor = cursor
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ListTreesResponseMeta:

@@ -3,28 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, NotGiven, model_repr
-from .._validation import Rule
+from .._types import NOT_GIVEN, NotGiven, _Model
+from .._validation import ModelRule, Rule
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class PlantTreeBody:
+class PlantTreeBody(_Model):
+    __slots__ = ("species", "height", "additional_properties")
+
     species: str
 
-    height: float | NotGiven = NOT_GIVEN
+    height: float | NotGiven
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"species", "height"})
-    _RULE: ClassVar[Rule] = Rule(required=("species",))
+    _RULE: ClassVar[ModelRule] = ModelRule(lambda: Rule(required=("species",)))
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        species: str,
+        height: float | NotGiven = NOT_GIVEN,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.species = species
+        self.height = height
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PlantTreeBody:

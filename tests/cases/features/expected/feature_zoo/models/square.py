@@ -3,33 +3,42 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-from .._types import NOT_GIVEN, NotGiven, model_repr
-from .._validation import Rule
+from .._types import NOT_GIVEN, NotGiven, _Model
+from .._validation import ModelRule, Rule
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class Square:
+class Square(_Model):
+    __slots__ = ("kind", "side", "label", "additional_properties")
+
     kind: Literal["square"]
 
     side: float
 
-    label: str | None | NotGiven = NOT_GIVEN
+    label: str | None | NotGiven
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"kind", "side", "label"})
-    _RULE: ClassVar[Rule] = Rule(
-        required=("kind", "side"),
-        properties={"kind": Rule(enum=("square",))},
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(required=("kind", "side"), properties={"kind": Rule(enum=("square",))})
     )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        kind: Literal["square"],
+        side: float,
+        label: str | None | NotGiven = NOT_GIVEN,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.side = side
+        self.label = label
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Square:

@@ -3,29 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._types import model_repr
-from .._validation import Rule
+from .._types import _Model
+from .._validation import ModelRule, Rule
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class StartJobBody:
+class StartJobBody(_Model):
+    __slots__ = ("task", "additional_properties")
+
     task: str
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"task"})
-    _RULE: ClassVar[Rule] = Rule(
-        required=("task",),
-        properties={"task": Rule(max_length=20, pattern="^[a-z]+$")},
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(
+            required=("task",),
+            properties={"task": Rule(max_length=20, pattern="^[a-z]+$")},
+        )
     )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(self, *, task: str, additional_properties: dict[str, Any] | None = None) -> None:
+        self.task = task
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> StartJobBody:

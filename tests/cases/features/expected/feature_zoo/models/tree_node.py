@@ -3,38 +3,50 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, NotGiven, model_repr
-from .._validation import Rule
+from .._types import NOT_GIVEN, NotGiven, _Model
+from .._validation import ModelRule, Rule
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class TreeNode:
+class TreeNode(_Model):
     """A node with children of its own kind."""
+
+    __slots__ = ("name", "children", "parent", "additional_properties")
 
     name: str
 
-    children: list[TreeNode] | None | NotGiven = NOT_GIVEN
+    children: list[TreeNode] | None | NotGiven
 
-    parent: TreeLink | None | NotGiven = NOT_GIVEN
+    parent: TreeLink | None | NotGiven
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"name", "children", "parent"})
-    _RULE: ClassVar[Rule] = Rule(
-        required=("name",),
-        properties={
-            "children": Rule(items=Rule(model=lambda: TreeNode._RULE)),
-            "parent": Rule(model=lambda: TreeLink._RULE),
-        },
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(
+            required=("name",),
+            properties={
+                "children": Rule(items=Rule(model=lambda: TreeNode._RULE)),
+                "parent": Rule(model=lambda: TreeLink._RULE),
+            },
+        )
     )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        name: str,
+        children: list[TreeNode] | None | NotGiven = NOT_GIVEN,
+        parent: TreeLink | None | NotGiven = NOT_GIVEN,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.children = children
+        self.parent = parent
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TreeNode:
@@ -73,19 +85,28 @@ class TreeNode:
         return data
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class TreeLink:
-    node: TreeNode | None | NotGiven = NOT_GIVEN
+class TreeLink(_Model):
+    __slots__ = ("node", "additional_properties")
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    node: TreeNode | None | NotGiven
+
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"node"})
-    _RULE: ClassVar[Rule] = Rule(properties={"node": Rule(model=lambda: TreeNode._RULE)})
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(properties={"node": Rule(model=lambda: TreeNode._RULE)})
+    )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        node: TreeNode | None | NotGiven = NOT_GIVEN,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.node = node
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TreeLink:

@@ -2,11 +2,28 @@
 # To keep an edit, list this file in the package's .clientgenignore.
 """The operations of the Feature Zoo, grouped as the client exposes them."""
 
-from ._client_operations import _AsyncClientOperations, _ClientOperations
-from .blobs import AsyncBlobs, Blobs
-from .jobs import AsyncJobs, Jobs
-from .shapes import AsyncShapes, Shapes
-from .trees import AsyncTrees, Trees
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._client_operations import _AsyncClientOperations, _ClientOperations
+    from .blobs import AsyncBlobs, Blobs
+    from .jobs import AsyncJobs, Jobs
+    from .shapes import AsyncShapes, Shapes
+    from .trees import AsyncTrees, Trees
+else:
+    from .._lazy import lazy_exports
+
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        globals(),
+        {
+            "._client_operations": ("_AsyncClientOperations", "_ClientOperations"),
+            ".blobs": ("AsyncBlobs", "Blobs"),
+            ".jobs": ("AsyncJobs", "Jobs"),
+            ".shapes": ("AsyncShapes", "Shapes"),
+            ".trees": ("AsyncTrees", "Trees"),
+        },
+    )
 
 __all__ = [
     "Shapes",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -17,11 +18,14 @@ from .._utils import format_path, merge_body
 from .._validation import check_request
 from .._waiting import Accepted, AsyncAccepted, WaitSpec
 from ..errors import error_for_response
-from ..models.get_job_response import GetJobResponse
-from ..models.start_job_body import StartJobBody
+
+if TYPE_CHECKING:
+    from ..models.get_job_response import GetJobResponse
 
 
 def _start_request(*, task: str, extra_body: Mapping[str, object] | None = None) -> Request:
+    from ..models.start_job_body import StartJobBody
+
     payload = StartJobBody(task=task).to_dict()
     check_request(
         ("", payload, StartJobBody._RULE),
@@ -49,6 +53,8 @@ def _get_request(job_id: str) -> Request:
 
 
 def _get_response(response: httpx.Response) -> GetJobResponse:
+    from ..models.get_job_response import GetJobResponse
+
     if response.status_code == 200:
         return GetJobResponse.from_dict(response.json())
     raise error_for_response(response)

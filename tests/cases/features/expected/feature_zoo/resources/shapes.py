@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -15,9 +16,9 @@ from .._types import NOT_GIVEN, NotGiven
 from .._utils import decode_tagged, encode_cookies, encode_query, encode_value, format_path
 from .._validation import Rule, check_request
 from ..errors import error_for_response
-from ..models.circle import Circle
-from ..models.shape import Shape
-from ..models.square import Square
+
+if TYPE_CHECKING:
+    from ..models.shape import Shape
 
 
 def _get_request(
@@ -36,6 +37,9 @@ def _get_request(
 
 
 def _get_response(response: httpx.Response) -> Shape:
+    from ..models.circle import Circle
+    from ..models.square import Square
+
     if response.status_code == 200:
         result: Shape = decode_tagged(
             response.json(), "kind", {"circle": Circle.from_dict, "square": Square.from_dict}
@@ -45,6 +49,9 @@ def _get_response(response: httpx.Response) -> Shape:
 
 
 def _replace_request(shape_id: str, *, body: Shape) -> Request:
+    from ..models.circle import Circle
+    from ..models.square import Square
+
     check_request(
         (
             "body",
@@ -61,6 +68,9 @@ def _replace_request(shape_id: str, *, body: Shape) -> Request:
 
 
 def _replace_response(response: httpx.Response) -> Shape:
+    from ..models.circle import Circle
+    from ..models.square import Square
+
     if response.status_code == 200:
         result: Shape = decode_tagged(
             response.json(), "kind", {"circle": Circle.from_dict, "square": Square.from_dict}

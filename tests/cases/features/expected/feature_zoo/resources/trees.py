@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -16,9 +17,10 @@ from .._types import NOT_GIVEN, NotGiven
 from .._utils import encode_form, encode_query, merge_body
 from .._validation import Rule, check_request
 from ..errors import error_for_response
-from ..models.list_trees_response import ListTreesResponse
-from ..models.plant_tree_body import PlantTreeBody
-from ..models.tree_node import TreeNode
+
+if TYPE_CHECKING:
+    from ..models.list_trees_response import ListTreesResponse
+    from ..models.tree_node import TreeNode
 
 
 def _list_request(
@@ -38,6 +40,8 @@ def _list_request(
 
 
 def _list_response(response: httpx.Response) -> ListTreesResponse:
+    from ..models.list_trees_response import ListTreesResponse
+
     if response.status_code == 200:
         return ListTreesResponse.from_dict(response.json())
     raise error_for_response(response)
@@ -49,6 +53,8 @@ def _plant_tree_request(
     height: float | NotGiven = NOT_GIVEN,
     extra_body: Mapping[str, object] | None = None,
 ) -> Request:
+    from ..models.plant_tree_body import PlantTreeBody
+
     payload = PlantTreeBody(species=species, height=height).to_dict()
     check_request(
         ("", payload, PlantTreeBody._RULE),
@@ -62,6 +68,8 @@ def _plant_tree_request(
 
 
 def _plant_tree_response(response: httpx.Response) -> TreeNode:
+    from ..models.tree_node import TreeNode
+
     if response.status_code == 201:
         return TreeNode.from_dict(response.json())
     raise error_for_response(response)

@@ -2,7 +2,14 @@
 # To keep an edit, list this file in the package's .clientgenignore.
 """The models of the Multi File: one class per schema, with `from_dict` and `to_dict`."""
 
-from .thing import Part, Thing
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .thing import Part, Thing
+else:
+    from .._lazy import lazy_exports
+
+    __getattr__, __dir__ = lazy_exports(__name__, globals(), {".thing": ("Part", "Thing")})
 
 __all__ = [
     "Part",

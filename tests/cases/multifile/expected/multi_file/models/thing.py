@@ -3,31 +3,41 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, NotGiven, model_repr
-from .._validation import Rule
+from .._types import NOT_GIVEN, NotGiven, _Model
+from .._validation import ModelRule, Rule
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class Thing:
+class Thing(_Model):
+    __slots__ = ("id", "parts", "additional_properties")
+
     id: str
 
     parts: list[Part]
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"id", "parts"})
-    _RULE: ClassVar[Rule] = Rule(
-        required=("id", "parts"),
-        properties={"parts": Rule(items=Rule(model=lambda: Part._RULE))},
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(
+            required=("id", "parts"),
+            properties={"parts": Rule(items=Rule(model=lambda: Part._RULE))},
+        )
     )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        id: str,
+        parts: list[Part],
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.id = id
+        self.parts = parts
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Thing:
@@ -46,21 +56,30 @@ class Thing:
         return data
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class Part:
-    name: str | NotGiven = NOT_GIVEN
+class Part(_Model):
+    __slots__ = ("name", "weight", "additional_properties")
 
-    weight: float | NotGiven = NOT_GIVEN
+    name: str | NotGiven
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    weight: float | NotGiven
+
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"name", "weight"})
-    _RULE: ClassVar[Rule] = Rule()
+    _RULE: ClassVar[ModelRule] = ModelRule(lambda: Rule())
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        name: str | NotGiven = NOT_GIVEN,
+        weight: float | NotGiven = NOT_GIVEN,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.weight = weight
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Part:

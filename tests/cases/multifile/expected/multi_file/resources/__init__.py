@@ -2,6 +2,17 @@
 # To keep an edit, list this file in the package's .clientgenignore.
 """The operations of the Multi File, grouped as the client exposes them."""
 
-from ._client_operations import _AsyncClientOperations, _ClientOperations
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._client_operations import _AsyncClientOperations, _ClientOperations
+else:
+    from .._lazy import lazy_exports
+
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        globals(),
+        {"._client_operations": ("_AsyncClientOperations", "_ClientOperations")},
+    )
 
 __all__: list[str] = []

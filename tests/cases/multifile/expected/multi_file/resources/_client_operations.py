@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -14,7 +15,9 @@ from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
 from .._utils import format_path
 from ..errors import error_for_response
-from ..models.thing import Thing
+
+if TYPE_CHECKING:
+    from ..models.thing import Thing
 
 
 def _get_thing_request(id: str) -> Request:
@@ -26,6 +29,8 @@ def _get_thing_request(id: str) -> Request:
 
 
 def _get_thing_response(response: httpx.Response) -> Thing:
+    from ..models.thing import Thing
+
     if response.status_code == 200:
         return Thing.from_dict(response.json())
     raise error_for_response(response)

@@ -2,12 +2,30 @@
 # To keep an edit, list this file in the package's .clientgenignore.
 """The models of the Petstore: one class per schema, with `from_dict` and `to_dict`."""
 
-from .error import Error
-from .new_pet import NewPet
-from .pet import Pet
-from .pet_kind import PetKind, PetKindValue
-from .pets import Pets
-from .validation_error import ValidationError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .error import Error
+    from .new_pet import NewPet
+    from .pet import Pet
+    from .pet_kind import PetKind, PetKindValue
+    from .pets import Pets
+    from .validation_error import ValidationError
+else:
+    from .._lazy import lazy_exports
+
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        globals(),
+        {
+            ".error": ("Error",),
+            ".new_pet": ("NewPet",),
+            ".pet": ("Pet",),
+            ".pet_kind": ("PetKind", "PetKindValue"),
+            ".pets": ("Pets",),
+            ".validation_error": ("ValidationError",),
+        },
+    )
 
 __all__ = [
     "Error",

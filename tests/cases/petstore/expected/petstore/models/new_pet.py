@@ -4,39 +4,53 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, NotGiven, model_repr
+from .._types import NOT_GIVEN, NotGiven, _Model
 from .._utils import enum_value, format_date, parse_date
-from .._validation import Rule
+from .._validation import ModelRule, Rule
 from .pet_kind import PetKind, PetKindValue
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class NewPet:
+class NewPet(_Model):
+    __slots__ = ("name", "tag", "kind", "birthday", "additional_properties")
+
     name: str
     """The pet's name."""
 
-    tag: str | None | NotGiven = NOT_GIVEN
+    tag: str | None | NotGiven
     """A free-form tag, or null."""
 
-    kind: PetKind | PetKindValue | None | NotGiven = NOT_GIVEN
+    kind: PetKind | PetKindValue | None | NotGiven
 
-    birthday: datetime.date | None | NotGiven = NOT_GIVEN
+    birthday: datetime.date | None | NotGiven
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"name", "tag", "kind", "birthday"})
-    _RULE: ClassVar[Rule] = Rule(
-        required=("name",),
-        properties={"kind": Rule(enum=("dog", "cat", "bird-of-prey"))},
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(
+            required=("name",),
+            properties={"kind": Rule(enum=("dog", "cat", "bird-of-prey"))},
+        )
     )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        name: str,
+        tag: str | None | NotGiven = NOT_GIVEN,
+        kind: PetKind | PetKindValue | None | NotGiven = NOT_GIVEN,
+        birthday: datetime.date | None | NotGiven = NOT_GIVEN,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.tag = tag
+        self.kind = kind
+        self.birthday = birthday
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> NewPet:

@@ -2,7 +2,18 @@
 # To keep an edit, list this file in the package's .clientgenignore.
 """The operations of the Petstore, grouped as the client exposes them."""
 
-from .pets import AsyncPetsResource, PetsResource
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .pets import AsyncPetsResource, PetsResource
+else:
+    from .._lazy import lazy_exports
+
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        globals(),
+        {".pets": ("AsyncPetsResource", "PetsResource")},
+    )
 
 __all__ = [
     "PetsResource",

@@ -2,16 +2,42 @@
 # To keep an edit, list this file in the package's .clientgenignore.
 """The models of the Uploads and Events: one class per schema, with `from_dict` and `to_dict`."""
 
-from .create_charge_body import CreateChargeBody, CreateChargeBodyCard, CreateChargeBodyCardExp
-from .create_charge_response import CreateChargeResponse
-from .file_scanned_payload import (
-    FileScannedPayload,
-    FileScannedPayloadVerdict,
-    FileScannedPayloadVerdictValue,
-)
-from .stored_file import StoredFile
-from .upload_file_body import UploadFileBody, UploadFileBodyMetadata
-from .upload_file_on_scanned_payload import UploadFileOnScannedPayload
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .create_charge_body import CreateChargeBody, CreateChargeBodyCard, CreateChargeBodyCardExp
+    from .create_charge_response import CreateChargeResponse
+    from .file_scanned_payload import (
+        FileScannedPayload,
+        FileScannedPayloadVerdict,
+        FileScannedPayloadVerdictValue,
+    )
+    from .stored_file import StoredFile
+    from .upload_file_body import UploadFileBody, UploadFileBodyMetadata
+    from .upload_file_on_scanned_payload import UploadFileOnScannedPayload
+else:
+    from .._lazy import lazy_exports
+
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        globals(),
+        {
+            ".create_charge_body": (
+                "CreateChargeBody",
+                "CreateChargeBodyCard",
+                "CreateChargeBodyCardExp",
+            ),
+            ".create_charge_response": ("CreateChargeResponse",),
+            ".file_scanned_payload": (
+                "FileScannedPayload",
+                "FileScannedPayloadVerdict",
+                "FileScannedPayloadVerdictValue",
+            ),
+            ".stored_file": ("StoredFile",),
+            ".upload_file_body": ("UploadFileBody", "UploadFileBodyMetadata"),
+            ".upload_file_on_scanned_payload": ("UploadFileOnScannedPayload",),
+        },
+    )
 
 __all__ = [
     "CreateChargeBody",

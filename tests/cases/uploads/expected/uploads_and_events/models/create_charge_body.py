@@ -4,33 +4,45 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, NotGiven, model_repr
-from .._validation import Rule
+from .._types import NOT_GIVEN, NotGiven, _Model
+from .._validation import ModelRule, Rule
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class CreateChargeBody:
+class CreateChargeBody(_Model):
+    __slots__ = ("amount", "expand", "card", "additional_properties")
+
     amount: decimal.Decimal
 
-    expand: list[str] | NotGiven = NOT_GIVEN
+    expand: list[str] | NotGiven
 
-    card: CreateChargeBodyCard | None | NotGiven = NOT_GIVEN
+    card: CreateChargeBodyCard | None | NotGiven
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"amount", "expand", "card"})
-    _RULE: ClassVar[Rule] = Rule(
-        required=("amount",),
-        properties={"card": Rule(model=lambda: CreateChargeBodyCard._RULE)},
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(
+            required=("amount",),
+            properties={"card": Rule(model=lambda: CreateChargeBodyCard._RULE)},
+        )
     )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        amount: decimal.Decimal,
+        expand: list[str] | NotGiven = NOT_GIVEN,
+        card: CreateChargeBodyCard | None | NotGiven = NOT_GIVEN,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.amount = amount
+        self.expand = expand
+        self.card = card
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CreateChargeBody:
@@ -59,23 +71,32 @@ class CreateChargeBody:
         return data
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class CreateChargeBodyCard:
-    number: str | NotGiven = NOT_GIVEN
+class CreateChargeBodyCard(_Model):
+    __slots__ = ("number", "exp", "additional_properties")
 
-    exp: CreateChargeBodyCardExp | None | NotGiven = NOT_GIVEN
+    number: str | NotGiven
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    exp: CreateChargeBodyCardExp | None | NotGiven
+
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"number", "exp"})
-    _RULE: ClassVar[Rule] = Rule(
-        properties={"exp": Rule(model=lambda: CreateChargeBodyCardExp._RULE)},
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(properties={"exp": Rule(model=lambda: CreateChargeBodyCardExp._RULE)})
     )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        number: str | NotGiven = NOT_GIVEN,
+        exp: CreateChargeBodyCardExp | None | NotGiven = NOT_GIVEN,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.number = number
+        self.exp = exp
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CreateChargeBodyCard:
@@ -102,21 +123,30 @@ class CreateChargeBodyCard:
         return data
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class CreateChargeBodyCardExp:
-    month: int | NotGiven = NOT_GIVEN
+class CreateChargeBodyCardExp(_Model):
+    __slots__ = ("month", "year", "additional_properties")
 
-    year: int | NotGiven = NOT_GIVEN
+    month: int | NotGiven
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    year: int | NotGiven
+
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"month", "year"})
-    _RULE: ClassVar[Rule] = Rule()
+    _RULE: ClassVar[ModelRule] = ModelRule(lambda: Rule())
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        month: int | NotGiven = NOT_GIVEN,
+        year: int | NotGiven = NOT_GIVEN,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.month = month
+        self.year = year
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CreateChargeBodyCardExp:

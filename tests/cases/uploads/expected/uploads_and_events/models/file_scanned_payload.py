@@ -3,32 +3,42 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, TypeAlias
 
-from .._types import OpenStrEnum, model_repr
+from .._types import OpenStrEnum, _Model
 from .._utils import enum_value
-from .._validation import Rule
+from .._validation import ModelRule, Rule
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class FileScannedPayload:
+class FileScannedPayload(_Model):
+    __slots__ = ("file_id", "verdict", "additional_properties")
+
     file_id: str
 
     verdict: FileScannedPayloadVerdict | FileScannedPayloadVerdictValue
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"fileId", "verdict"})
-    _RULE: ClassVar[Rule] = Rule(
-        required=("fileId", "verdict"),
-        properties={"verdict": Rule(enum=("clean", "infected"))},
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(
+            required=("fileId", "verdict"),
+            properties={"verdict": Rule(enum=("clean", "infected"))},
+        )
     )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        file_id: str,
+        verdict: FileScannedPayloadVerdict | FileScannedPayloadVerdictValue,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.file_id = file_id
+        self.verdict = verdict
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FileScannedPayload:

@@ -3,34 +3,46 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, FileInput, NotGiven, model_repr
+from .._types import NOT_GIVEN, FileInput, NotGiven, _Model
 from .._utils import decode_base64
-from .._validation import Rule
+from .._validation import ModelRule, Rule
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class UploadFileBody:
+class UploadFileBody(_Model):
+    __slots__ = ("file", "labels", "metadata", "additional_properties")
+
     file: FileInput
 
-    labels: list[str] | NotGiven = NOT_GIVEN
+    labels: list[str] | NotGiven
 
-    metadata: UploadFileBodyMetadata | None | NotGiven = NOT_GIVEN
+    metadata: UploadFileBodyMetadata | None | NotGiven
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"file", "labels", "metadata"})
-    _RULE: ClassVar[Rule] = Rule(
-        required=("file",),
-        properties={"metadata": Rule(model=lambda: UploadFileBodyMetadata._RULE)},
+    _RULE: ClassVar[ModelRule] = ModelRule(
+        lambda: Rule(
+            required=("file",),
+            properties={"metadata": Rule(model=lambda: UploadFileBodyMetadata._RULE)},
+        )
     )
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        file: FileInput,
+        labels: list[str] | NotGiven = NOT_GIVEN,
+        metadata: UploadFileBodyMetadata | None | NotGiven = NOT_GIVEN,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.file = file
+        self.labels = labels
+        self.metadata = metadata
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> UploadFileBody:
@@ -63,19 +75,26 @@ class UploadFileBody:
         return data
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class UploadFileBodyMetadata:
-    owner: str | NotGiven = NOT_GIVEN
+class UploadFileBodyMetadata(_Model):
+    __slots__ = ("owner", "additional_properties")
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    owner: str | NotGiven
+
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"owner"})
-    _RULE: ClassVar[Rule] = Rule()
+    _RULE: ClassVar[ModelRule] = ModelRule(lambda: Rule())
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        owner: str | NotGiven = NOT_GIVEN,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.owner = owner
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> UploadFileBodyMetadata:

@@ -4,29 +4,37 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._types import NOT_GIVEN, NotGiven, model_repr
+from .._types import NOT_GIVEN, NotGiven, _Model
 from .._utils import format_datetime, parse_datetime
-from .._validation import Rule
+from .._validation import ModelRule, Rule
 
 
-@dataclass(slots=True, kw_only=True, repr=False)
-class UploadFileOnScannedPayload:
-    file_id: str | NotGiven = NOT_GIVEN
+class UploadFileOnScannedPayload(_Model):
+    __slots__ = ("file_id", "scanned_at", "additional_properties")
 
-    scanned_at: datetime.datetime | None | NotGiven = NOT_GIVEN
+    file_id: str | NotGiven
 
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    scanned_at: datetime.datetime | None | NotGiven
+
+    additional_properties: dict[str, Any]
     """Properties the schema does not list, kept as received."""
 
     _PROPERTIES: ClassVar[frozenset[str]] = frozenset({"fileId", "scannedAt"})
-    _RULE: ClassVar[Rule] = Rule()
+    _RULE: ClassVar[ModelRule] = ModelRule(lambda: Rule())
     """What the document requires of this model in a request (checked before sending)."""
 
-    def __repr__(self) -> str:
-        return model_repr(self)
+    def __init__(
+        self,
+        *,
+        file_id: str | NotGiven = NOT_GIVEN,
+        scanned_at: datetime.datetime | None | NotGiven = NOT_GIVEN,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.file_id = file_id
+        self.scanned_at = scanned_at
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> UploadFileOnScannedPayload:

@@ -2,9 +2,24 @@
 # To keep an edit, list this file in the package's .clientgenignore.
 """The operations of the Uploads and Events, grouped as the client exposes them."""
 
-from .charges import AsyncCharges, Charges
-from .files import AsyncFiles, Files
-from .reports import AsyncReports, Reports
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .charges import AsyncCharges, Charges
+    from .files import AsyncFiles, Files
+    from .reports import AsyncReports, Reports
+else:
+    from .._lazy import lazy_exports
+
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        globals(),
+        {
+            ".charges": ("AsyncCharges", "Charges"),
+            ".files": ("AsyncFiles", "Files"),
+            ".reports": ("AsyncReports", "Reports"),
+        },
+    )
 
 __all__ = [
     "Files",

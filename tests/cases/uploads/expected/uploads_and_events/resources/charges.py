@@ -7,6 +7,7 @@ from __future__ import annotations
 import decimal
 from collections.abc import Mapping
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -16,8 +17,10 @@ from .._types import NOT_GIVEN, NotGiven, SequenceNotStr
 from .._utils import as_field, encode_form, merge_body
 from .._validation import Rule, check_request
 from ..errors import error_for_response
-from ..models.create_charge_body import CreateChargeBody, CreateChargeBodyCard
-from ..models.create_charge_response import CreateChargeResponse
+
+if TYPE_CHECKING:
+    from ..models.create_charge_body import CreateChargeBodyCard
+    from ..models.create_charge_response import CreateChargeResponse
 
 
 def _create_request(
@@ -27,6 +30,8 @@ def _create_request(
     card: CreateChargeBodyCard | NotGiven = NOT_GIVEN,
     extra_body: Mapping[str, object] | None = None,
 ) -> Request:
+    from ..models.create_charge_body import CreateChargeBody
+
     check_request(
         ("expand", expand, Rule(array=True)),
     )
@@ -44,6 +49,8 @@ def _create_request(
 
 
 def _create_response(response: httpx.Response) -> CreateChargeResponse:
+    from ..models.create_charge_response import CreateChargeResponse
+
     if response.status_code == 200:
         return CreateChargeResponse.from_dict(response.json())
     raise error_for_response(response)

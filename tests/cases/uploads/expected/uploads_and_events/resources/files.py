@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -15,8 +16,10 @@ from .._types import NOT_GIVEN, FileInput, NotGiven, SequenceNotStr
 from .._utils import as_field, merge_body
 from .._validation import Rule, check_request
 from ..errors import error_for_response
-from ..models.stored_file import StoredFile
-from ..models.upload_file_body import UploadFileBody, UploadFileBodyMetadata
+
+if TYPE_CHECKING:
+    from ..models.stored_file import StoredFile
+    from ..models.upload_file_body import UploadFileBodyMetadata
 
 
 def _upload_request(
@@ -26,6 +29,8 @@ def _upload_request(
     metadata: UploadFileBodyMetadata | NotGiven = NOT_GIVEN,
     extra_body: Mapping[str, object] | None = None,
 ) -> Request:
+    from ..models.upload_file_body import UploadFileBody
+
     check_request(
         ("labels", labels, Rule(array=True)),
     )
@@ -42,6 +47,8 @@ def _upload_request(
 
 
 def _upload_response(response: httpx.Response) -> StoredFile:
+    from ..models.stored_file import StoredFile
+
     if response.status_code == 201:
         return StoredFile.from_dict(response.json())
     raise error_for_response(response)
