@@ -153,6 +153,8 @@ def plan_formatting(source: str) -> _Plan:
     # A line that is not ASCII may be too long at more than half the limit (see `surely_fits`).
     candidates = compress(count(), map(gt, map(len, lines), repeat(LINE_LENGTH if ascii else LINE_LENGTH // 2)))
     long_lines = list(candidates) if ascii else [i for i in candidates if not surely_fits(lines[i])]
+    if "'''" not in source:  # then a line that is one `"""` string is in no other string
+        long_lines = [i for i in long_lines if not _one_string(lines[i])]
     if not long_lines:
         return _Plan(source, False, ())
     states = _line_states(source)
@@ -248,6 +250,14 @@ def _unshortenable_statement(line: str) -> bool:
     match = _UNSHORTENABLE_STATEMENT.fullmatch(line)
     # Characters, not columns: a value that is too long in characters is so in black's columns.
     return match is not None and len(match["indent"]) + 4 + len(match["value"]) > LINE_LENGTH
+
+
+def _one_string(line: str) -> bool:
+    """Whether `line` is one triple-quoted string and nothing else: a one-line docstring, most
+    of the long lines of a documented client. Black leaves it as it is wherever it stands (a
+    statement, or an item of a split bracket), so it is set aside before the file is scanned."""
+    text = line.strip()
+    return len(text) >= 6 and text.startswith('"""') and text.endswith('"""') and '"""' not in text[3:-3]
 
 
 def _is_string_statement(first_line: str) -> bool:

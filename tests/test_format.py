@@ -309,3 +309,27 @@ def test_the_scan_follows_generated_code() -> None:
     plan = plan_formatting(source)
     assert not whole and len(statements) > 15
     assert not plan.whole and [(s.first, s.last) for s in plan.statements] == statements
+
+
+def test_one_line_docstrings_are_set_aside_before_the_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file whose only long lines are one-line docstrings is not scanned (black leaves them),
+    and what black is given is what the full scan gives; a `'''` string anywhere, inside which
+    a `\"\"\"` line would be text, brings the scan back."""
+    doc = '"""' + " ".join(["word"] * 30) + '"""'
+    source = f"class A:\n    {doc}\n\n    x: int = 1\n    {doc}\n\n\ndef f(\n    a: int,\n) -> None:\n    {doc}\n"
+    scanned: list[str] = []
+    real = fmt._line_states
+
+    def watched(text: str) -> tuple[list[int], list[bool]] | None:
+        scanned.append(text)
+        return real(text)
+
+    monkeypatch.setattr(fmt, "_line_states", watched)
+
+    assert plan_formatting(source).statements == ()
+    assert scanned == []
+    assert black.format_str(source, mode=fmt.black_mode()) == source
+
+    other = source + "\nY = '''\n" + doc + "\n'''\n"
+    plan_formatting(other)
+    assert scanned == [other]
