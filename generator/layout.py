@@ -307,6 +307,13 @@ def _value_lines(lead: str, value: Expr, indent: int) -> list[str] | None:
     """`lead` (`name = `, `return `) and a value black holds in invisible parentheses: split at
     the value's own bracket if the line up to it fits; else the parentheses made visible, the value
     on a line of its own, split in turn if it does not fit there. None where only black knows."""
+    if isinstance(value, str) and _NAME.fullmatch(value):
+        # A lone name: black makes the parentheses visible if the name then fits on its line
+        # (however long the line before it), and leaves the statement as it is if it does not.
+        pad = " " * indent
+        if fits(lead + value, indent) or not fits(value, indent + 4):
+            return [pad + lead + value]
+        return [pad + lead + "(", f"{pad}    {value}", pad + ")"]
     split = _lines(value, indent, lead, "")
     if split is not None or isinstance(value, Conditional) or not fits(lead + "(", indent):
         return split
@@ -317,6 +324,7 @@ def _value_lines(lead: str, value: Expr, indent: int) -> list[str] | None:
     return [pad + lead + "(", *inner, pad + ")"]
 
 
+_NAME = re.compile(r"[A-Za-z_]\w*")
 _SUBSCRIPT = re.compile(r"""(?P<name>[A-Za-z_]\w*)\[(?P<key>"(?:[^"\\]|\\.)*")\]""")
 
 

@@ -312,3 +312,19 @@ def test_a_value_whose_bracket_is_out_of_reach_is_held_in_parentheses_as_black_h
                     assert source == expected, f"laid out:\n{source}\nblack:\n{expected}"
                     laid_out += "\n" in text
     assert laid_out > 100
+
+
+@pytest.mark.parametrize("indent", [4, 8, 12])
+def test_a_name_assigned_or_returned_is_held_in_parentheses_as_black_holds_it(indent: int) -> None:
+    """`self.name = name` and `return name` (a model's `__init__`, with names of any length):
+    on one line if it fits; else the name in parentheses on a line of its own if it fits there,
+    as black does; else as it is, which black leaves."""
+    split = 0
+    for n in range(20, 110, 3):
+        name = "n" * n
+        for construct in (Assign(f"self.{name}", name), Assign(name[:30], name), Return(name)):
+            text = layout(construct, indent)
+            source, one = _under_blocks(text, indent), _under_blocks(flat(construct), indent)
+            assert source == black.format_str(one, mode=black_mode()), text
+            split += "\n" in text
+    assert split > 20
