@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
+import select
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -174,6 +175,13 @@ class Validation:
         os.close(writer)
         return cls(pid, reader, document=document)
 
+    def running(self) -> bool:
+        """Whether the validating process has yet to send its verdict."""
+        if self._reader is None:
+            return False
+        ready, _, _ = select.select([self._reader], [], [], 0)
+        return not ready
+
     def wait(self) -> list[Diagnostic]:
         """Raises the document's problems (`DiagnosticError`) if it is not valid; returns them
         as warnings if the validation was `lenient` (none if it is valid). The lines of the
@@ -282,6 +290,10 @@ def generate_files(
             reuse,
             (*RUNTIME_FILES, *rendered.reused),
         )
+        if warnings and validation.running():
+            # The lines of the builder's warnings, found while the validation still runs (else
+            # after its verdict, from the lines it sends if it needed them too).
+            warnings = resolver.document.locate(warnings)
     finally:
         # Its own stage for `--verbose`: the wait for the validation running beside build, render
         # and format is not formatting time.
