@@ -281,6 +281,7 @@ def generate_files(
                 api,
                 rendered_before(target, previous) if target is not None else None,
                 client_pyproject=client_pyproject,
+                operations=operations if isinstance(operations := previous.get("operations"), dict) else None,
             )
         reuse = formatted_before(target, previous) if target is not None else None
         progress("format", 0, 0)
@@ -320,6 +321,7 @@ def generate_files(
         "validated": api.source_sha256 if strict else None,
         "formatted": formatted,
         "rendered": rendered.digests,
+        "operations": rendered.operations,
     }
     from .diff import surface
 
