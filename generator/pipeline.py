@@ -164,7 +164,7 @@ class Validation:
         pid = os.fork()
         if pid == 0:  # the child: validate, send back the verdict, and leave without cleanup
             os.close(reader)
-            verdict = _verdict(document, resolver, lenient)
+            verdict = _verdict(document, resolver, lenient, forked=True)
             try:
                 payload = pickle.dumps(verdict)
             except Exception:  # noqa: BLE001 - an exception that cannot be pickled
@@ -205,8 +205,9 @@ class Validation:
         return list(problems)
 
 
-def _verdict(document: Document, resolver: Resolver, lenient: bool) -> object:
-    """What `Validation.wait` gives: the exception validation raised, or its warnings."""
+def _verdict(document: Document, resolver: Resolver, lenient: bool, forked: bool = False) -> object:
+    """What `Validation.wait` gives: the exception validation raised, or its warnings (and the
+    document's lines, if they were found)."""
     try:
         # Imported here, after the fork: the validator's imports are a good part of a small
         # document's run, and this way they overlap the build in the parent.
@@ -215,7 +216,11 @@ def _verdict(document: Document, resolver: Resolver, lenient: bool) -> object:
         _, found = validate(document, resolver, lenient=lenient)
     except BaseException as exc:  # noqa: BLE001 - every outcome goes to the parent
         return exc
-    return [dataclasses.replace(p, invalid=True) for p in found], document.lines
+    # A lenient run reads documents whose builder mostly warns too: in a child process, their
+    # lines are found beside the build, rather than by the parent once it has built, rendered and
+    # formatted.
+    lines = document.indexed_lines() if lenient and forked else document.lines
+    return [dataclasses.replace(p, invalid=True) for p in found], lines
 
 
 # What reading a document of the wrong shape raises in the builder and the templates.
