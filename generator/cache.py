@@ -8,8 +8,9 @@ a run do everything again.
 
 A record holds the digest of every document the run read, the options, the generator's version
 and fingerprint (its code, templates and runtime), whether the document passed strict validation,
-for each module the digest of what rendered it and of the text black was given, and the digest
-of every file written. Every reuse checks that the file on disk still has the digest the record
+for each module the digest of what rendered it and of the text black was given, each operation's
+parts of its resource module by the digest of what rendered them (`render.OperationText`), and the
+digest of every file written. Every reuse checks that the file on disk still has the digest the record
 gives it, so a file edited since is never taken for the generator's.
 """
 
@@ -164,6 +165,7 @@ def write_cache(
     formatted: dict[str, str],
     rendered: dict[str, str],
     files: dict[str, str],
+    operations: dict[str, Any] | None = None,
 ) -> None:
     """Record a run that wrote `files` into `output/package`. A cache that cannot be written is
     no error: the next run does everything again."""
@@ -174,6 +176,7 @@ def write_cache(
         "validated": validated,
         "formatted": dict(sorted(formatted.items())),
         "rendered": dict(sorted(rendered.items())),
+        "operations": operations or {},
         "digests": {path: text_sha256(text) for path, text in sorted(files.items())},
     }
     folder = output / CACHE_DIR

@@ -131,6 +131,11 @@ class Imports:
     def add(self, imports: Iterable[ir.Import]) -> None:
         self.found.update(imports)
 
+    @property
+    def pending(self) -> set[ir.Import]:
+        """What the code written since the last function's local imports uses at run time."""
+        return self._pending
+
     def local(self, module: str, indent: int) -> list[str]:
         """The imports of the function just written, which uses them at run time (none in a module
         that is not lazy), as its first lines at `indent`; they are recorded no further."""

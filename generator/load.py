@@ -106,6 +106,12 @@ class Document:
         """The line of each pointer, if a diagnostic has needed them yet."""
         return self._lines
 
+    def indexed_lines(self) -> dict[str, int]:
+        """The line of each pointer, found now if no diagnostic has needed them yet."""
+        if self._lines is None:
+            self._lines = _index_lines(self.text)
+        return self._lines
+
     def adopt_lines(self, lines: dict[str, int] | None) -> None:
         """Take the lines another reading of the same text found (the validating process's)."""
         if self._lines is None and lines is not None:

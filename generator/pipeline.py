@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
+import select
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -163,7 +164,7 @@ class Validation:
         pid = os.fork()
         if pid == 0:  # the child: validate, send back the verdict, and leave without cleanup
             os.close(reader)
-            verdict = _verdict(document, resolver, lenient)
+            verdict = _verdict(document, resolver, lenient, forked=True)
             try:
                 payload = pickle.dumps(verdict)
             except Exception:  # noqa: BLE001 - an exception that cannot be pickled
@@ -173,6 +174,13 @@ class Validation:
             os._exit(0)
         os.close(writer)
         return cls(pid, reader, document=document)
+
+    def running(self) -> bool:
+        """Whether the validating process has yet to send its verdict."""
+        if self._reader is None:
+            return False
+        ready, _, _ = select.select([self._reader], [], [], 0)
+        return not ready
 
     def wait(self) -> list[Diagnostic]:
         """Raises the document's problems (`DiagnosticError`) if it is not valid; returns them
@@ -197,8 +205,9 @@ class Validation:
         return list(problems)
 
 
-def _verdict(document: Document, resolver: Resolver, lenient: bool) -> object:
-    """What `Validation.wait` gives: the exception validation raised, or its warnings."""
+def _verdict(document: Document, resolver: Resolver, lenient: bool, forked: bool = False) -> object:
+    """What `Validation.wait` gives: the exception validation raised, or its warnings (and the
+    document's lines, if they were found)."""
     try:
         # Imported here, after the fork: the validator's imports are a good part of a small
         # document's run, and this way they overlap the build in the parent.
@@ -207,7 +216,11 @@ def _verdict(document: Document, resolver: Resolver, lenient: bool) -> object:
         _, found = validate(document, resolver, lenient=lenient)
     except BaseException as exc:  # noqa: BLE001 - every outcome goes to the parent
         return exc
-    return [dataclasses.replace(p, invalid=True) for p in found], document.lines
+    # A lenient run reads documents whose builder mostly warns too: in a child process, their
+    # lines are found beside the build, rather than by the parent once it has built, rendered and
+    # formatted.
+    lines = document.indexed_lines() if lenient and forked else document.lines
+    return [dataclasses.replace(p, invalid=True) for p in found], lines
 
 
 # What reading a document of the wrong shape raises in the builder and the templates.
@@ -273,6 +286,7 @@ def generate_files(
                 api,
                 rendered_before(target, previous) if target is not None else None,
                 client_pyproject=client_pyproject,
+                operations=operations if isinstance(operations := previous.get("operations"), dict) else None,
             )
         reuse = formatted_before(target, previous) if target is not None else None
         progress("format", 0, 0)
@@ -282,6 +296,10 @@ def generate_files(
             reuse,
             (*RUNTIME_FILES, *rendered.reused),
         )
+        if warnings and validation.running():
+            # The lines of the builder's warnings, found while the validation still runs (else
+            # after its verdict, from the lines it sends if it needed them too).
+            warnings = resolver.document.locate(warnings)
     finally:
         # Its own stage for `--verbose`: the wait for the validation running beside build, render
         # and format is not formatting time.
@@ -308,6 +326,7 @@ def generate_files(
         "validated": api.source_sha256 if strict else None,
         "formatted": formatted,
         "rendered": rendered.digests,
+        "operations": rendered.operations,
     }
     from .diff import surface
 

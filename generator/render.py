@@ -15,11 +15,12 @@ in code goes through `pystr` (a literal) or `docstring` (a docstring).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -66,6 +67,7 @@ class Rendered:
     files: dict[str, str]  # path -> source, unformatted (or, for a reused file, finished)
     digests: dict[str, str]  # path -> digest of what renders it (models and resources)
     reused: frozenset[str]  # paths whose finished text came from `reuse`
+    operations: dict[str, dict[str, Any]]  # digest -> an operation's parts of its resource module (`OperationText`)
 
 
 def render(api: ir.Api, *, client_pyproject: bool = False) -> dict[str, str]:
@@ -74,22 +76,32 @@ def render(api: ir.Api, *, client_pyproject: bool = False) -> dict[str, str]:
     return render_reusing(api, None, client_pyproject=client_pyproject).files
 
 
-def render_reusing(api: ir.Api, reuse: Reuse | None, *, client_pyproject: bool = False) -> Rendered:
+def render_reusing(
+    api: ir.Api,
+    reuse: Reuse | None,
+    *,
+    client_pyproject: bool = False,
+    operations: Mapping[str, object] | None = None,
+) -> Rendered:
     """`render`, but a model or resource module whose inputs have not changed since the last run
     (its IR, the modules of the models it names and the generator: see `_digest`) is taken as that
-    run finished it.
+    run finished it; and in a resource module that changed, an operation's parts that the last
+    run rendered from the same inputs (`operations`, by digest: see `OperationText`) are taken
+    as that run rendered them.
 
-    This holds because those two templates read nothing but their subject and `shadowed`
+    This holds because those templates read nothing but their subject and `shadowed`
     (`tests/test_write.py` checks a reusing run against a fresh one)."""
     env = _environment()
     ctx = Context(api, {m.name: module.name for module in api.modules for m in module.models})
     header = file_header(api)
     files: dict[str, str] = {}
+    before = operations or {}
 
     digests: dict[str, str] = {}
     reused: set[str] = set()
+    parts: dict[str, dict[str, Any]] = {}
 
-    def emit(path: str, template: str, module: str, **subject: object) -> None:
+    def emit(path: str, template: str, module: str, **subject: Any) -> None:
         files[path] = header + render_module(env.get_template(template), ctx, module, **subject)
 
     def emit_reusing(path: str, template: str, module: str, **subject: object) -> None:
@@ -100,6 +112,41 @@ def render_reusing(api: ir.Api, reuse: Reuse | None, *, client_pyproject: bool =
             reused.add(path)
         else:
             emit(path, template, module, **subject)
+
+    def emit_resource(path: str, module: str, group: ir.Group, shadowed: frozenset[str]) -> None:
+        """A resource module, from its operations' parts (see `OperationText`), each rendered
+        unless the last run rendered it from the same digest."""
+        keys = [
+            _digest("", OPERATION_TEMPLATE, module, {"op": op, "shadowed": shadowed}, ctx.module_of)
+            for op in group.operations
+        ]
+        outline = dataclasses.replace(group, operations=())
+        digests[path] = _digest(
+            header,
+            "resource.py.jinja",
+            module,
+            {"group": outline, "shadowed": shadowed, "operations": keys},
+            ctx.module_of,
+        )
+        known = reuse(path, digests[path]) if reuse is not None else None
+        if known is not None:
+            files[path] = known
+            reused.add(path)
+            for key in keys:  # kept for a later run, where they may be needed
+                if OperationText.read(before.get(key)) is not None:
+                    parts[key] = before[key]  # type: ignore[assignment]
+            return
+        texts = []
+        for key, op in zip(keys, group.operations):
+            text = OperationText.read(before.get(key))
+            if text is None:
+                text = render_operation(env, ctx, module, op, shadowed)
+            parts[key] = text.record()
+            texts.append(text)
+        template = env.get_template("resource.py.jinja")
+        files[path] = header + render_module(
+            template, ctx, module, recorded=(t.imports for t in texts), group=group, shadowed=shadowed, operations=texts
+        )
 
     exports = root_exports(api)
     root = [ir.Import(module, name) for name, module in exports.items()]
@@ -128,7 +175,7 @@ def render_reusing(api: ir.Api, reuse: Reuse | None, *, client_pyproject: bool =
     for group in api.groups:
         name = f"resources.{group.module}"
         shadowed = shadowed_builtins(group)
-        emit_reusing(f"resources/{group.module}.py", "resource.py.jinja", name, group=group, shadowed=shadowed)
+        emit_resource(f"resources/{group.module}.py", name, group, shadowed)
     for runtime_file in RUNTIME_FILES:
         files[runtime_file] = header + (runtime_dir() / runtime_file).read_text(encoding="utf-8")
     files["py.typed"] = ""
@@ -138,7 +185,7 @@ def render_reusing(api: ir.Api, reuse: Reuse | None, *, client_pyproject: bool =
         files["pyproject.toml"] = template.render(
             api=api, distribution=api.package.replace("_", "-"), version=_pep440(api.version)
         )
-    return Rendered(dict(sorted(files.items())), digests, frozenset(reused))
+    return Rendered(dict(sorted(files.items())), digests, frozenset(reused), parts)
 
 
 IMPORTS = "\0imports\0"
@@ -166,13 +213,108 @@ _LAZY = frozenset({"resource.py.jinja", "client.py.jinja"})
 `imports.Imports`): importing the client then costs the same whatever the size of the API."""
 
 
-def render_module(template: jinja2.Template, ctx: Context, module: str, **subject: Any) -> str:
+def render_module(
+    template: jinja2.Template,
+    ctx: Context,
+    module: str,
+    *,
+    recorded: Iterable[Recorded] = (),
+    **subject: Any,
+) -> str:
     """A module's text: the template rendered, then its import block, of every name the rendering
-    recorded (see `imports.Imports`), put where the template writes `{{ imports }}`."""
+    recorded (see `imports.Imports`), and of those `recorded` where its parts were rendered
+    (see `OperationText`), put where the template writes `{{ imports }}`."""
     names = Imports(ctx.module_of, _WRITTEN.get(template.name or "", ()), lazy=template.name in _LAZY)
+    for found, typing in recorded:
+        names.found.update(found)
+        names.typing.update(typing)
     subject.setdefault("imports", IMPORTS)
     text = template.render(ctx=ctx, api=ctx.api, module=module, names=names, **subject)
     return text.replace(IMPORTS, "\n".join(names.lines(module)), 1)
+
+
+OPERATION_TEMPLATE = "resource_operation.py.jinja"
+
+Recorded = tuple[frozenset[ir.Import], frozenset[ir.Import]]
+"""What rendering a part of a module recorded it imports: at run time, and for type checkers only."""
+
+
+@dataclass(frozen=True, slots=True)
+class OperationText:
+    """What one operation writes in its resource module (the macros of `OPERATION_TEMPLATE`), and
+    the imports they recorded. A resource module is these, operation by operation, in the
+    outline of `resource.py.jinja`; kept in the regeneration cache by the digest of what renders
+    them, so that a run where one operation changed renders that one alone."""
+
+    functions: str
+    wait: str
+    sync: str
+    async_: str
+    raw_sync: str
+    raw_async: str
+    imports: Recorded
+
+    def record(self) -> dict[str, Any]:
+        """As the cache keeps it: plain JSON data, the imports sorted."""
+        found, typing = self.imports
+        return {
+            **{name: getattr(self, name) for name in _OPERATION_TEXTS},
+            "found": _sorted_imports(found),
+            "typing": _sorted_imports(typing),
+        }
+
+    @classmethod
+    def read(cls, record: object) -> OperationText | None:
+        """An `OperationText` from the cache's `record` of it, or None if it is not one."""
+        if not isinstance(record, dict) or not all(isinstance(record.get(name), str) for name in _OPERATION_TEXTS):
+            return None
+        imports = [_imports(record.get(kind)) for kind in ("found", "typing")]
+        if imports[0] is None or imports[1] is None:
+            return None
+        texts = [record[name] for name in _OPERATION_TEXTS]
+        return cls(texts[0], texts[1], texts[2], texts[3], texts[4], texts[5], (imports[0], imports[1]))
+
+
+_OPERATION_TEXTS = ("functions", "wait", "sync", "async_", "raw_sync", "raw_async")
+
+
+def _sorted_imports(imports: frozenset[ir.Import]) -> list[list[str | None]]:
+    return [[i.module, i.name] for i in sorted(imports, key=lambda i: (i.module, i.name or ""))]
+
+
+def _imports(value: object) -> frozenset[ir.Import] | None:
+    if not isinstance(value, list):
+        return None
+    found = set()
+    for entry in value:
+        if (
+            not isinstance(entry, list)
+            or len(entry) != 2
+            or not isinstance(entry[0], str)
+            or not (entry[1] is None or isinstance(entry[1], str))
+        ):
+            return None
+        found.add(ir.Import(entry[0], entry[1]))
+    return frozenset(found)
+
+
+def render_operation(
+    env: jinja2.Environment, ctx: Context, module: str, op: ir.Operation, shadowed: frozenset[str]
+) -> OperationText:
+    """An operation's parts of its resource module `module`, each a macro of `OPERATION_TEMPLATE`
+    that reads the operation, `shadowed` and the module alone."""
+    names = Imports(ctx.module_of, (), lazy=True)
+    # The template as a module, whose macros are its attributes; it is given nothing else to read.
+    macros: Any = env.get_template(OPERATION_TEMPLATE).make_module(
+        {"module": module, "names": names, "shadowed": shadowed}
+    )
+    functions = str(macros.functions(op))
+    wait = str(macros.wait_spec(op)) if op.wait else ""
+    sync, async_ = str(macros.methods(op, "sync")), str(macros.methods(op, "async"))
+    raw_sync, raw_async = str(macros.raw_methods(op, "raw_response")), str(macros.raw_methods(op, "async_raw_response"))
+    # What the methods use at run time outside a function's local imports is imported with the module.
+    imports = (frozenset(names.found | names.pending), frozenset(names.typing))
+    return OperationText(functions, wait, sync, async_, raw_sync, raw_async, imports)
 
 
 _MODEL_NAMED = re.compile(r"(?:Ref\(name|model)='(\w+)'")  # no \b: it makes the scan five times slower

@@ -208,7 +208,7 @@ def _stage(files: dict[str, str], target: Path, staging: Path, owned: set[str], 
         old = target / path
         data = content.encode("utf-8")
         if path in owned and not old.is_symlink() and old.is_file() and old.read_bytes() == data:
-            shutil.copy2(old, destination)
+            _carry(old, destination)
             unchanged += 1
         else:
             destination.write_bytes(data)
@@ -220,6 +220,17 @@ def _stage(files: dict[str, str], target: Path, staging: Path, owned: set[str], 
     for folder in _empty_folders(target):  # the user's empty folders, kept too
         (staging / folder).mkdir(parents=True, exist_ok=True)
     return written, unchanged
+
+
+def _carry(old: Path, destination: Path) -> None:
+    """Put the unchanged file `old` in the new tree: a second link to it where the file system
+    allows (the old tree keeps its own until it is removed, so an interrupted run leaves it
+    whole), else a copy. Most files of a regeneration are unchanged, and copying them was most
+    of the write."""
+    try:
+        os.link(old, destination)
+    except OSError:
+        shutil.copy2(old, destination)
 
 
 def diff_tree(files: dict[str, str], target: Path, keep: Keep = Keep()) -> tuple[str, list[str]]:
