@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from . import ir
-from .render import result_annotation
+from .filters import result_annotation
 
 Surface = dict[str, Any]
 Kind = Literal["breaking", "additive"]

@@ -115,7 +115,7 @@ class Imports:
         return name
 
     def annotation(self, t: ir.TypeRef, use: str, shadowed: frozenset[str] = frozenset()) -> None:
-        """What `render.annotation(t, shadowed, use)` names, recorded (see `type_imports`)."""
+        """What `filters.annotation(t, shadowed, use)` names, recorded (see `type_imports`)."""
         key = (t, use, shadowed)
         if key not in self._annotated:
             self._annotated.add(key)
@@ -165,7 +165,7 @@ _STDLIB = frozenset(sys.stdlib_module_names)
 def type_imports(
     t: ir.TypeRef, module_of: Mapping[str, str], use: str = "field", shadowed: frozenset[str] = frozenset()
 ) -> set[ir.Import]:
-    """What `render.annotation(t, shadowed, use)` names: the models, enums (and, but in a
+    """What `filters.annotation(t, shadowed, use)` names: the models, enums (and, but in a
     result, their values aliases) and aliases, the annotations of primitives, `Literal`, and for
     an argument `SequenceNotStr` and `Mapping`; `builtins` for a shadowed builtin it writes."""
     found: set[ir.Import] = set()

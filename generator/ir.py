@@ -5,7 +5,7 @@ document was OpenAPI 3.0 or 3.1; the builder has decided all of that. Every name
 final Python name. Collections are tuples, in document order unless stated otherwise.
 
 Types are a small family (`TypeRef`); each variant's `kind` names the template macros that decode
-and encode it, and `render.annotation()` turns one into its annotation and imports. `plain` says
+and encode it, and `filters.annotation()` turns one into its annotation and imports. `plain` says
 its JSON value is already the Python value (no coding); `decodes_to_any` that the decoded value is
 typed `Any` (JSON as it came, or a union helper's result), so code returning it must annotate it.
 """
@@ -405,7 +405,7 @@ class Parameter:
     def widened(self) -> bool:
         """Whether the argument is annotated wider than a field of its type: an array or map in
         its type (not inside an alias) is a `SequenceNotStr` or `Mapping` here, a `list` or
-        `dict` there (see `render.annotation`). A body field's argument is then made one
+        `dict` there (see `filters.annotation`). A body field's argument is then made one
         (`as_field`) before it fills the body model."""
         return any(isinstance(t, (ListOf, MapOf)) for t in walk(self.type, into_aliases=False))
 

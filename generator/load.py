@@ -119,13 +119,12 @@ class Document:
 
     def line_of(self, ptr: str) -> int | None:
         """The 1-based line where the value at `ptr` starts, or of its nearest ancestor."""
-        if self._lines is None:
-            self._lines = _index_lines(self.text)
+        lines = self.indexed_lines()
         parts = ptr.split("/")[1:] if ptr else []  # still escaped, as the index keys are
         while True:
             key = "/" + "/".join(parts) if parts else ""
-            if key in self._lines:
-                return self._lines[key]
+            if key in lines:
+                return lines[key]
             if not parts:
                 return None
             parts.pop()

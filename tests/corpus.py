@@ -25,7 +25,7 @@ from generator.diagnostics import Level
 from generator.load import load
 from generator.pipeline import generate_files
 from generator.imports import Imports
-from generator.render import decode, encode
+from generator.filters import decode, encode
 from generator.resolve import Resolver
 from generator.write import write_tree
 

@@ -11,8 +11,7 @@ from generator import ir
 from generator.format import black_mode
 from generator.imports import Imports, import_lines, type_imports
 from generator.layout import flat, layout
-from generator.render import (
-    _environment,
+from generator.filters import (
     annotation,
     argument,
     call_arguments,
@@ -21,13 +20,12 @@ from generator.render import (
     docstring,
     encode,
     pystr,
-    render_module,
     request_parameters,
     request_query,
     rule,
     security,
-    Context,
 )
+from generator.render import _environment, render_module, Context
 from generator.types import ANY, PRIMITIVES
 
 STR = PRIMITIVES[("string", None)]
@@ -365,7 +363,7 @@ def test_client_versions_are_valid_package_versions(version: str, expected: str)
 def test_tomlstr_is_a_toml_string_of_the_value() -> None:
     import tomllib
 
-    from generator.render import tomlstr
+    from generator.filters import tomlstr
 
     for value in ['a "quoted" \\ title', "line\nbreak", "Größe"]:
         assert tomllib.loads(f"x = {tomlstr(value)}")["x"] == value
