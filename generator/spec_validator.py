@@ -19,6 +19,8 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError
 from jsonschema_path import SchemaPath
+from jsonschema_path.nodes import SchemaNode
+from pathable.accessors import SubscriptableAccessor
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 from openapi_spec_validator.validation import keywords
 from openapi_spec_validator.validation.exceptions import (
@@ -181,10 +183,34 @@ def _with_safe_schemas(base: type[Any], version: str) -> type[Any]:
     return type(base.__name__, (base,), attributes)
 
 
+def _subnode(node: Any, part: Any) -> Any:
+    """pathable's step from a node of the document to its child `part`, without its
+    `isinstance(node, Subscriptable)`: a check against a runtime protocol, which Python 3.11
+    makes by listing the protocol's members on every call (a fifth of a large document's
+    validation). A dict or a list is subscriptable; anything else takes pathable's own way."""
+    if type(node) is dict or type(node) is list:
+        try:
+            return node[part]
+        except (KeyError, IndexError, TypeError) as exc:
+            raise KeyError(part) from exc
+    return _PATHABLE_SUBNODE(node, part)
+
+
+_PATHABLE_SUBNODE = SubscriptableAccessor._get_subnode
+
+
+def _install_subnode() -> None:
+    """Put `_subnode` in place of pathable's, where jsonschema-path walks the document with it
+    unchanged (a later version that steps otherwise keeps its own)."""
+    if getattr(SchemaNode._get_subnode, "__func__", None) is getattr(_PATHABLE_SUBNODE, "__func__", False):
+        SchemaNode._get_subnode = staticmethod(_subnode)  # type: ignore[method-assign]
+
+
 @functools.cache
 def _safe_validator(version: str) -> type[OpenAPIV30SpecValidator | OpenAPIV31SpecValidator]:
     """The validator of `version` with the repairs; made on first use (each loads its version's
     schema, which a run reading one version need not pay twice)."""
+    _install_subnode()
     base = OpenAPIV30SpecValidator if version == "3.0" else OpenAPIV31SpecValidator
     return _with_safe_schemas(base, version)
 

@@ -102,3 +102,33 @@ def test_schema_objects_are_checked_by_jsonschema_rs(version: str) -> None:
     meta = schema_meta_validator(version)
     assert meta.is_valid_fast({"type": "object", "properties": {"a": {"type": "string"}}})
     assert not meta.is_valid_fast({"type": "object", "properties": {"a": {"type": "strin"}}})
+
+
+def test_the_document_walk_steps_to_a_child_as_pathable_does() -> None:
+    """`spec_validator._subnode` stands in for pathable's step (without its slow protocol check):
+    the same child, or the same `KeyError`, for every kind of node and key."""
+    from pathable.accessors import SubscriptableAccessor
+
+    from generator.spec_validator import _subnode
+
+    class Mapping(dict[str, int]):
+        pass
+
+    nodes: list[Any] = [{"a": 1}, [10, 20], Mapping(a=1), "text", 3, None, (1, 2)]
+    keys: list[Any] = ["a", "b", 0, 1, 5, -1, "0", None]
+    for node in nodes:
+        for key in keys:
+            outcomes = []
+            for step in (SubscriptableAccessor._get_subnode, _subnode):
+                try:
+                    outcomes.append(("value", step(node, key)))
+                except KeyError as exc:
+                    outcomes.append(("KeyError", exc.args))
+            assert outcomes[0] == outcomes[1], (node, key)
+    # And the validator walks with it (pathable and jsonschema-path as installed step this way).
+    from jsonschema_path.nodes import SchemaNode
+
+    from generator.spec_validator import _safe_validator
+
+    _safe_validator("3.1")
+    assert SchemaNode._get_subnode is _subnode
