@@ -11,6 +11,7 @@ inline object to an operation never renames a component's class.
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 import sys
@@ -50,10 +51,12 @@ def words(raw: str) -> list[str]:
     return _WORD.findall(ascii_text)
 
 
+@functools.lru_cache(maxsize=65536)
 def snake(raw: str) -> str:
     return "_".join(w.lower() for w in words(raw))
 
 
+@functools.lru_cache(maxsize=65536)  # a document names a schema in each place it is used
 def pascal(raw: str) -> str:
     return "".join(w[:1].upper() + w[1:].lower() if not w[1:].isdigit() else w.upper() for w in words(raw))
 
