@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import pickle
-import select
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, Level
 from .errors import DiagnosticError
+from .forked import FORKS, Forked
 from .load import Document, load
 from .naming import package_name
 from .resolve import Resolver
@@ -144,78 +142,45 @@ def _merged(problems: list[Diagnostic], warnings: list[Diagnostic]) -> list[Diag
 
 class Validation:
     """The validation, running beside the later stages (it is the longest stage before
-    formatting, and needs none of their results). On a system without `fork` it runs at once, in
-    process. `wait()` gives its verdict, as often as asked."""
+    formatting, and needs none of their results) in a forked child (see `forked`). `wait()`
+    gives its verdict, as often as asked."""
 
-    def __init__(
-        self, pid: int | None, reader: int | None, verdict: object = None, document: Document | None = None
-    ) -> None:
-        self._pid, self._reader, self._verdict, self._document = pid, reader, verdict, document
+    def __init__(self, run: Forked[object] | None, document: Document | None = None) -> None:
+        self._run, self._document = run, document
 
     @classmethod
     def done(cls) -> Validation:
-        return cls(None, None)
+        return cls(None)
 
     @classmethod
     def start(cls, document: Document, resolver: Resolver, *, lenient: bool = False) -> Validation:
-        if not hasattr(os, "fork") or sys.platform != "linux":
-            return cls(None, None, _verdict(document, resolver, lenient), document)
-        reader, writer = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: validate, send back the verdict, and leave without cleanup
-            os.close(reader)
-            verdict = _verdict(document, resolver, lenient, forked=True)
-            try:
-                payload = pickle.dumps(verdict)
-            except Exception:  # noqa: BLE001 - an exception that cannot be pickled
-                payload = pickle.dumps(RuntimeError(f"{type(verdict).__name__}: {verdict}"))
-            with os.fdopen(writer, "wb") as out:
-                out.write(payload)
-            os._exit(0)
-        os.close(writer)
-        return cls(pid, reader, document=document)
+        return cls(Forked.start(lambda: _verdict(document, resolver, lenient, forked=FORKS)), document)
 
     def running(self) -> bool:
-        """Whether the validating process has yet to send its verdict."""
-        if self._reader is None:
-            return False
-        ready, _, _ = select.select([self._reader], [], [], 0)
-        return not ready
+        """Whether the validation has yet to give its verdict."""
+        return self._run is not None and self._run.running()
 
     def wait(self) -> list[Diagnostic]:
         """Raises the document's problems (`DiagnosticError`) if it is not valid; returns them
         as warnings if the validation was `lenient` (none if it is valid). The lines of the
         document it found, if it needed them, are given to the document."""
-        if self._pid is not None and self._reader is not None:
-            with os.fdopen(self._reader, "rb") as source:
-                payload = source.read()
-            _, status = os.waitpid(self._pid, 0)
-            self._pid = self._reader = None
-            if payload:
-                self._verdict = pickle.loads(payload)  # noqa: S301 - written by our own child process
-            else:
-                self._verdict = RuntimeError(f"validation stopped without a verdict (wait status {status})")
-        if isinstance(self._verdict, BaseException):
-            raise self._verdict
-        if not isinstance(self._verdict, tuple):
+        verdict = self._run.wait() if self._run is not None else None
+        if not isinstance(verdict, tuple):
             return []
-        problems, lines = self._verdict
+        problems, lines = verdict
         if self._document is not None:
             self._document.adopt_lines(lines)
         return list(problems)
 
 
-def _verdict(document: Document, resolver: Resolver, lenient: bool, forked: bool = False) -> object:
-    """What `Validation.wait` gives: the exception validation raised, or its warnings (and the
-    document's lines, if they were found)."""
-    try:
-        # Imported here, after the fork: the validator's imports are a good part of a small
-        # document's run, and this way they overlap the build in the parent.
-        from .validate import validate
+def _verdict(document: Document, resolver: Resolver, lenient: bool, forked: bool) -> tuple[list[Diagnostic], Any]:
+    """What `Validation.wait` gives: the validation's warnings, and the document's lines if they
+    were found. Raises what validation raises."""
+    # Imported here, after the fork: the validator's imports are a good part of a small
+    # document's run, and this way they overlap the build in the parent.
+    from .validate import validate
 
-        _, found = validate(document, resolver, lenient=lenient)
-    except BaseException as exc:  # noqa: BLE001 - every outcome goes to the parent
-        return exc
+    _, found = validate(document, resolver, lenient=lenient)
     # A lenient run reads documents whose builder mostly warns too: in a child process, their
     # lines are found beside the build, rather than by the parent once it has built, rendered and
     # formatted.
