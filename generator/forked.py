@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import pickle
 import select
+import signal
 import sys
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -50,6 +51,15 @@ class Forked(Generic[T]):
             return False
         ready, _, _ = select.select([self._reader], [], [], 0)
         return not ready
+
+    def cancel(self) -> None:
+        """Stop the child, if it runs, and forget its outcome (when the parent no longer needs it)."""
+        if self._pid is not None and self._reader is not None:
+            os.kill(self._pid, signal.SIGKILL)
+            os.close(self._reader)
+            os.waitpid(self._pid, 0)
+            self._pid = self._reader = None
+        self._outcome = _Raised(RuntimeError("cancelled"))
 
     def wait(self) -> T:
         """What the call returned; raises what it raised. As often as asked."""

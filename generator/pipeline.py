@@ -244,23 +244,41 @@ def generate_files(
     try:
         progress("render", 0, 0)
         from .format import format_files
-        from .render import RUNTIME_FILES, render_reusing
+        from .render import RUNTIME_FILES, Rendered, Share, render_reusing, shares
 
-        with _around(lambda: _problems(validation, resolver.document, warnings)):
-            rendered = render_reusing(
-                api,
-                rendered_before(target, previous) if target is not None else None,
-                client_pyproject=client_pyproject,
-                operations=operations if isinstance(operations := previous.get("operations"), dict) else None,
+        render_reuse = rendered_before(target, previous) if target is not None else None
+        format_reuse = formatted_before(target, previous) if target is not None else None
+        before = operations if isinstance(operations := previous.get("operations"), dict) else None
+
+        def rendering(share: Share | None) -> Rendered:
+            return render_reusing(api, render_reuse, client_pyproject=client_pyproject, operations=before, share=share)
+
+        def formatting(rendered: Rendered, progress: Callable[[int, int], None] | None = None) -> dict[str, str]:
+            return format_files(rendered.files, progress, format_reuse, (*RUNTIME_FILES, *rendered.reused))
+
+        # On a large document, a second process renders and formats a share of the model modules
+        # meanwhile (see `render.shares`).
+        split = shares(api)
+        helper = Forked.start(lambda: (r := rendering(split[1]), formatting(r))) if split is not None else None
+        try:
+            with _around(lambda: _problems(validation, resolver.document, warnings)):
+                rendered = rendering(split[0] if split is not None else None)
+            progress("format", 0, 0)
+            files = formatting(rendered, lambda done, total: progress("format", done, total))
+        except BaseException:
+            if helper is not None:
+                helper.cancel()
+            raise
+        if helper is not None:
+            with _around(lambda: _problems(validation, resolver.document, warnings)):
+                theirs, their_files = helper.wait()
+            rendered = Rendered(
+                dict(sorted({**rendered.files, **theirs.files}.items())),
+                {**rendered.digests, **theirs.digests},
+                rendered.reused | theirs.reused,
+                rendered.operations,
             )
-        reuse = formatted_before(target, previous) if target is not None else None
-        progress("format", 0, 0)
-        files = format_files(
-            rendered.files,
-            lambda done, total: progress("format", done, total),
-            reuse,
-            (*RUNTIME_FILES, *rendered.reused),
-        )
+            files = {path: their_files[path] if path in their_files else files[path] for path in rendered.files}
         if warnings and validation.running():
             # The lines of the builder's warnings, found while the validation still runs (else
             # after its verdict, from the lines it sends if it needed them too).

@@ -62,3 +62,14 @@ def test_without_fork_the_call_runs_in_process(monkeypatch: pytest.MonkeyPatch) 
     run = Forked.start(os.getpid)
     assert run.wait() == os.getpid()
     assert not run.running()
+
+
+def test_a_cancelled_child_is_stopped() -> None:
+    if not forked.FORKS:
+        pytest.skip("runs in process")
+    run = Forked.start(lambda: threading.Event().wait())  # would never end
+    assert run.running()
+    run.cancel()
+    assert not run.running()
+    with pytest.raises(RuntimeError, match="cancelled"):
+        run.wait()
