@@ -361,11 +361,10 @@ def _annotated_lines(a: Annotated, indent: int, lead: str, tail: str) -> list[st
         return [pad + one]
     if fits(type, indent + 4):
         return [f"{pad}{name}: (", f"{pad}    {type}", f"{pad}){default}{tail}"]
-    if len(members) > 1 and all(fits(m, indent + 6) for m in members[1:]):
-        rest = [f"{pad}    | {m}" for m in members[1:]]
-        first = _member_lines(members[0], indent + 4)
-        if first is not None:
-            return [f"{pad}{name}: (", *first, *rest, f"{pad}){default}{tail}"]
+    if len(members) > 1:
+        split = _union_lines(type, indent + 4)
+        if split is not None:
+            return [f"{pad}{name}: (", *split, f"{pad}){default}{tail}"]
     return [pad + one]
 
 
@@ -391,15 +390,14 @@ def _union_lines(annotation: str, indent: int) -> list[str] | None:
     members = union_members(annotation)
     if len(members) < 2 or len(_top_level_items(annotation) or ()) != 1:
         return None  # not a union, or a subscript's several arguments (black splits at the commas)
-    if not all(fits(m, indent + 2) for m in members[1:]):
-        return None
-    first = _member_lines(members[0], indent)
-    return None if first is None else [*first, *(f"{pad}| {m}" for m in members[1:])]
+    lines = [_member_lines(members[0], indent), *(_member_lines(f"| {m}", indent) for m in members[1:])]
+    return None if any(part is None for part in lines) else [line for part in lines for line in part or ()]
 
 
 def _member_lines(member: str, indent: int) -> list[str] | None:
-    """The first member of a union split one a line: on its line if it fits, else a subscript of
-    a union (`list[A | B]`) with its brackets split, the union inside one member a line."""
+    """A member of a union split one a line (after the first, with its `| `): on its line if it
+    fits, else a subscript of a union (`list[A | B]`) with its brackets split, the union inside
+    on a line of its own or one member a line."""
     pad = " " * indent
     if fits(member, indent):
         return [pad + member]

@@ -218,6 +218,33 @@ def test_a_union_in_a_subscript_is_split_as_black_splits_it(n: int) -> None:
             _is_black_or_left_to_it(method + "        pass\n", "parameter")
 
 
+@pytest.mark.parametrize("n", [10, 24, 30, 45, 60, 90])
+def test_a_union_whose_later_member_is_a_subscript_of_a_union_is_split_as_black_splits_it(n: int) -> None:
+    """`str | list[A | B]`: each member of the outer union a line, and one too long for its line
+    (the first or a later one, with its `| `) has its brackets split, the union inside on a line
+    of its own or one member a line, nested as deep as it goes. Where the names leave room for a
+    layout, it is the one black keeps (the format stage has nothing to send it)."""
+    a, b = "A" * n, "B" * (n // 2)
+    types = [
+        f"str | list[{a} | {a}Value | {b}]",
+        f"str | list[str] | list[{a}Variant1 | {a}Variant2]",
+        f"str | SequenceNotStr[{a} | {b}] | None",
+        f"list[{a} | {b}] | dict[str, {a}] | list[list[{a} | {b}] | {b}]",
+        f"{b} | list[list[{a} | {b}] | {a}]",
+    ]
+    laid_out = 0
+    for t in types:
+        for optional in (True, False):
+            field = Annotated("name", t + " | NotGiven", "NOT_GIVEN", True) if optional else Annotated("name", t)
+            field = Annotated(field.name, field.type, field.default, statement=True)
+            laid_out += _is_black_or_left_to_it(f"class C:\n    {layout(field, 4)}\n", "field")
+            param = Annotated("name", t + " | NotGiven", "NOT_GIVEN") if optional else Annotated("name", t)
+            method = f"def f(\n    *,\n    {layout(param, 4, tail=',')}\n) -> None:\n    pass\n"
+            laid_out += _is_black_or_left_to_it(method, "parameter")
+    if n <= 45:  # every name fits on a line of its own
+        assert laid_out == 2 * 2 * len(types)
+
+
 @pytest.mark.parametrize("n", [3, 12, 25, 40, 70, 95])
 @pytest.mark.parametrize("name", [1, 30, 80])
 def test_an_alias_of_a_union_is_split_one_member_a_line_as_black_splits_it(n: int, name: int) -> None:
