@@ -159,6 +159,8 @@ def decode(t: ir.TypeRef, v: str, names: Imports, depth: int = 0) -> str:
     if isinstance(t, ir.MapOf):
         return f"{{k{depth}: {decode(t.value, f'v{depth}', names, depth + 1)} for k{depth}, v{depth} in {v}.items()}}"
     if isinstance(t, ir.Nullable):
+        if ir.admits_null(t.inner):  # an alias of a nullable type: its own guard is enough
+            return decode(t.inner, v, names, depth)
         return f"(None if {v} is None else {decode(t.inner, v, names, depth)})"
     assert isinstance(t, ir.UnionOf)
     if t.discriminator is not None:
@@ -204,6 +206,8 @@ def encode(t: ir.TypeRef, v: str, names: Imports, depth: int = 0) -> str:
     if isinstance(t, ir.MapOf):
         return f"{{k{depth}: {encode(t.value, f'v{depth}', names, depth + 1)} for k{depth}, v{depth} in {v}.items()}}"
     if isinstance(t, ir.Nullable):
+        if ir.admits_null(t.inner):  # an alias of a nullable type: its own guard is enough
+            return encode(t.inner, v, names, depth)
         return f"(None if {v} is None else {encode(t.inner, v, names, depth)})"
     assert isinstance(t, ir.UnionOf)
     return f"{names.use('encode_value')}({v})"
@@ -215,6 +219,8 @@ def decoded(t: ir.TypeRef, v: str, names: Imports, none: bool = False) -> Expr:
     None although `t` does not allow it (see `ir.Field.null_guard`)."""
     u = ir.unalias(t)
     if isinstance(u, ir.Nullable) and not u.plain:
+        if ir.admits_null(u.inner):  # an alias of a nullable type: its own guard is enough
+            return decoded(u.inner, v, names)
         return Conditional("None", f"{v} is None", decode(u.inner, v, names))
     return Conditional("None", f"{v} is None", decode(t, v, names)) if none else decode(t, v, names)
 
@@ -223,6 +229,8 @@ def encoded(t: ir.TypeRef, v: str, names: Imports) -> Expr:
     """`encode`, as the whole value of an assignment, a `return` or an argument (see `decoded`)."""
     u = ir.unalias(t)
     if isinstance(u, ir.Nullable) and not u.plain:
+        if ir.admits_null(u.inner):  # an alias of a nullable type: its own guard is enough
+            return encoded(u.inner, v, names)
         return Conditional("None", f"{v} is None", encode(u.inner, v, names))
     return encode(t, v, names)
 

@@ -228,6 +228,11 @@ def unalias(t: TypeRef) -> TypeRef:
     return t
 
 
+def admits_null(t: TypeRef) -> bool:
+    """Whether `t` is nullable, itself or as the alias of a nullable type."""
+    return isinstance(unalias(t), Nullable)
+
+
 def walk(t: TypeRef, *, into_aliases: bool) -> Iterator[TypeRef]:
     """`t` and every type nested in it; an alias's target only with `into_aliases`."""
     stack = [t]
@@ -307,7 +312,7 @@ class Field:
         """Whether decoding must let a `null` through although the schema does not allow one:
         servers send `null` for optional fields they have no value for, and the client reads it
         as None rather than failing."""
-        return not self.required and not self.type.plain and self.type.kind != "nullable"
+        return not self.required and not self.type.plain and not admits_null(self.type)
 
 
 @dataclass(frozen=True, slots=True)

@@ -163,6 +163,17 @@ def test_awkward_names_round_trip(zoo: ModuleType) -> None:
     assert zoo.Awkward.__doc__ == 'Names that are not identifiers: """quotes""" and a \\backslash.'
 
 
+def test_a_nullable_alias_made_nullable_again_is_read_and_written_with_one_guard(zoo: ModuleType) -> None:
+    for value in ("high", None):
+        for field in ("effort", "default_effort"):
+            awkward = zoo.Awkward.from_dict({field: value})
+            assert getattr(awkward, field) == (None if value is None else zoo.EffortVariant1.HIGH)
+            assert awkward.to_dict() == {field: value}
+    source = (CASES / "features" / "expected" / "feature_zoo" / "models" / "awkward.py").read_text(encoding="utf-8")
+    assert 'None if data["effort"] is None else (None if' not in source.replace("\n", " ")
+    assert source.count('data["effort"] is None') == 1 and source.count('data["default_effort"] is None') == 1
+
+
 # -- petstore -------------------------------------------------------------------------------------
 
 

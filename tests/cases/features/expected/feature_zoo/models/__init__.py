@@ -8,6 +8,7 @@ if TYPE_CHECKING:
     from .awkward import Awkward
     from .awkward2 import Awkward2, Awkward2Value
     from .circle import Circle, CircleCenter
+    from .effort import Effort, EffortVariant1, EffortVariant1Value
     from .get_job_response import GetJobResponse, GetJobResponseState, GetJobResponseStateValue
     from .list_trees_response import ListTreesResponse, ListTreesResponseMeta
     from .plant_tree_body import PlantTreeBody
@@ -26,6 +27,7 @@ else:
             ".awkward": ("Awkward",),
             ".awkward2": ("Awkward2", "Awkward2Value"),
             ".circle": ("Circle", "CircleCenter"),
+            ".effort": ("Effort", "EffortVariant1", "EffortVariant1Value"),
             ".get_job_response": (
                 "GetJobResponse",
                 "GetJobResponseState",
@@ -47,6 +49,9 @@ __all__ = [
     "Awkward2Value",
     "Circle",
     "CircleCenter",
+    "Effort",
+    "EffortVariant1",
+    "EffortVariant1Value",
     "GetJobResponse",
     "GetJobResponseState",
     "GetJobResponseStateValue",

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from .._types import NOT_GIVEN, NotGiven, _Model
 from .._utils import enum_value, format_date, format_datetime, parse_date, parse_datetime
 from .._validation import ModelRule, Rule
+from .effort import Effort, EffortVariant1
 from .priority import Priority, PriorityValue
 
 
@@ -25,6 +26,8 @@ class Awkward(_Model):
         "additional_properties",
         "created",
         "stamps",
+        "effort",
+        "default_effort",
         "additional_properties_2",
     )
 
@@ -46,6 +49,11 @@ class Awkward(_Model):
 
     stamps: dict[str, datetime.date] | None | NotGiven
 
+    effort: Effort | None | NotGiven
+
+    default_effort: Effort | NotGiven
+    """An alias of a nullable enum, itself made nullable where it is used."""
+
     additional_properties_2: dict[str, int]
     """Properties the schema does not list, kept as received."""
 
@@ -60,10 +68,18 @@ class Awkward(_Model):
             "additional_properties",
             "created",
             "stamps",
+            "effort",
+            "default_effort",
         }
     )
     _RULE: ClassVar[ModelRule] = ModelRule(
-        lambda: Rule(properties={"list": Rule(items=Rule(enum=(1, 2, 3)))})
+        lambda: Rule(
+            properties={
+                "list": Rule(items=Rule(enum=(1, 2, 3))),
+                "effort": Rule(enum=("low", "high")),
+                "default_effort": Rule(enum=("low", "high")),
+            },
+        )
     )
     """What the document requires of this model in a request (checked before sending)."""
 
@@ -79,6 +95,8 @@ class Awkward(_Model):
         additional_properties: str | NotGiven = NOT_GIVEN,
         created: datetime.datetime | None | NotGiven = NOT_GIVEN,
         stamps: dict[str, datetime.date] | None | NotGiven = NOT_GIVEN,
+        effort: Effort | None | NotGiven = NOT_GIVEN,
+        default_effort: Effort | NotGiven = NOT_GIVEN,
         additional_properties_2: dict[str, int] | None = None,
     ) -> None:
         self.class_ = class_
@@ -90,6 +108,8 @@ class Awkward(_Model):
         self.additional_properties = additional_properties
         self.created = created
         self.stamps = stamps
+        self.effort = effort
+        self.default_effort = default_effort
         self.additional_properties_2 = (
             {} if additional_properties_2 is None else additional_properties_2
         )
@@ -125,6 +145,16 @@ class Awkward(_Model):
                 if "stamps" in data
                 else NOT_GIVEN
             ),
+            effort=(
+                (None if data["effort"] is None else EffortVariant1(data["effort"]))
+                if "effort" in data
+                else NOT_GIVEN
+            ),
+            default_effort=(
+                (None if data["default_effort"] is None else EffortVariant1(data["default_effort"]))
+                if "default_effort" in data
+                else NOT_GIVEN
+            ),
             additional_properties_2={k: v for k, v in data.items() if k not in cls._PROPERTIES},
         )
 
@@ -155,4 +185,10 @@ class Awkward(_Model):
             data["stamps"] = None
         elif not isinstance(self.stamps, NotGiven):
             data["stamps"] = {k0: format_date(v0) for k0, v0 in self.stamps.items()}
+        if not isinstance(self.effort, NotGiven):
+            data["effort"] = None if self.effort is None else enum_value(self.effort)
+        if not isinstance(self.default_effort, NotGiven):
+            data["default_effort"] = (
+                None if self.default_effort is None else enum_value(self.default_effort)
+            )
         return data
