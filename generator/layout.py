@@ -276,6 +276,8 @@ def _assign_lines(a: Assign, indent: int) -> list[str] | None:
         return [pad + lead + flat(a.value)]
     subscript = _SUBSCRIPT.fullmatch(a.target)
     if subscript is None:
+        if ": " in a.target and not fits(lead + "(", indent):
+            return _annotation_first_lines(a, indent)
         return _value_lines(lead, a.value, indent)
     if not fits(lead + "(", indent):
         # The target is split first, at its subscript (black's right-hand split of the line up to
@@ -301,6 +303,21 @@ def _assign_lines(a: Assign, indent: int) -> list[str] | None:
     # The parentheses stay, the value on a line of its own (split in turn if need be).
     body = _split(text, indent + 4, inside=True)
     return None if body is None else [pad + lead + "(", f"{pad}    {body}", pad + ")"]
+
+
+def _annotation_first_lines(a: Assign, indent: int) -> list[str] | None:
+    """`name: type = value` whose line is too long even up to `= (`: black splits the type first,
+    in parentheses, one member of its union a line, then the value after `) = ` as a value
+    whose line starts there. None where black may split otherwise (a type that is not a union)."""
+    pad = " " * indent
+    name, _, type = a.target.partition(": ")
+    if not _NAME.fullmatch(name) or len(union_members(type)) < 2:
+        return None
+    members = _union_lines(type, indent + 4)
+    rest = _split("_ = " + flat(a.value), indent)
+    if members is None or rest is None or not fits(rest.split("\n", 1)[0], indent):
+        return None
+    return [f"{pad}{name}: (", *members, f"{pad}){rest[1:]}"]
 
 
 def _value_lines(lead: str, value: Expr, indent: int) -> list[str] | None:
@@ -339,7 +356,8 @@ def _annotated_lines(a: Annotated, indent: int, lead: str, tail: str) -> list[st
     typed = lead + (a.name if a.type is None else f"{a.name}: {a.type}")
     if a.statement and a.type is not None and a.default is not None and len(union_members(a.default)) < 2:
         if a.default.endswith("]"):
-            return [pad + one]  # an alias of a subscript: black splits its brackets, not before it
+            # An alias of a subscript: black splits its brackets, not before it.
+            return _subscript_alias_lines(typed, a.default, indent, tail) or [pad + one]
     if a.statement and a.default is not None and fits(typed + " = (", indent) and fits(a.default, indent + 4):
         return [f"{pad}{typed} = (", f"{pad}    {a.default}", f"{pad}){tail}"]
     if a.statement and a.default is not None and fits(typed + " = (", indent):
@@ -366,6 +384,19 @@ def _annotated_lines(a: Annotated, indent: int, lead: str, tail: str) -> list[st
         if split is not None:
             return [f"{pad}{name}: (", *split, f"{pad}){default}{tail}"]
     return [pad + one]
+
+
+def _subscript_alias_lines(typed: str, value: str, indent: int, tail: str) -> list[str] | None:
+    """`name: TypeAlias = head[inner]`, too long: split at the subscript's brackets, `inner` a
+    member of a union a line if need be (a subscript of a union in turn); None where black may
+    split otherwise (the line up to the bracket too long, or `inner` of several arguments that
+    does not fit)."""
+    pad = " " * indent
+    head, inner = value[:-1].split("[", 1)
+    if not fits(f"{typed} = {head}[", indent) or len(_top_level_items(inner) or ()) != 1:
+        return None
+    split = _union_lines(inner, indent + 4) if len(union_members(inner)) > 1 else _member_lines(inner, indent + 4)
+    return None if split is None else [f"{pad}{typed} = {head}[", *split, f"{pad}]{tail}"]
 
 
 def _alias_lines(value: str, indent: int) -> list[str] | None:
@@ -419,11 +450,41 @@ def _def_lines(d: Def, pad: str) -> list[str]:
     if d.explode:
         inner = " " * indent
         lines = [inner + layout(p, indent, tail=",") if isinstance(p, Annotated) else f"{inner}{p}," for p in d.params]
-        return [head, *lines, close]
+        return [head, *lines, *_returns_lines(d.returns, pad)]
     body = ", ".join(p if isinstance(p, str) else p.text for p in d.params) + ("," if len(d.params) == 1 else "")
     if not fits(body, indent):  # too long for a line of their own: one a line, as an `explode` header
         return _def_lines(Def(d.name, d.params, d.returns, d.prefix, explode=True, always=True), pad)
-    return [head, " " * indent + body, close]
+    # One parameter has a magic trailing comma: the header is then an exploded one.
+    return [head, " " * indent + body, *(_returns_lines(d.returns, pad) if len(d.params) == 1 else [close])]
+
+
+def _returns_lines(returns: str, pad: str) -> list[str]:
+    """`) -> returns:`, the end of a header whose parameters are one a line. Too long, a union
+    goes in parentheses, on a line of its own or one member a line, and a subscript of a union
+    has its brackets split, the union inside likewise (black's split of a return annotation);
+    anything else stays as it is, for black."""
+    close, indent = f"{pad}) -> {returns}:", len(pad)
+    if fits(close):
+        return [close]
+    if len(union_members(returns)) > 1:
+        split = _union_lines(returns, indent + 4)
+        if split is not None:
+            return [f"{pad}) -> (", *split, f"{pad}):"]
+    elif returns.endswith("]") and "[" in returns:
+        head, inner = returns[:-1].split("[", 1)
+        if fits(f") -> {head}[", indent) and len(union_members(inner)) > 1:
+            split = _union_lines(inner, indent + 4)
+            if split is not None:
+                return [f"{pad}) -> {head}[", *split, f"{pad}]:"]
+    return [close]
+
+
+def returns(annotation: str, indent: int) -> str:
+    """A return annotation as written after `) -> ` and before `:` in a header whose parameters
+    are one a line, at `indent` (see `_returns_lines`)."""
+    pad = " " * indent
+    lines = _returns_lines(annotation, pad)
+    return "\n".join(lines)[len(pad) + len(") -> ") : -1]
 
 
 def union_members(annotation: str) -> list[str]:
@@ -501,7 +562,7 @@ def _split(line: str, indent: int, inside: bool = False) -> str | None:
     head, body, tail = line[: start + 1], line[start + 1 : end], line[end:]
     if tail not in (")", "]", "}", "),", "],", "},") or not body:
         return None
-    if _LEAD.fullmatch(line[:start]) is None:
+    if _LEAD.fullmatch(line[:start]) is None and not (inside and _KEY.fullmatch(line[:start])):
         return None  # an operator or keyword before the bracket: black splits there first
     if not fits(head, indent) and not (inside and not _has_bracket(line[:start])):
         return None  # black would look for another bracket, or parentheses, to split at
@@ -539,6 +600,8 @@ _LEAD = re.compile(
     r"""(?:else |return |await |lambda[\w, ]*: |\w+=|"(?:[^"\\]|\\.)*": |[\w.]+(?:\["(?:[^"\\]|\\.)*"\])? = """
     r"""|\w+: [\w.\[\], |]+ = |for [\w, ]+ in |if )?[\w.]*"""
 )
+# Before the bracket of an item of a bracket (the element of a dict comprehension): a name as key.
+_KEY = re.compile(r"[A-Za-z_]\w*: [\w.]*")
 # A line black has no way to shorten (see format's `_UNSPLITTABLE_ITEM`): a name or a string, perhaps
 # behind a key, perhaps with its comma.
 _ATOM = r"""(?:[rRbBuU]?"(?:[^"\\\n]|\\.)*"|[rRbBuU]?'(?:[^'\\\n]|\\.)*'|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)"""

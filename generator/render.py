@@ -500,7 +500,7 @@ def _environment() -> jinja2.Environment:
     env.filters.update(conditional=Conditional, call=call, collection=collection, signature=signature, assign=assign)
     env.filters.update(call_arguments=call_arguments, styles=styles, security=security, assignment=assignment)
     env.filters.update(alias=alias, decoded_argument=_recording(decoded_argument))
-    env.filters.update(annotated=annotated, returned=Return)
+    env.filters.update(annotated=annotated, returned=Return, returns=lay.returns)
     return env
 
 

@@ -245,6 +245,57 @@ def test_a_union_whose_later_member_is_a_subscript_of_a_union_is_split_as_black_
         assert laid_out == 2 * 2 * len(types)
 
 
+@pytest.mark.parametrize("n", [8, 20, 30, 45, 70, 100])
+def test_a_long_return_annotation_is_split_as_black_splits_it(n: int) -> None:
+    """`) -> A | B:` too long after parameters one a line: a union in parentheses, a subscript
+    of a union at its brackets, nested as deep as it goes; for `def` headers that explode and
+    for those of one parameter (whose comma is magic)."""
+    a, b = "A" * n, "B" * (n // 2 + 3)
+    annotations = [
+        f"{a} | {b} | {a}Value",
+        f"list[{a} | {b} | {a}Value]",
+        f"{a} | list[{b} | {a}Value] | None",
+        f"SyncPager[{a}, {b} | {a}Value]",
+        f"{a}{b}{a}",
+    ]
+    laid_out = 0
+    for returns in annotations:
+        for params in (("self", "*", "name: str"), ("response: httpx.Response",)):
+            for explode in (True, False):
+                header = layout(Def("f", params, returns, explode=explode), 4)
+                laid_out += _is_black_or_left_to_it(f"class C:\n    {header}\n        pass\n", "header")
+    if n <= 30:  # everything but the lone name and the pager of two arguments has a layout
+        assert laid_out >= 2 * 2 * 3
+
+
+@pytest.mark.parametrize("n", [8, 20, 30, 45, 70, 100])
+@pytest.mark.parametrize("indent", [0, 8])
+def test_an_annotated_result_and_an_alias_of_a_subscript_are_split_as_black_splits_them(n: int, indent: int) -> None:
+    """`result: A | B = decode_union(...)` (the type split first when even `= (` does not fit)
+    and `X: TypeAlias = list[A | B]` (split at the subscript's brackets)."""
+    a, b = "A" * n, "B" * (n // 2 + 3)
+    laid_out = 0
+    for type in (f"{a} | {b}", f"{a} | {b} | {a}Value", f"list[{a} | {b}]", "A | B"):
+        value = Call("decode_union", ("response.json()", Collection("(", (f"{a}.from_dict", f"{b}.from_dict"), ")")))
+        text = layout(Assign(f"result: {type}", value), indent)
+        laid_out += _is_black_or_left_to_it(_in_block(text, indent), "annotated result")
+    for value in (f"list[{a} | {b}]", f"list[list[{a} | {b}] | {a}Value]", f"dict[str, {a} | {b}]", f"list[{a}{b}]"):
+        alias = Annotated("Alias" + "x" * (n // 3), "TypeAlias", value, statement=True)
+        laid_out += _is_black_or_left_to_it(_in_block(layout(alias, indent), indent), "alias of a subscript")
+    # Every one where the names leave room for a layout (black keeps a name too long for any).
+    assert laid_out >= {8: 8, 20: 8, 30: 8, 45: 7, 70: 4}.get(n, 0)
+
+
+def test_a_dict_comprehension_keyed_by_a_name_is_split_as_black_splits_it() -> None:
+    """`{k0: decode_union(v0, (...)) for k0, v0 in data.items()}` in a conditional: its element
+    is split at the call's bracket after the key, as black splits it."""
+    members = ", ".join(f"Model{i}{'x' * 20}.from_dict" for i in range(3))
+    value = f'{{k0: decode_union(v0, (keep, {members})) for k0, v0 in data["variables"].items()}}'
+    guarded = Conditional(Conditional("None", 'data["variables"] is None', value), '"variables" in data', "NOT_GIVEN")
+    text = layout(guarded, 12, "variables=", ",")
+    assert _is_black_or_left_to_it(_in_block(text, 12, item=True), "dict comprehension")
+
+
 @pytest.mark.parametrize("n", [3, 12, 25, 40, 70, 95])
 @pytest.mark.parametrize("name", [1, 30, 80])
 def test_an_alias_of_a_union_is_split_one_member_a_line_as_black_splits_it(n: int, name: int) -> None:
