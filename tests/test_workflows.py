@@ -94,6 +94,31 @@ def test_piped_output_is_one_summary_line(tmp_path: Path) -> None:
     assert line.endswith("s") and "written" in line and "\r" not in run.stderr
 
 
+def test_the_command_says_all_it_has_to_say_through_a_pipe_before_it_leaves(tmp_path: Path) -> None:
+    """The command leaves without the interpreter's clean-up (`cli.run`): a `--check` diff far
+    larger than a pipe holds still arrives whole, and the exit status is the check's."""
+    features = ROOT / "tests" / "cases" / "features" / "spec.yaml"
+    command = [sys.executable, "-m", "generator", "generate"]
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    made = subprocess.run([*command, features, "--output", tmp_path, "--package", "comms_api"], capture_output=True)
+    assert made.returncode == 0, made.stderr
+    check = subprocess.run(
+        [*command, SPEC, "--output", tmp_path, "--check"], capture_output=True, text=True, env=buffered
+    )
+    assert check.returncode == 1
+    assert len(check.stdout) > 100_000  # one client's files become the other's: far more than a pipe holds
+    expected = subprocess.run(
+        [sys.executable, "-c", "import sys; from generator.cli import main; sys.exit(main(sys.argv[1:]))",
+         "generate", SPEC, "--output", tmp_path, "--check"],
+        capture_output=True, text=True, env=buffered,
+    )  # fmt: skip
+    assert (check.stdout, check.stderr) == (expected.stdout, expected.stderr)
+    version = subprocess.run(
+        [sys.executable, "-m", "generator", "--version"], capture_output=True, text=True, env=buffered
+    )
+    assert version.returncode == 0 and version.stdout.startswith("clientgen ")  # a short text, still in a buffer
+
+
 def test_quiet_prints_nothing_and_verbose_prints_each_stage(tmp_path: Path) -> None:
     assert _generate(tmp_path, "--quiet").stderr == ""
     (tmp_path / "out").rename(tmp_path / "before")
