@@ -79,6 +79,7 @@ def class_name(raw: str) -> str:
     return _escape(pascal(raw), prefix="Model", fallback="Model")
 
 
+@functools.lru_cache(maxsize=65536, typed=True)  # typed: 1 and True are told apart
 def constant_name(raw: str | int | float | bool | None) -> str:
     """An enum member: `in-progress` → `IN_PROGRESS`; `1` → `VALUE_1`; `""` → `EMPTY`."""
     name = "_".join(w.upper() for w in words(str(raw)))

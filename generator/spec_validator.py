@@ -19,8 +19,10 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError
 from jsonschema_path import SchemaPath
+from jsonschema_path import resolvers as path_resolvers
 from jsonschema_path.nodes import SchemaNode
 from pathable.accessors import SubscriptableAccessor
+from pathable.types import LookupNode
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 from openapi_spec_validator.validation import keywords
 from openapi_spec_validator.validation.exceptions import (
@@ -201,9 +203,14 @@ _PATHABLE_SUBNODE = SubscriptableAccessor._get_subnode
 
 def _install_subnode() -> None:
     """Put `_subnode` in place of pathable's, where jsonschema-path walks the document with it
-    unchanged (a later version that steps otherwise keeps its own)."""
+    unchanged (a later version that steps otherwise keeps its own). And in the module whose
+    loop resolves each step, let the union `LookupNode` be `object`: the module names it only in
+    `cast(Resolved[LookupNode], ...)`, which has no effect but costs a subscription of a generic
+    whose cache hashes the whole union on every call (a tenth of a large document's validation)."""
     if getattr(SchemaNode._get_subnode, "__func__", None) is getattr(_PATHABLE_SUBNODE, "__func__", False):
         SchemaNode._get_subnode = staticmethod(_subnode)  # type: ignore[method-assign]
+    if getattr(path_resolvers, "LookupNode", None) is LookupNode:
+        path_resolvers.LookupNode = object  # type: ignore[attr-defined,assignment]
 
 
 @functools.cache

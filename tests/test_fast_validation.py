@@ -132,3 +132,6 @@ def test_the_document_walk_steps_to_a_child_as_pathable_does() -> None:
 
     _safe_validator("3.1")
     assert SchemaNode._get_subnode is _subnode
+    from jsonschema_path import resolvers
+
+    assert resolvers.LookupNode is object  # named there in casts alone
