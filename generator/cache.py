@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -166,9 +166,12 @@ def write_cache(
     rendered: dict[str, str],
     files: dict[str, str],
     operations: dict[str, Any] | None = None,
+    known: Mapping[str, str] | None = None,
 ) -> None:
-    """Record a run that wrote `files` into `output/package`. A cache that cannot be written is
-    no error: the next run does everything again."""
+    """Record a run that wrote `files` into `output/package` (`known`: the digests of those
+    already summed). A cache that cannot be written is no error: the next run does everything
+    again."""
+    known = known or {}
     record = {
         "generator": _generator(),
         "package": package,
@@ -177,7 +180,7 @@ def write_cache(
         "formatted": dict(sorted(formatted.items())),
         "rendered": dict(sorted(rendered.items())),
         "operations": operations or {},
-        "digests": {path: text_sha256(text) for path, text in sorted(files.items())},
+        "digests": {path: known.get(path) or text_sha256(text) for path, text in sorted(files.items())},
     }
     folder = output / CACHE_DIR
     file = cache_file(output, package)

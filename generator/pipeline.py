@@ -299,6 +299,15 @@ def generate_files(
     formatted |= {
         p: text_sha256(text) for p, text in rendered.files.items() if p.endswith(".py") and p not in formatted
     }
+    # The digests already known of the files as written: a file taken whole from the last run is
+    # as that run recorded it, and a file the format stage left as rendered was just summed.
+    written = previous.get("digests")
+    known = {p: d for p, d in (written if isinstance(written, dict) else {}).items() if p in rendered.reused}
+    known |= {
+        p: formatted[p]
+        for p, text in files.items()
+        if p in formatted and p not in rendered.reused and text is rendered.files[p]
+    }
     warned = any(w.level is Level.WARNING for w in warnings)
     strict = not lenient or not warned
     options = generation_options(package, lenient, allow_remote, allow_outside, client_pyproject, keep)
@@ -310,10 +319,12 @@ def generate_files(
         "formatted": formatted,
         "rendered": rendered.digests,
         "operations": rendered.operations,
+        "known": known,
     }
     from .diff import surface
 
-    return Result(api, with_manifest(files, surface(api), kept), tuple(sorted(warnings)), str(spec), kept, cache)
+    manifest = with_manifest(files, surface(api), kept, known)
+    return Result(api, manifest, tuple(sorted(warnings)), str(spec), kept, cache)
 
 
 def render_files(api: ir.Api, warnings: list[Diagnostic], *, client_pyproject: bool = False) -> dict[str, str]:

@@ -29,7 +29,7 @@ import fnmatch
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,16 +78,20 @@ class Keep:
         return False
 
 
-def with_manifest(files: dict[str, str], api: dict[str, Any], keep: Keep = Keep()) -> dict[str, str]:
+def with_manifest(
+    files: dict[str, str], api: dict[str, Any], keep: Keep = Keep(), known: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """`files`, but for those the user keeps, plus the manifest that lists them with their digests
     and the public API they make (see `diff`). Nothing in it depends on anything but the files and
-    the API, so a document or generator change that changes neither leaves it as it was."""
+    the API, so a document or generator change that changes neither leaves it as it was. `known`
+    gives the digests of files already summed (`text_sha256` of exactly their text)."""
     written = {path: text for path, text in files.items() if not keep(path)}
+    known = known or {}
     manifest = {
         "generator": "clientgen",
         "about": "The files clientgen wrote here and their SHA-256 (an edited file no longer matches), and the API"
         " they make. Files not listed are yours.",
-        "files": {path: text_sha256(text) for path, text in sorted(written.items())},
+        "files": {path: known.get(path) or text_sha256(text) for path, text in sorted(written.items())},
         "api": api,
     }
     return {**written, MANIFEST: indented_json(manifest) + "\n"}
