@@ -33,7 +33,7 @@ _DEFINED_IN: dict[str, tuple[str, ...]] = {
     "._pagination": ("AsyncPager", "SyncPager", "attr_path"),
     "._response": ("RawResponse", "async_raw_response", "raw_response"),
     "._retries": ("DEFAULT_MAX_RETRIES",),
-    "._lazy": ("lazy_class", "lazy_exports"),
+    "._lazy": ("deferred_imports", "lazy_class", "lazy_exports"),
     "._types": ("NOT_GIVEN", "NotGiven", "OpenIntEnum", "OpenStrEnum", "SequenceNotStr", "_Model", "model_repr"),
     "._utils": (
         "as_field", "decode_tagged", "decode_union", "encode_cookies", "encode_form", "encode_headers",
@@ -83,15 +83,24 @@ class Imports:
     A `lazy` module (a resource module, the client) imports no model, nor resource module, when
     it is imported: what an annotation names is imported for type checkers only (under
     `TYPE_CHECKING`), and what code uses at run time is imported by the function that uses it,
-    at its top (`local`), the first time it runs."""
+    at its top (`local`), the first time it runs.
 
-    __slots__ = ("module_of", "found", "typing", "lazy", "_pending", "_annotated")
+    A `deferred` module (a model module whose models are classes: it names other models only in
+    its functions) imports other model modules for type checkers only; at run time each name it
+    uses is bound to a stand-in that imports its module on first use (the runtime's
+    `deferred_imports`), so decoding one model imports the models its data holds, not all it
+    could."""
 
-    def __init__(self, module_of: Mapping[str, str], names: Iterable[str] = (), lazy: bool = False) -> None:
+    __slots__ = ("module_of", "found", "typing", "lazy", "deferred", "_pending", "_annotated")
+
+    def __init__(
+        self, module_of: Mapping[str, str], names: Iterable[str] = (), lazy: bool = False, deferred: bool = False
+    ) -> None:
         self.module_of = module_of
         self.found: set[ir.Import] = {NAMES[name] for name in names}
         self.typing: set[ir.Import] = set()  # for type checkers only
         self.lazy = lazy
+        self.deferred = deferred
         self._pending: set[ir.Import] = set()  # used at run time by the function being written
         self._annotated: set[tuple[ir.TypeRef, str, frozenset[str]]] = set()
 
@@ -126,6 +135,7 @@ class Imports:
         resources for type checkers only."""
         for imp in imports:
             deferred = self.lazy and imp.module.startswith((".models.", ".resources."))
+            deferred = deferred or (self.deferred and imp.module.startswith(".models."))
             (self.typing if deferred else self.found).add(imp)
 
     def add(self, imports: Iterable[ir.Import]) -> None:
@@ -149,13 +159,29 @@ class Imports:
         own = f".{module}"
         self.found |= self._pending  # used outside a function: imported with the module
         self._pending = set()
-        typing = {i for i in self.typing if i.module != own} - self.found
+        found = {i for i in self.found if i.module != own}
+        deferred = {i for i in found if i.module.startswith(".models.")} if self.deferred else set()
+        found -= deferred
+        typing = ({i for i in self.typing if i.module != own} | deferred) - found
         if typing:
-            self.found.add(NAMES["TYPE_CHECKING"])
-        lines = import_lines((i for i in self.found if i.module != own), module)
+            found.add(NAMES["TYPE_CHECKING"])
+        if deferred:
+            found.add(NAMES["deferred_imports"])
+        lines = import_lines(found, module)
         if typing:
             lines += ["", "if TYPE_CHECKING:"]
             lines += ["    " + line if line else line for line in import_lines(typing, module, 4)]
+        if deferred:
+            table = tuple(
+                lay.Keyed(f'"{source}": ', lay.Collection("(", tuple(f'"{name}"' for name in names), ")"))
+                for source, names in exports_table(deferred, module)
+            )
+            call = lay.Call(
+                "deferred_imports",
+                ("__name__", "globals()", lay.Collection("{", table, "}", explode=True)),
+                explode=True,
+            )
+            lines += ["else:", "    " + lay.layout(call, 4)]
         return lines
 
 

@@ -313,7 +313,11 @@ def render_module(
     """A module's text: the template rendered, then its import block, of every name the rendering
     recorded (see `imports.Imports`), and of those `recorded` where its parts were rendered
     (see `OperationText`), put where the template writes `{{ imports }}`."""
-    names = Imports(ctx.module_of, _WRITTEN.get(template.name or "", ()), lazy=template.name in _LAZY)
+    file = subject.get("file")
+    deferred = isinstance(file, ir.ModelModule) and not any(isinstance(m, ir.AliasModel) for m in file.models)
+    names = Imports(
+        ctx.module_of, _WRITTEN.get(template.name or "", ()), lazy=template.name in _LAZY, deferred=deferred
+    )
     for found, typing in recorded:
         names.found.update(found)
         names.typing.update(typing)

@@ -87,6 +87,48 @@ def test_a_resource_is_imported_when_first_used_and_its_models_when_decoded(
     assert found["pool"] == "SenderPool" and found["same"]
 
 
+def test_a_model_module_imports_the_models_it_refers_to_when_first_used() -> None:
+    """Importing a model module imports no other model module; decoding imports those its data
+    holds, and the module's global is then the real class; a name not yet used answers
+    `isinstance` and `|` as the class does."""
+    out = run_python(
+        """
+        import json, sys
+        from bookshop.models import book
+
+        def loaded():
+            return sorted(m.rpartition(".")[2] for m in sys.modules if m.startswith("bookshop.models."))
+
+        steps = [loaded()]
+        pending = repr(book.Rating)
+        found = book.Book.from_dict({"id": "b1", "title": "T", "genre": "poetry"})
+        steps.append(loaded())
+        from bookshop.models.genre import Genre
+        from bookshop.models.sourced_keyword import SourcedKeyword
+
+        union = book.SourcedKeyword | None  # before its first use
+        print(json.dumps({
+            "steps": steps,
+            "genre": found.genre is Genre.POETRY,
+            "real": book.Genre is Genre and book.SourcedKeyword is SourcedKeyword,
+            "isinstance": [isinstance(3, book.Rating), isinstance(Genre.DRAMA, Genre)],
+            "union": union == (SourcedKeyword | None),
+            "pending": pending,
+            "round_trip": found.to_dict(),
+        }))
+        """,
+        CASES / "enums" / "expected",
+    )
+    found = json.loads(out)
+    imported, decoded = found["steps"]
+    assert imported == ["book"]
+    assert decoded == ["book", "genre"]  # neither rating nor sourced_keyword: the data held none
+    assert found["genre"] and found["real"] and found["union"]
+    assert found["isinstance"] == [False, True]
+    assert found["pending"] == "<Rating from bookshop.models.rating, not imported yet>"
+    assert found["round_trip"] == {"id": "b1", "title": "T", "genre": "poetry"}
+
+
 def test_the_clients_own_operations_are_imported_when_one_is_first_used() -> None:
     package = CASES / "features" / "expected" / "feature_zoo"
     out = run_python(

@@ -65,3 +65,53 @@ def lazy_class(module: str, package: str, name: str, attributes: Iterable[str]) 
     stand_in = type(name, (), {a: _Attribute(a) for a in attributes})
     stand_in.__module__ = f"{package}{module}" if module.startswith(".") else module
     return stand_in
+
+
+def deferred_imports(
+    module: str, namespace: dict[str, Any], imports: Mapping[str, Iterable[str]]
+) -> None:
+    """Bind in `namespace`, the globals of the model module `module`, a stand-in for each name
+    `imports` lists by the module (relative to `module`'s package) that defines it. A model
+    module refers to others only in its functions, so importing it imports none of them: the
+    first use of a name (`Tags.from_dict`, `Tags(...)`) imports its module, and the global is the
+    real object from then on. Type checkers see the plain imports (under `TYPE_CHECKING`)."""
+    package = module.rpartition(".")[0]
+    for source, names in imports.items():
+        for name in names:
+            namespace[name] = _Deferred(namespace, source, package, name)
+
+
+class _Deferred:
+    """A name of another model module, until its first use (see `deferred_imports`)."""
+
+    __slots__ = ("_namespace", "_module", "_package", "_name")
+
+    def __init__(self, namespace: dict[str, Any], module: str, package: str, name: str) -> None:
+        self._namespace, self._module, self._package, self._name = namespace, module, package, name
+
+    def _resolve(self) -> Any:
+        real = getattr(importlib.import_module(self._module, self._package), self._name)
+        if self._namespace.get(self._name) is self:
+            self._namespace[self._name] = real
+        return real
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self._resolve(), attribute)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._resolve()(*args, **kwargs)
+
+    def __instancecheck__(self, instance: object) -> bool:
+        return isinstance(instance, self._resolve())
+
+    def __subclasscheck__(self, subclass: type) -> bool:
+        return issubclass(subclass, self._resolve())
+
+    def __or__(self, other: Any) -> Any:
+        return self._resolve() | other
+
+    def __ror__(self, other: Any) -> Any:
+        return other | self._resolve()
+
+    def __repr__(self) -> str:
+        return f"<{self._name} from {self._package}{self._module}, not imported yet>"

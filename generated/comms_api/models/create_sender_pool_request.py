@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from .._lazy import deferred_imports
 from .._types import NOT_GIVEN, NotGiven, _Model
 from .._validation import ModelRule, Rule
-from .sender_reference import SenderReference
-from .tags import Tags
+
+if TYPE_CHECKING:
+    from .sender_reference import SenderReference
+    from .tags import Tags
+else:
+    deferred_imports(__name__, globals(), {".sender_reference": ("SenderReference",)})
 
 
 class CreateSenderPoolRequest(_Model):

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from .._lazy import deferred_imports
 from .._types import _Model
 from .._utils import enum_value, format_datetime, parse_datetime
 from .._validation import ModelRule, Rule
-from .sender_channel import SenderChannel, SenderChannelValue
-from .sender_status import SenderStatus, SenderStatusValue
-from .tags import Tags
+
+if TYPE_CHECKING:
+    from .sender_channel import SenderChannel, SenderChannelValue
+    from .sender_status import SenderStatus, SenderStatusValue
+    from .tags import Tags
+else:
+    deferred_imports(
+        __name__,
+        globals(),
+        {".sender_channel": ("SenderChannel",), ".sender_status": ("SenderStatus",)},
+    )
 
 
 class Sender(_Model):

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from .._lazy import deferred_imports
 from .._types import _Model
 from .._validation import ModelRule, Rule
-from .pagination import Pagination
-from .sender import Sender
+
+if TYPE_CHECKING:
+    from .pagination import Pagination
+    from .sender import Sender
+else:
+    deferred_imports(__name__, globals(), {".pagination": ("Pagination",), ".sender": ("Sender",)})
 
 
 class SenderPage(_Model):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._types import _Model
 from .._utils import format_datetime, parse_datetime
 from .._validation import ModelRule, Rule
-from .tags import Tags
+
+if TYPE_CHECKING:
+    from .tags import Tags
 
 
 class SenderPool(_Model):

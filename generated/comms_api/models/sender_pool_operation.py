@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from .._lazy import deferred_imports
 from .._types import _Model
 from .._utils import enum_value, format_datetime, parse_datetime
 from .._validation import ModelRule, Rule
-from .operation_status import OperationStatus, OperationStatusValue
+
+if TYPE_CHECKING:
+    from .operation_status import OperationStatus, OperationStatusValue
+else:
+    deferred_imports(__name__, globals(), {".operation_status": ("OperationStatus",)})
 
 
 class SenderPoolOperation(_Model):

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from .._lazy import deferred_imports
 from .._types import _Model
 from .._validation import ModelRule, Rule
-from .pagination import Pagination
-from .sender_pool import SenderPool
+
+if TYPE_CHECKING:
+    from .pagination import Pagination
+    from .sender_pool import SenderPool
+else:
+    deferred_imports(
+        __name__,
+        globals(),
+        {".pagination": ("Pagination",), ".sender_pool": ("SenderPool",)},
+    )
 
 
 class SenderPoolPage(_Model):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._types import NOT_GIVEN, NotGiven, _Model
 from .._validation import ModelRule, Rule
-from .tags import Tags
+
+if TYPE_CHECKING:
+    from .tags import Tags
 
 
 class UpdateSenderPoolRequest(_Model):

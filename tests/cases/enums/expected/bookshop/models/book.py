@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias
 
+from .._lazy import deferred_imports
 from .._types import NOT_GIVEN, NotGiven, OpenStrEnum, _Model
 from .._utils import decode_union, encode_value, enum_value, expect_list, keep
 from .._validation import ModelRule, Rule
-from .genre import Genre, GenreValue
-from .keyword import Keyword
-from .rating import Rating, RatingValue
-from .sourced_keyword import SourcedKeyword
+
+if TYPE_CHECKING:
+    from .genre import Genre, GenreValue
+    from .keyword import Keyword
+    from .rating import Rating, RatingValue
+    from .sourced_keyword import SourcedKeyword
+else:
+    deferred_imports(
+        __name__,
+        globals(),
+        {".genre": ("Genre",), ".rating": ("Rating",), ".sourced_keyword": ("SourcedKeyword",)},
+    )
 
 
 class Book(_Model):

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from .._lazy import deferred_imports
 from .._types import NOT_GIVEN, FileInput, NotGiven, _Model
 from .._utils import decode_base64, enum_value
 from .._validation import ModelRule, Rule
-from .genre import Genre, GenreValue
+
+if TYPE_CHECKING:
+    from .genre import Genre, GenreValue
+else:
+    deferred_imports(__name__, globals(), {".genre": ("Genre",)})
 
 
 class UploadCoverBody(_Model):

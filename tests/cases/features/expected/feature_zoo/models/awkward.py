@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from .._lazy import deferred_imports
 from .._types import NOT_GIVEN, NotGiven, _Model
 from .._utils import enum_value, format_date, format_datetime, parse_date, parse_datetime
 from .._validation import ModelRule, Rule
-from .effort import Effort, EffortVariant1
-from .priority import Priority, PriorityValue
+
+if TYPE_CHECKING:
+    from .effort import Effort, EffortVariant1
+    from .priority import Priority, PriorityValue
+else:
+    deferred_imports(
+        __name__,
+        globals(),
+        {".effort": ("EffortVariant1",), ".priority": ("Priority",)},
+    )
 
 
 class Awkward(_Model):

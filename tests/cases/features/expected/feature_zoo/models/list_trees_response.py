@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from .._lazy import deferred_imports
 from .._types import NOT_GIVEN, NotGiven, _Model
 from .._validation import ModelRule, Rule
-from .tree_node import TreeNode
+
+if TYPE_CHECKING:
+    from .tree_node import TreeNode
+else:
+    deferred_imports(__name__, globals(), {".tree_node": ("TreeNode",)})
 
 
 class ListTreesResponse(_Model):

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from .._lazy import deferred_imports
 from .._types import NOT_GIVEN, NotGiven, _Model
 from .._utils import enum_value, format_date, parse_date
 from .._validation import ModelRule, Rule
-from .pet_kind import PetKind, PetKindValue
+
+if TYPE_CHECKING:
+    from .pet_kind import PetKind, PetKindValue
+else:
+    deferred_imports(__name__, globals(), {".pet_kind": ("PetKind",)})
 
 
 class NewPet(_Model):
