@@ -250,7 +250,7 @@ def _is_sequence_protocol(tp: object) -> bool:
 
 
 def _model(cls: type, everything: bool, depth: int) -> Any:
-    hints = typing.get_type_hints(cls)
+    hints = type_hints(cls)
     kwargs = {}
     for f in dataclasses.fields(cls):
         if not f.init or f.name == "additional_properties":
@@ -265,14 +265,15 @@ def _model(cls: type, everything: bool, depth: int) -> Any:
     return cls(**kwargs)
 
 
-def type_hints(method: Callable[..., Any]) -> dict[str, Any]:
-    """`method`'s annotations, evaluated. A resource module imports the models it annotates with
-    only for type checkers (they are imported where they are used), so its names are looked up
-    in its package's `models` as well."""
+def type_hints(method: Callable[..., Any] | type) -> dict[str, Any]:
+    """`method`'s (or a model class's) annotations, evaluated. A resource or model module
+    imports the models it annotates with only for type checkers (they are imported where they
+    are used), so its names are looked up in its package's `models` as well."""
     module = sys.modules[method.__module__]
     models = importlib.import_module(module.__name__.rsplit(".", 2)[0] + ".models")
     namespace = {name: getattr(models, name) for name in models.__all__}
-    return typing.get_type_hints(method, globalns={**namespace, **vars(module)})
+    own = {k: v for k, v in vars(module).items() if type(v).__name__ != "_Deferred"}  # not the stand-ins
+    return typing.get_type_hints(method, globalns={**namespace, **own})
 
 
 def arguments_for(method: Callable[..., Any], everything: bool) -> tuple[list[Any], dict[str, Any]]:
