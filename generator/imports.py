@@ -82,14 +82,14 @@ class Imports:
 
     A `lazy` module (a resource module, the client) imports no model, nor resource module, when
     it is imported: what an annotation names is imported for type checkers only (under
-    `TYPE_CHECKING`), and what code uses at run time is imported by the function that uses it,
-    at its top (`local`), the first time it runs.
+    `TYPE_CHECKING`), and a resource module that code uses at run time is imported by the
+    function that uses it, at its top (`local`), the first time it runs.
 
-    A `deferred` module (a model module whose models are classes: it names other models only in
-    its functions) imports other model modules for type checkers only; at run time each name it
-    uses is bound to a stand-in that imports its module on first use (the runtime's
-    `deferred_imports`), so decoding one model imports the models its data holds, not all it
-    could."""
+    A `deferred` module (a resource module, or a model module whose models are classes: it names
+    other models only in its functions) imports model modules for type checkers only; at run
+    time each model it uses is bound to a stand-in that imports its module on first use (the
+    runtime's `deferred_imports`), so decoding one model imports the models its data holds, not
+    all it could, and a call pays no import."""
 
     __slots__ = ("module_of", "found", "typing", "lazy", "deferred", "_pending", "_annotated")
 
@@ -113,7 +113,7 @@ class Imports:
         """A model, enum or alias, recorded from its module; or a function of the module of the
         model `of` (a recursive alias's decoder or encoder)."""
         imp = ir.Import(f".models.{self.module_of[of or name]}", name)
-        (self._pending if self.lazy else self.found).add(imp)
+        (self._pending if self.lazy and not self.deferred else self.found).add(imp)
         return name
 
     def resource(self, name: str, module: str, local: bool = False) -> str:

@@ -314,7 +314,9 @@ def render_module(
     recorded (see `imports.Imports`), and of those `recorded` where its parts were rendered
     (see `OperationText`), put where the template writes `{{ imports }}`."""
     file = subject.get("file")
-    deferred = isinstance(file, ir.ModelModule) and not any(isinstance(m, ir.AliasModel) for m in file.models)
+    deferred = template.name == "resource.py.jinja" or (
+        isinstance(file, ir.ModelModule) and not any(isinstance(m, ir.AliasModel) for m in file.models)
+    )
     names = Imports(
         ctx.module_of, _WRITTEN.get(template.name or "", ()), lazy=template.name in _LAZY, deferred=deferred
     )
@@ -396,7 +398,7 @@ def render_operation(
 ) -> OperationText:
     """An operation's parts of its resource module `module`, each a macro of `OPERATION_TEMPLATE`
     that reads the operation, `shadowed` and the module alone."""
-    names = Imports(ctx.module_of, (), lazy=True)
+    names = Imports(ctx.module_of, (), lazy=True, deferred=True)
     # The template as a module, whose macros are its attributes; it is given nothing else to read.
     macros: Any = env.get_template(OPERATION_TEMPLATE).make_module(
         {"module": module, "names": names, "shadowed": shadowed}

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
+from .._lazy import deferred_imports
 from .._pagination import AsyncPager, SyncPager, attr_path
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven, SequenceNotStr
@@ -21,6 +22,8 @@ from .._waiting import Accepted, AsyncAccepted, WaitSpec
 from ..errors import error_for_response
 
 if TYPE_CHECKING:
+    from ..models.create_sender_pool_request import CreateSenderPoolRequest
+    from ..models.error import Error
     from ..models.operation_accepted import OperationAccepted
     from ..models.operation_status import OperationStatus, OperationStatusValue
     from ..models.resource_accepted import ResourceAccepted
@@ -34,6 +37,25 @@ if TYPE_CHECKING:
     from ..models.sender_reference import SenderReference
     from ..models.sender_status import SenderStatus, SenderStatusValue
     from ..models.tags import Tags
+    from ..models.update_sender_pool_request import UpdateSenderPoolRequest
+else:
+    deferred_imports(
+        __name__,
+        globals(),
+        {
+            "..models.create_sender_pool_request": ("CreateSenderPoolRequest",),
+            "..models.error": ("Error",),
+            "..models.operation_accepted": ("OperationAccepted",),
+            "..models.resource_accepted": ("ResourceAccepted",),
+            "..models.sender_page": ("SenderPage",),
+            "..models.sender_pool": ("SenderPool",),
+            "..models.sender_pool_operation": ("SenderPoolOperation",),
+            "..models.sender_pool_operation_page": ("SenderPoolOperationPage",),
+            "..models.sender_pool_page": ("SenderPoolPage",),
+            "..models.sender_reference": ("SenderReference",),
+            "..models.update_sender_pool_request": ("UpdateSenderPoolRequest",),
+        },
+    )
 
 
 def _list_request(
@@ -64,9 +86,6 @@ def _list_request(
 
 
 def _list_response(response: httpx.Response) -> SenderPoolPage:
-    from ..models.error import Error
-    from ..models.sender_pool_page import SenderPoolPage
-
     if response.status_code == 200:
         return SenderPoolPage.from_dict(response.json())
     raise error_for_response(response, Error.from_dict)
@@ -79,8 +98,6 @@ def _create_request(
     tags: Tags | NotGiven = NOT_GIVEN,
     extra_body: Mapping[str, object] | None = None,
 ) -> Request:
-    from ..models.create_sender_pool_request import CreateSenderPoolRequest
-
     check_request(
         ("senders", senders, Rule(array=True)),
     )
@@ -97,9 +114,6 @@ def _create_request(
 
 
 def _create_response(response: httpx.Response) -> OperationAccepted:
-    from ..models.error import Error
-    from ..models.operation_accepted import OperationAccepted
-
     if response.status_code == 202:
         return OperationAccepted.from_dict(response.json())
     raise error_for_response(response, Error.from_dict)
@@ -114,9 +128,6 @@ def _get_request(sender_pool_id: str) -> Request:
 
 
 def _get_response(response: httpx.Response) -> SenderPool:
-    from ..models.error import Error
-    from ..models.sender_pool import SenderPool
-
     if response.status_code == 200:
         return SenderPool.from_dict(response.json())
     raise error_for_response(response, Error.from_dict)
@@ -131,8 +142,6 @@ def _delete_request(sender_pool_id: str) -> Request:
 
 
 def _delete_response(response: httpx.Response) -> None:
-    from ..models.error import Error
-
     if response.status_code == 202:
         return None
     if response.status_code == 204:
@@ -147,8 +156,6 @@ def _update_request(
     tags: Tags | NotGiven = NOT_GIVEN,
     extra_body: Mapping[str, object] | None = None,
 ) -> Request:
-    from ..models.update_sender_pool_request import UpdateSenderPoolRequest
-
     payload = UpdateSenderPoolRequest(name=name, tags=tags).to_dict()
     check_request(
         ("", payload, UpdateSenderPoolRequest._RULE),
@@ -162,9 +169,6 @@ def _update_request(
 
 
 def _update_response(response: httpx.Response) -> ResourceAccepted:
-    from ..models.error import Error
-    from ..models.resource_accepted import ResourceAccepted
-
     if response.status_code == 202:
         return ResourceAccepted.from_dict(response.json())
     raise error_for_response(response, Error.from_dict)
@@ -205,17 +209,12 @@ def _list_senders_request(
 
 
 def _list_senders_response(response: httpx.Response) -> SenderPage:
-    from ..models.error import Error
-    from ..models.sender_page import SenderPage
-
     if response.status_code == 200:
         return SenderPage.from_dict(response.json())
     raise error_for_response(response, Error.from_dict)
 
 
 def _add_sender_request(sender_pool_id: str, *, body: SequenceNotStr[SenderReference]) -> Request:
-    from ..models.sender_reference import SenderReference
-
     check_request(
         ("body", body, Rule(array=True, items=Rule(model=lambda: SenderReference._RULE))),
     )
@@ -230,9 +229,6 @@ def _add_sender_request(sender_pool_id: str, *, body: SequenceNotStr[SenderRefer
 
 
 def _add_sender_response(response: httpx.Response) -> OperationAccepted:
-    from ..models.error import Error
-    from ..models.operation_accepted import OperationAccepted
-
     if response.status_code == 202:
         return OperationAccepted.from_dict(response.json())
     raise error_for_response(response, Error.from_dict)
@@ -250,8 +246,6 @@ def _remove_sender_request(sender_pool_id: str, sender_id: str) -> Request:
 
 
 def _remove_sender_response(response: httpx.Response) -> None:
-    from ..models.error import Error
-
     if response.status_code == 202:
         return None
     if response.status_code == 204:
@@ -288,9 +282,6 @@ def _list_operations_request(
 
 
 def _list_operations_response(response: httpx.Response) -> SenderPoolOperationPage:
-    from ..models.error import Error
-    from ..models.sender_pool_operation_page import SenderPoolOperationPage
-
     if response.status_code == 200:
         return SenderPoolOperationPage.from_dict(response.json())
     raise error_for_response(response, Error.from_dict)
@@ -305,9 +296,6 @@ def _get_operation_request(operation_id: str) -> Request:
 
 
 def _get_operation_response(response: httpx.Response) -> SenderPoolOperation:
-    from ..models.error import Error
-    from ..models.sender_pool_operation import SenderPoolOperation
-
     if response.status_code == 200:
         return SenderPoolOperation.from_dict(response.json())
     raise error_for_response(response, Error.from_dict)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
+from .._lazy import deferred_imports
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
 from .._utils import format_path, merge_body
@@ -20,6 +21,19 @@ from ..errors import error_for_response
 if TYPE_CHECKING:
     from ..models.get_items_id_status_response import GetItemsIdStatusResponse
     from ..models.get_items_response_item import GetItemsResponseItem
+    from ..models.make_report_client_error import MakeReportClientError
+    from ..models.post_items_body import PostItemsBody
+else:
+    deferred_imports(
+        __name__,
+        globals(),
+        {
+            "..models.get_items_id_status_response": ("GetItemsIdStatusResponse",),
+            "..models.get_items_response_item": ("GetItemsResponseItem",),
+            "..models.make_report_client_error": ("MakeReportClientError",),
+            "..models.post_items_body": ("PostItemsBody",),
+        },
+    )
 
 
 def _get_items_request() -> Request:
@@ -31,8 +45,6 @@ def _get_items_request() -> Request:
 
 
 def _get_items_response(response: httpx.Response) -> list[GetItemsResponseItem]:
-    from ..models.get_items_response_item import GetItemsResponseItem
-
     if response.status_code == 200:
         return [GetItemsResponseItem.from_dict(v0) for v0 in response.json()]
     raise error_for_response(response)
@@ -43,8 +55,6 @@ def _post_items_request(
     name: str | NotGiven = NOT_GIVEN,
     extra_body: Mapping[str, object] | None = None,
 ) -> Request:
-    from ..models.post_items_body import PostItemsBody
-
     payload = PostItemsBody(name=name).to_dict()
     check_request(
         ("", payload, PostItemsBody._RULE),
@@ -86,8 +96,6 @@ def _get_items_id_status_request(id: int) -> Request:
 
 
 def _get_items_id_status_response(response: httpx.Response) -> GetItemsIdStatusResponse:
-    from ..models.get_items_id_status_response import GetItemsIdStatusResponse
-
     if response.status_code // 100 == 2:
         return GetItemsIdStatusResponse.from_dict(response.json())
     raise error_for_response(response, GetItemsIdStatusResponse.from_dict)
@@ -104,8 +112,6 @@ def _make_report_request(*, body: str | NotGiven = NOT_GIVEN) -> Request:
 
 
 def _make_report_response(response: httpx.Response) -> list[str]:
-    from ..models.make_report_client_error import MakeReportClientError
-
     if response.status_code // 100 == 2:
         result: list[str] = response.json()
         return result

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
+from .._lazy import deferred_imports
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, FileInput, NotGiven, SequenceNotStr
 from .._utils import as_field, encode_form, encode_headers, encode_query, enum_value, merge_body
@@ -21,15 +22,31 @@ from ..errors import error_for_response
 if TYPE_CHECKING:
     from ..models.book import Book
     from ..models.genre import Genre, GenreValue
+    from ..models.import_book_body import ImportBookBody
     from ..models.keyword import Keyword
     from ..models.list_books_x_shelf import ListBooksXShelf, ListBooksXShelfValue
     from ..models.new_book import (
+        NewBook,
         NewBookBinding,
         NewBookBindingValue,
         NewBookKeywordsVariant2,
         NewBookKeywordsVariant2Value,
     )
     from ..models.rating import Rating, RatingValue
+    from ..models.sourced_keyword import SourcedKeyword
+    from ..models.upload_cover_body import UploadCoverBody
+else:
+    deferred_imports(
+        __name__,
+        globals(),
+        {
+            "..models.book": ("Book",),
+            "..models.import_book_body": ("ImportBookBody",),
+            "..models.new_book": ("NewBook",),
+            "..models.sourced_keyword": ("SourcedKeyword",),
+            "..models.upload_cover_body": ("UploadCoverBody",),
+        },
+    )
 
 
 def _list_request(
@@ -65,8 +82,6 @@ def _list_request(
 
 
 def _list_response(response: httpx.Response) -> list[Book]:
-    from ..models.book import Book
-
     if response.status_code == 200:
         return [Book.from_dict(v0) for v0 in response.json()]
     raise error_for_response(response)
@@ -105,9 +120,6 @@ def _create_request(
     ) = NOT_GIVEN,
     extra_body: Mapping[str, object] | None = None,
 ) -> Request:
-    from ..models.new_book import NewBook
-    from ..models.sourced_keyword import SourcedKeyword
-
     check_request(
         ("subgenres", subgenres, Rule(array=True)),
         (
@@ -149,8 +161,6 @@ def _create_request(
 
 
 def _create_response(response: httpx.Response) -> Book:
-    from ..models.book import Book
-
     if response.status_code == 201:
         return Book.from_dict(response.json())
     raise error_for_response(response)
@@ -163,8 +173,6 @@ def _import_book_request(
     labels: SequenceNotStr[str] | NotGiven = NOT_GIVEN,
     extra_body: Mapping[str, object] | None = None,
 ) -> Request:
-    from ..models.import_book_body import ImportBookBody
-
     check_request(
         ("labels", labels, Rule(array=True)),
     )
@@ -192,8 +200,6 @@ def _upload_cover_request(
     genre: Genre | GenreValue | NotGiven = NOT_GIVEN,
     extra_body: Mapping[str, object] | None = None,
 ) -> Request:
-    from ..models.upload_cover_body import UploadCoverBody
-
     payload = UploadCoverBody(file=file, genre=genre).to_dict()
     check_request(
         ("", payload, UploadCoverBody._RULE),

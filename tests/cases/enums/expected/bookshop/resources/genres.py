@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
+from .._lazy import deferred_imports
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
 from .._utils import format_path
@@ -19,6 +20,8 @@ from ..errors import error_for_response
 
 if TYPE_CHECKING:
     from ..models.genre import Genre, GenreValue
+else:
+    deferred_imports(__name__, globals(), {"..models.genre": ("Genre",)})
 
 
 def _count_request(genre: Genre | GenreValue) -> Request:
@@ -51,8 +54,6 @@ def _next_request(genre: Genre | GenreValue) -> Request:
 
 
 def _next_response(response: httpx.Response) -> Genre:
-    from ..models.genre import Genre
-
     if response.status_code == 200:
         return Genre(response.json())
     raise error_for_response(response)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
+from .._lazy import deferred_imports
 from .._pagination import attr_path
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
@@ -21,11 +22,19 @@ from ..errors import error_for_response
 
 if TYPE_CHECKING:
     from ..models.get_job_response import GetJobResponse
+    from ..models.start_job_body import StartJobBody
+else:
+    deferred_imports(
+        __name__,
+        globals(),
+        {
+            "..models.get_job_response": ("GetJobResponse",),
+            "..models.start_job_body": ("StartJobBody",),
+        },
+    )
 
 
 def _start_request(*, task: str, extra_body: Mapping[str, object] | None = None) -> Request:
-    from ..models.start_job_body import StartJobBody
-
     payload = StartJobBody(task=task).to_dict()
     check_request(
         ("", payload, StartJobBody._RULE),
@@ -53,8 +62,6 @@ def _get_request(job_id: str) -> Request:
 
 
 def _get_response(response: httpx.Response) -> GetJobResponse:
-    from ..models.get_job_response import GetJobResponse
-
     if response.status_code == 200:
         return GetJobResponse.from_dict(response.json())
     raise error_for_response(response)

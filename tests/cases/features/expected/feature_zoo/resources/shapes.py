@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
+from .._lazy import deferred_imports
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
 from .._utils import decode_tagged, encode_cookies, encode_query, encode_value, format_path
@@ -18,7 +19,15 @@ from .._validation import Rule, check_request
 from ..errors import error_for_response
 
 if TYPE_CHECKING:
+    from ..models.circle import Circle
     from ..models.shape import Shape
+    from ..models.square import Square
+else:
+    deferred_imports(
+        __name__,
+        globals(),
+        {"..models.circle": ("Circle",), "..models.square": ("Square",)},
+    )
 
 
 def _get_request(
@@ -37,9 +46,6 @@ def _get_request(
 
 
 def _get_response(response: httpx.Response) -> Shape:
-    from ..models.circle import Circle
-    from ..models.square import Square
-
     if response.status_code == 200:
         result: Shape = decode_tagged(
             response.json(), "kind", {"circle": Circle.from_dict, "square": Square.from_dict}
@@ -49,9 +55,6 @@ def _get_response(response: httpx.Response) -> Shape:
 
 
 def _replace_request(shape_id: str, *, body: Shape) -> Request:
-    from ..models.circle import Circle
-    from ..models.square import Square
-
     check_request(
         (
             "body",
@@ -68,9 +71,6 @@ def _replace_request(shape_id: str, *, body: Shape) -> Request:
 
 
 def _replace_response(response: httpx.Response) -> Shape:
-    from ..models.circle import Circle
-    from ..models.square import Square
-
     if response.status_code == 200:
         result: Shape = decode_tagged(
             response.json(), "kind", {"circle": Circle.from_dict, "square": Square.from_dict}

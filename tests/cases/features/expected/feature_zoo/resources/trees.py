@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
+from .._lazy import deferred_imports
 from .._pagination import AsyncPager, SyncPager, attr_path
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
@@ -20,7 +21,18 @@ from ..errors import error_for_response
 
 if TYPE_CHECKING:
     from ..models.list_trees_response import ListTreesResponse
+    from ..models.plant_tree_body import PlantTreeBody
     from ..models.tree_node import TreeNode
+else:
+    deferred_imports(
+        __name__,
+        globals(),
+        {
+            "..models.list_trees_response": ("ListTreesResponse",),
+            "..models.plant_tree_body": ("PlantTreeBody",),
+            "..models.tree_node": ("TreeNode",),
+        },
+    )
 
 
 def _list_request(
@@ -40,8 +52,6 @@ def _list_request(
 
 
 def _list_response(response: httpx.Response) -> ListTreesResponse:
-    from ..models.list_trees_response import ListTreesResponse
-
     if response.status_code == 200:
         return ListTreesResponse.from_dict(response.json())
     raise error_for_response(response)
@@ -53,8 +63,6 @@ def _plant_tree_request(
     height: float | NotGiven = NOT_GIVEN,
     extra_body: Mapping[str, object] | None = None,
 ) -> Request:
-    from ..models.plant_tree_body import PlantTreeBody
-
     payload = PlantTreeBody(species=species, height=height).to_dict()
     check_request(
         ("", payload, PlantTreeBody._RULE),
@@ -68,8 +76,6 @@ def _plant_tree_request(
 
 
 def _plant_tree_response(response: httpx.Response) -> TreeNode:
-    from ..models.tree_node import TreeNode
-
     if response.status_code == 201:
         return TreeNode.from_dict(response.json())
     raise error_for_response(response)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
+from .._lazy import deferred_imports
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven
 from .._utils import format_path
@@ -18,6 +19,8 @@ from ..errors import error_for_response
 
 if TYPE_CHECKING:
     from ..models.thing import Thing
+else:
+    deferred_imports(__name__, globals(), {"..models.thing": ("Thing",)})
 
 
 def _get_thing_request(id: str) -> Request:
@@ -29,8 +32,6 @@ def _get_thing_request(id: str) -> Request:
 
 
 def _get_thing_response(response: httpx.Response) -> Thing:
-    from ..models.thing import Thing
-
     if response.status_code == 200:
         return Thing.from_dict(response.json())
     raise error_for_response(response)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
+from .._lazy import deferred_imports
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven, SequenceNotStr
 from .._utils import encode_headers, encode_query, format_path, merge_body
@@ -20,9 +21,23 @@ from .._validation import Rule, check_request
 from ..errors import error_for_response
 
 if TYPE_CHECKING:
+    from ..models.error import Error
+    from ..models.new_pet import NewPet
     from ..models.pet import Pet
     from ..models.pet_kind import PetKind, PetKindValue
     from ..models.pets import Pets
+    from ..models.validation_error import ValidationError
+else:
+    deferred_imports(
+        __name__,
+        globals(),
+        {
+            "..models.error": ("Error",),
+            "..models.new_pet": ("NewPet",),
+            "..models.pet": ("Pet",),
+            "..models.validation_error": ("ValidationError",),
+        },
+    )
 
 
 def _list_pets_request(
@@ -42,9 +57,6 @@ def _list_pets_request(
 
 
 def _list_pets_response(response: httpx.Response) -> Pets:
-    from ..models.error import Error
-    from ..models.pet import Pet
-
     if response.status_code == 200:
         return [Pet.from_dict(v0) for v0 in response.json()]
     raise error_for_response(response, Error.from_dict)
@@ -58,8 +70,6 @@ def _create_pets_request(
     birthday: datetime.date | NotGiven = NOT_GIVEN,
     extra_body: Mapping[str, object] | None = None,
 ) -> Request:
-    from ..models.new_pet import NewPet
-
     payload = NewPet(name=name, tag=tag, kind=kind, birthday=birthday).to_dict()
     check_request(
         ("", payload, NewPet._RULE),
@@ -73,10 +83,6 @@ def _create_pets_request(
 
 
 def _create_pets_response(response: httpx.Response) -> Pet:
-    from ..models.error import Error
-    from ..models.pet import Pet
-    from ..models.validation_error import ValidationError
-
     if response.status_code == 201:
         return Pet.from_dict(response.json())
     raise error_for_response(response, {422: ValidationError.from_dict, "default": Error.from_dict})
@@ -96,9 +102,6 @@ def _show_pet_by_id_request(
 
 
 def _show_pet_by_id_response(response: httpx.Response) -> Pet:
-    from ..models.error import Error
-    from ..models.pet import Pet
-
     if response.status_code == 200:
         return Pet.from_dict(response.json())
     raise error_for_response(response, Error.from_dict)

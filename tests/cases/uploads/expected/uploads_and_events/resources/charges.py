@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
+from .._lazy import deferred_imports
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, NotGiven, SequenceNotStr
 from .._utils import as_field, encode_form, merge_body
@@ -19,8 +20,17 @@ from .._validation import Rule, check_request
 from ..errors import error_for_response
 
 if TYPE_CHECKING:
-    from ..models.create_charge_body import CreateChargeBodyCard
+    from ..models.create_charge_body import CreateChargeBody, CreateChargeBodyCard
     from ..models.create_charge_response import CreateChargeResponse
+else:
+    deferred_imports(
+        __name__,
+        globals(),
+        {
+            "..models.create_charge_body": ("CreateChargeBody",),
+            "..models.create_charge_response": ("CreateChargeResponse",),
+        },
+    )
 
 
 def _create_request(
@@ -30,8 +40,6 @@ def _create_request(
     card: CreateChargeBodyCard | NotGiven = NOT_GIVEN,
     extra_body: Mapping[str, object] | None = None,
 ) -> Request:
-    from ..models.create_charge_body import CreateChargeBody
-
     check_request(
         ("expand", expand, Rule(array=True)),
     )
@@ -49,8 +57,6 @@ def _create_request(
 
 
 def _create_response(response: httpx.Response) -> CreateChargeResponse:
-    from ..models.create_charge_response import CreateChargeResponse
-
     if response.status_code == 200:
         return CreateChargeResponse.from_dict(response.json())
     raise error_for_response(response)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from .._base_client import AsyncResource, CallOptions, Request, SyncResource
+from .._lazy import deferred_imports
 from .._response import async_raw_response, raw_response
 from .._types import NOT_GIVEN, FileInput, NotGiven, SequenceNotStr
 from .._utils import as_field, merge_body
@@ -19,7 +20,13 @@ from ..errors import error_for_response
 
 if TYPE_CHECKING:
     from ..models.stored_file import StoredFile
-    from ..models.upload_file_body import UploadFileBodyMetadata
+    from ..models.upload_file_body import UploadFileBody, UploadFileBodyMetadata
+else:
+    deferred_imports(
+        __name__,
+        globals(),
+        {"..models.stored_file": ("StoredFile",), "..models.upload_file_body": ("UploadFileBody",)},
+    )
 
 
 def _upload_request(
@@ -29,8 +36,6 @@ def _upload_request(
     metadata: UploadFileBodyMetadata | NotGiven = NOT_GIVEN,
     extra_body: Mapping[str, object] | None = None,
 ) -> Request:
-    from ..models.upload_file_body import UploadFileBody
-
     check_request(
         ("labels", labels, Rule(array=True)),
     )
@@ -47,8 +52,6 @@ def _upload_request(
 
 
 def _upload_response(response: httpx.Response) -> StoredFile:
-    from ..models.stored_file import StoredFile
-
     if response.status_code == 201:
         return StoredFile.from_dict(response.json())
     raise error_for_response(response)
