@@ -204,6 +204,19 @@ def render_reusing(
         else:
             emit(path, template, module, **subject)
 
+    def emit_package(path: str, template: str, module: str, offered: list[ir.Import], **subject: object) -> None:
+        """A package's `__init__` offering `offered`: taken from the last run when neither they
+        nor the rest of its subject changed, else with its import table made (see
+        `package_imports`: a large API's takes a tenth of a second) and rendered. Its template
+        reads nothing but its subject."""
+        digests[path] = _digest(header, template, module, {**subject, "offered": tuple(offered)}, ctx.module_of)
+        known = reuse(path, digests[path]) if reuse is not None else None
+        if known is not None:
+            files[path] = known
+            reused.add(path)
+        else:
+            emit(path, template, module, imports=package_imports(offered, module), **subject)
+
     def emit_resource(path: str, module: str, group: ir.Group, shadowed: frozenset[str]) -> None:
         """A resource module, from its operations' parts (see `OperationText`), each rendered
         unless the last run rendered it from the same digest."""
@@ -243,13 +256,25 @@ def render_reusing(
     if rest:
         exports = root_exports(api)
         root = [ir.Import(module, name) for name, module in exports.items()]
-        imports = package_imports(root, "__init__")
-        emit("__init__.py", "package_init.py.jinja", "__init__", imports=imports, exports=exports)
+        about = (
+            api.title + (f" {api.version}" if api.version else "") + ": a typed Python client.\n\n" + (api.doc or "")
+        )
+        emit_package(
+            "__init__.py", "package_init.py.jinja", "__init__", root, about=about.strip(), offers=tuple(exports)
+        )
         emit("_version.py", "version.py.jinja", "_version")
         emit("_client.py", "client.py.jinja", "_client")
         emit("errors.py", "errors.py.jinja", "errors", bases=ERRORS)
-        imports = package_imports(api.model_exports, "models.__init__")
-        emit("models/__init__.py", "models_init.py.jinja", "models.__init__", imports=imports)
+        names = tuple(str(i.name) for i in api.model_exports)
+        about = f"The models of the {api.title}: one class per schema, with `from_dict` and `to_dict`."
+        emit_package(
+            "models/__init__.py",
+            "models_init.py.jinja",
+            "models.__init__",
+            list(api.model_exports),
+            about=about,
+            offers=names,
+        )
     for model_module in api.modules:
         if share is None or model_module.name in share.models:
             name = f"models.{model_module.name}"
@@ -259,8 +284,16 @@ def render_reusing(
     group_exports = [
         ir.Import(f".resources.{g.module}", name) for g in api.groups for name in (g.sync_class, g.async_class)
     ]
-    imports = package_imports(group_exports, "resources.__init__")
-    emit("resources/__init__.py", "resources_init.py.jinja", "resources.__init__", imports=imports)
+    names = tuple(name for g in api.resources for name in (g.sync_class, g.async_class))
+    about = f"The operations of the {api.title}, grouped as the client exposes them."
+    emit_package(
+        "resources/__init__.py",
+        "resources_init.py.jinja",
+        "resources.__init__",
+        group_exports,
+        about=about,
+        offers=names,
+    )
     for group in api.groups:
         name = f"resources.{group.module}"
         shadowed = shadowed_builtins(group)

@@ -632,10 +632,30 @@ def test_a_changed_operation_renders_only_what_it_touches(tmp_path: Path, run_cl
     rendered = render_reusing(api, rendered_before(reusing / "feature_zoo", record))
     assert "resources/shapes.py" in rendered.reused and "models/circle.py" in rendered.reused
     assert "models/shape.py" not in rendered.reused  # not as written: rendered again
+    # The packages' `__init__`s too (their import tables are long to make on a large API).
+    assert {"__init__.py", "models/__init__.py", "resources/__init__.py"} <= rendered.reused
     spec.write_text(text.replace("summary: Is the service up?", "summary: Up?"), encoding="utf-8")
     api, _ = load_and_build(spec)
     reused = render_reusing(api, rendered_before(reusing / "feature_zoo", record)).reused
     assert "resources/_client_operations.py" not in reused
+
+
+def test_a_package_init_is_made_again_when_what_it_says_changes(tmp_path: Path, run_cli: Run) -> None:
+    """The root `__init__` is taken from the last run only while its subject is unchanged: the
+    document's description, which its docstring says, is part of it."""
+    source = tmp_path / "doc"
+    shutil.copytree(ROOT / "tests" / "cases" / "features", source, ignore=shutil.ignore_patterns("expected"))
+    spec = source / "spec.yaml"
+    reusing, fresh = tmp_path / "reusing", tmp_path / "fresh"
+    assert run_cli("generate", spec, "--output", reusing).code == 0
+    text = spec.read_text(encoding="utf-8")
+    edited = text.replace("  description: |\n", "  description: |\n    Edited.\n", 1)
+    assert edited != text
+    spec.write_text(edited, encoding="utf-8")
+    assert run_cli("generate", spec, "--output", reusing).code == 0
+    assert run_cli("generate", spec, "--output", fresh).code == 0
+    assert snapshot(reusing / "feature_zoo") == snapshot(fresh / "feature_zoo")
+    assert "Edited." in (reusing / "feature_zoo" / "__init__.py").read_text(encoding="utf-8")
 
 
 _METHODS = ("get", "put", "post", "delete", "patch")
