@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -98,9 +99,34 @@ _encode_string = json.encoder.encode_basestring_ascii
 def file_sha256(path: Path) -> str | None:
     """`path`'s digest, or None if it cannot be read (or is a symbolic link: never the generator's)."""
     try:
-        return None if path.is_symlink() else sha256(path.read_bytes())
+        key = _stat_key(path)
+        if key is None:
+            return None
+        known = _SUMMED.get(key)
+        return known if known is not None else _summed(key, path.read_bytes())
     except OSError:
         return None
+
+
+# The digests of files read in this process, by what `stat` says of them: a run reads each of
+# the package's files to reuse it and again to check it was not edited, and a file whose inode,
+# size, modification and change times are the same has not been written since.
+_SUMMED: dict[tuple[str, int, int, int, int, int], str] = {}
+
+
+def _stat_key(path: Path) -> tuple[str, int, int, int, int, int] | None:
+    """What identifies `path`'s content for `_SUMMED`; None for a symbolic link."""
+    st = os.lstat(path)
+    if stat.S_ISLNK(st.st_mode):
+        return None
+    return (os.fspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _summed(key: tuple[str, int, int, int, int, int], data: bytes) -> str:
+    if len(_SUMMED) > 200_000:  # a long-lived process (a test session) forgets, rather than grow
+        _SUMMED.clear()
+    digest = _SUMMED[key] = sha256(data)
+    return digest
 
 
 def generation_options(
@@ -256,13 +282,14 @@ def validated_before(record: dict[str, Any], document_sha256: str) -> bool:
 
 def _as_written(file: Path, digest: object) -> str | None:
     """`file`'s text if it is still what the last run wrote (its digest is `digest`), else None."""
-    if file.is_symlink():
-        return None
     try:
+        key = _stat_key(file)
+        if key is None:
+            return None
         data = file.read_bytes()
     except OSError:
         return None
-    if sha256(data) != digest:
+    if _summed(key, data) != digest:
         return None
     try:
         return data.decode("utf-8").replace("\r\n", "\n")
