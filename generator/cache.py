@@ -111,10 +111,11 @@ def file_sha256(path: Path) -> str | None:
 # The digests of files read in this process, by what `stat` says of them: a run reads each of
 # the package's files to reuse it and again to check it was not edited, and a file whose inode,
 # size, modification and change times are the same has not been written since.
-_SUMMED: dict[tuple[str, int, int, int, int, int], str] = {}
+_StatKey = tuple[str, int, int, int, int, int]  # path, device, inode, size, modified and changed (ns)
+_SUMMED: dict[_StatKey, str] = {}
 
 
-def _stat_key(path: Path) -> tuple[str, int, int, int, int, int] | None:
+def _stat_key(path: Path) -> _StatKey | None:
     """What identifies `path`'s content for `_SUMMED`; None for a symbolic link."""
     st = os.lstat(path)
     if stat.S_ISLNK(st.st_mode):
@@ -122,7 +123,7 @@ def _stat_key(path: Path) -> tuple[str, int, int, int, int, int] | None:
     return (os.fspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
-def _summed(key: tuple[str, int, int, int, int, int], data: bytes) -> str:
+def _summed(key: _StatKey, data: bytes) -> str:
     if len(_SUMMED) > 200_000:  # a long-lived process (a test session) forgets, rather than grow
         _SUMMED.clear()
     digest = _SUMMED[key] = sha256(data)

@@ -172,16 +172,7 @@ class Imports:
             lines += ["", "if TYPE_CHECKING:"]
             lines += ["    " + line if line else line for line in import_lines(typing, module, 4)]
         if deferred:
-            table = tuple(
-                lay.Keyed(f'"{source}": ', lay.Collection("(", tuple(f'"{name}"' for name in names), ")"))
-                for source, names in exports_table(deferred, module)
-            )
-            call = lay.Call(
-                "deferred_imports",
-                ("__name__", "globals()", lay.Collection("{", table, "}", explode=True)),
-                explode=True,
-            )
-            lines += ["else:", "    " + lay.layout(call, 4)]
+            lines += ["else:", "    " + lay.layout(runtime_imports("deferred_imports", deferred, module), 4)]
         return lines
 
 
@@ -255,6 +246,18 @@ def import_lines(imports: Iterable[ir.Import], module: str, indent: int = 0) -> 
         lines.append(line)
         previous = rank
     return lines
+
+
+def runtime_imports(function: str, imports: Iterable[ir.Import], module: str) -> lay.Call:
+    """`function(__name__, globals(), {"<module>": ("<name>", ...), ...})`: the names `imports`
+    brings, by the module (relative to `module`) each is imported from at run time, handed to
+    the runtime's `lazy_exports` or `deferred_imports` (module paths and names are identifiers:
+    they need no escaping)."""
+    table = tuple(
+        lay.Keyed(f'"{source}": ', lay.Collection("(", tuple(f'"{name}"' for name in names), ")"))
+        for source, names in exports_table(imports, module)
+    )
+    return lay.Call(function, ("__name__", "globals()", lay.Collection("{", table, "}", explode=True)), explode=True)
 
 
 def exports_table(imports: Iterable[ir.Import], module: str) -> list[tuple[str, list[str]]]:

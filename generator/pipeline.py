@@ -145,7 +145,7 @@ class Validation:
     formatting, and needs none of their results) in a forked child (see `forked`). `wait()`
     gives its verdict, as often as asked."""
 
-    def __init__(self, run: Forked[object] | None, document: Document | None = None) -> None:
+    def __init__(self, run: Forked[tuple[list[Diagnostic], Any]] | None, document: Document | None = None) -> None:
         self._run, self._document = run, document
 
     @classmethod
@@ -164,10 +164,9 @@ class Validation:
         """Raises the document's problems (`DiagnosticError`) if it is not valid; returns them
         as warnings if the validation was `lenient` (none if it is valid). The lines of the
         document it found, if it needed them, are given to the document."""
-        verdict = self._run.wait() if self._run is not None else None
-        if not isinstance(verdict, tuple):
+        if self._run is None:
             return []
-        problems, lines = verdict
+        problems, lines = self._run.wait()
         if self._document is not None:
             self._document.adopt_lines(lines)
         return list(problems)
@@ -260,8 +259,12 @@ def generate_files(
         # meanwhile (see `render.shares`).
         split = shares(api)
         helper = Forked.start(lambda: (r := rendering(split[1]), formatting(r))) if split is not None else None
+
+        def so_far() -> list[Diagnostic]:
+            return _problems(validation, resolver.document, warnings)
+
         try:
-            with _around(lambda: _problems(validation, resolver.document, warnings)):
+            with _around(so_far):
                 rendered = rendering(split[0] if split is not None else None)
             progress("format", 0, 0)
             files = formatting(rendered, lambda done, total: progress("format", done, total))
@@ -270,14 +273,9 @@ def generate_files(
                 helper.cancel()
             raise
         if helper is not None:
-            with _around(lambda: _problems(validation, resolver.document, warnings)):
+            with _around(so_far):
                 theirs, their_files = helper.wait()
-            rendered = Rendered(
-                dict(sorted({**rendered.files, **theirs.files}.items())),
-                {**rendered.digests, **theirs.digests},
-                rendered.reused | theirs.reused,
-                rendered.operations,
-            )
+            rendered = rendered.joined(theirs)
             files = {path: their_files[path] if path in their_files else files[path] for path in rendered.files}
         if warnings and validation.running():
             # The lines of the builder's warnings, found while the validation still runs (else

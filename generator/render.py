@@ -66,8 +66,8 @@ from .filters import (
     styles,
     tomlstr,
 )
-from .imports import ERRORS, NAMES, PUBLIC, Imports, exports_table, import_lines
-from .layout import Call, Collection, Conditional, Keyed, Return
+from .imports import ERRORS, NAMES, PUBLIC, Imports, import_lines, runtime_imports
+from .layout import Call, Collection, Conditional, Return
 from .paths import fingerprint, runtime_dir, template_dir, user_cache_dir
 from .write import IGNORE_FILE
 
@@ -105,6 +105,15 @@ class Rendered:
     digests: dict[str, str]  # path -> digest of what renders it (models and resources)
     reused: frozenset[str]  # paths whose finished text came from `reuse`
     operations: dict[str, dict[str, Any]]  # digest -> an operation's parts of its resource module (`OperationText`)
+
+    def joined(self, other: Rendered) -> Rendered:
+        """This share of a package's files and `other`, another share of it (see `shares`)."""
+        return Rendered(
+            dict(sorted({**self.files, **other.files}.items())),
+            {**self.digests, **other.digests},
+            self.reused | other.reused,
+            {**self.operations, **other.operations},
+        )
 
 
 def render(api: ir.Api, *, client_pyproject: bool = False) -> dict[str, str]:
@@ -195,13 +204,18 @@ def render_reusing(
     def emit(path: str, template: str, module: str, **subject: Any) -> None:
         files[path] = header + render_module(env.get_template(template), ctx, module, **subject)
 
-    def emit_reusing(path: str, template: str, module: str, **subject: object) -> None:
-        digests[path] = _digest(header, template, module, subject, ctx.module_of)
-        known = reuse(path, digests[path]) if reuse is not None else None
+    def taken(path: str, digest: str) -> bool:
+        """Whether `path` is taken as the last run finished it (it rendered it from `digest`, and
+        the file is still as written); its digest is recorded either way."""
+        digests[path] = digest
+        known = reuse(path, digest) if reuse is not None else None
         if known is not None:
             files[path] = known
             reused.add(path)
-        else:
+        return known is not None
+
+    def emit_reusing(path: str, template: str, module: str, **subject: object) -> None:
+        if not taken(path, _digest(header, template, module, subject, ctx.module_of)):
             emit(path, template, module, **subject)
 
     def emit_package(path: str, template: str, module: str, offered: list[ir.Import], **subject: object) -> None:
@@ -209,12 +223,7 @@ def render_reusing(
         nor the rest of its subject changed, else with its import table made (see
         `package_imports`: a large API's takes a tenth of a second) and rendered. Its template
         reads nothing but its subject."""
-        digests[path] = _digest(header, template, module, {**subject, "offered": tuple(offered)}, ctx.module_of)
-        known = reuse(path, digests[path]) if reuse is not None else None
-        if known is not None:
-            files[path] = known
-            reused.add(path)
-        else:
+        if not taken(path, _digest(header, template, module, {**subject, "offered": tuple(offered)}, ctx.module_of)):
             emit(path, template, module, imports=package_imports(offered, module), **subject)
 
     def emit_resource(path: str, module: str, group: ir.Group, shadowed: frozenset[str]) -> None:
@@ -225,17 +234,8 @@ def render_reusing(
             for op in group.operations
         ]
         outline = dataclasses.replace(group, operations=())
-        digests[path] = _digest(
-            header,
-            "resource.py.jinja",
-            module,
-            {"group": outline, "shadowed": shadowed, "operations": keys},
-            ctx.module_of,
-        )
-        known = reuse(path, digests[path]) if reuse is not None else None
-        if known is not None:
-            files[path] = known
-            reused.add(path)
+        subject = {"group": outline, "shadowed": shadowed, "operations": keys}
+        if taken(path, _digest(header, "resource.py.jinja", module, subject, ctx.module_of)):
             for key in keys:  # kept for a later run, where they may be needed
                 if OperationText.read(before.get(key)) is not None:
                     parts[key] = before[key]  # type: ignore[assignment]
@@ -659,12 +659,5 @@ class PackageImports:
 def package_imports(imports: Iterable[ir.Import], module: str) -> PackageImports:
     """The names `imports` brings, offered by the package whose `__init__` is `module`."""
     imports = list(imports)
-    table = [
-        Keyed(f"{pystr(m)}: ", Collection("(", tuple(map(pystr, names)), ")"))
-        for m, names in exports_table(imports, module)
-    ]
-    call = Call(
-        "lazy_exports", ("__name__", "globals()", Collection("{", tuple(table), "}", explode=True)), explode=True
-    )
     lines = ["    " + line if line else line for line in import_lines(imports, module, 4)]
-    return PackageImports(lines, call)
+    return PackageImports(lines, runtime_imports("lazy_exports", imports, module))

@@ -201,7 +201,7 @@ def _subnode(node: Any, part: Any) -> Any:
 _PATHABLE_SUBNODE = SubscriptableAccessor._get_subnode
 
 
-def _install_subnode() -> None:
+def _install_walk_repairs() -> None:
     """Put `_subnode` in place of pathable's, where jsonschema-path walks the document with it
     unchanged (a later version that steps otherwise keeps its own). And in the module whose
     loop resolves each step, let the union `LookupNode` be `object`: the module names it only in
@@ -217,7 +217,7 @@ def _install_subnode() -> None:
 def _safe_validator(version: str) -> type[OpenAPIV30SpecValidator | OpenAPIV31SpecValidator]:
     """The validator of `version` with the repairs; made on first use (each loads its version's
     schema, which a run reading one version need not pay twice)."""
-    _install_subnode()
+    _install_walk_repairs()
     base = OpenAPIV30SpecValidator if version == "3.0" else OpenAPIV31SpecValidator
     return _with_safe_schemas(base, version)
 
